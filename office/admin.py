@@ -1,0 +1,133 @@
+"""Admin for every org-structure model. Workflow-bearing rows (budgets, audit) are read-only
+here: their changes go through actions so they are locked, checked and audited."""
+
+from django.contrib import admin
+
+from office import models
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_zh", "city", "is_home", "is_active"]
+    list_filter = ["is_home", "is_active"]
+    search_fields = ["code", "name", "name_zh", "city"]
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "organization", "parent", "kind", "sort_order", "approval_limit_minor"]
+    list_filter = ["organization", "kind"]
+    search_fields = ["code", "name", "name_zh"]
+    list_select_related = ["organization", "parent"]
+
+
+@admin.register(models.Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_zh", "role", "rank"]
+    list_filter = ["role"]
+
+
+@admin.register(models.StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "organization", "department", "position", "phone"]
+    list_filter = ["organization", "position__role"]
+    search_fields = ["display_name", "user__username", "user__email"]
+    list_select_related = ["user", "organization", "department", "position"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.ClientAccount)
+class ClientAccountAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "kind", "organisation_name", "email_confirmed", "created_at"]
+    list_filter = ["kind", "email_confirmed"]
+    search_fields = ["display_name", "organisation_name", "user__username", "user__email"]
+    autocomplete_fields = ["user"]
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = models.DocumentVersion
+    extra = 0
+    readonly_fields = ["number", "author", "created_at", "change_note"]
+    fields = ["number", "change_note", "author", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # new versions come from the policy pages, which number and audit them
+
+
+@admin.register(models.Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "title_zh", "kind", "organization", "department", "current_version"]
+    list_filter = ["kind", "organization"]
+    search_fields = ["title", "title_zh", "slug"]
+    readonly_fields = ["current_version"]
+    inlines = [DocumentVersionInline]
+
+
+@admin.register(models.DocumentVersion)
+class DocumentVersionAdmin(admin.ModelAdmin):
+    list_display = ["document", "number", "author", "created_at"]
+    readonly_fields = ["document", "number", "body", "body_zh", "change_note", "author", "created_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(models.Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "department", "pinned", "published_at", "expires_at", "author"]
+    list_filter = ["organization", "pinned"]
+    search_fields = ["title", "title_zh", "body"]
+
+
+class BudgetEntryInline(admin.TabularInline):
+    model = models.BudgetEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "amount_minor", "note", "reference", "actor", "created_at"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(models.Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ["department", "fiscal_year", "currency", "allocated_minor", "encumbered_minor", "spent_minor"]
+    list_filter = ["fiscal_year", "department__organization"]
+    readonly_fields = ["allocated_minor", "encumbered_minor", "spent_minor"]
+    inlines = [BudgetEntryInline]
+
+
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "verb", "actor", "organization", "target_repr", "ip_address"]
+    list_filter = ["verb", "organization"]
+    search_fields = ["verb", "target_repr", "actor__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "verb", "title", "read_at", "emailed_at"]
+    list_filter = ["verb"]
+    search_fields = ["title", "recipient__username"]
+
+
+@admin.register(models.WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "last_seen"]
+
+
+@admin.register(models.BackupRun)
+class BackupRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "status", "size_bytes", "location"]
+    list_filter = ["status"]

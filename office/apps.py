@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeConfig(AppConfig):
+    name = "office"
+    verbose_name = _("Office")
+
+    def ready(self) -> None:
+        from office import signals
+        from office.schedules import ensure_periodic_tasks
+
+        post_migrate.connect(ensure_periodic_tasks, sender=self)
+        post_save.connect(signals.profile_saved, sender="office.StaffProfile")
+        post_save.connect(signals.profile_saved, sender="office.ClientAccount")

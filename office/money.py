@@ -1,0 +1,36 @@
+"""Money is integer minor units plus an ISO 4217 code; these helpers convert at the edges."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+# Currencies whose minor unit is not 1/100 (ISO 4217 exponent).
+EXPONENTS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def exponent(currency: str) -> int:
+    return EXPONENTS.get(currency.upper(), 2)
+
+
+def format_money(amount_minor: int, currency: str = "CNY") -> str:
+    exp = exponent(currency)
+    value = Decimal(amount_minor).scaleb(-exp)
+    symbol = SYMBOLS.get(currency.upper())
+    text = f"{value:,.{exp}f}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
+
+
+def parse_money(text: str, currency: str = "CNY") -> int:
+    """ "1,234.5" → 123450 (for CNY). Raises ValueError with a translated message."""
+    cleaned = (text or "").strip().replace(",", "").lstrip("¥$€£")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(_("Enter an amount such as 1234.50.")) from None
+    exp = exponent(currency)
+    if value != value.quantize(Decimal(1).scaleb(-exp)):
+        raise ValueError(_("Use at most %(n)d decimal places.") % {"n": exp})
+    return int((value.scaleb(exp)).to_integral_value(rounding=ROUND_HALF_UP))

@@ -1,0 +1,63 @@
+"""Who may do what in the org-structure app. Each predicate guards an action, drives a
+button, and is tested once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from office.access import Role, is_director, is_head_of, is_home_staff, is_leadership, same_office, staff_profile
+from office.models import Announcement, Budget, Department, Document, Organization
+
+
+def can_view_department(user: Any, department: Department) -> bool:
+    return same_office(user, department.organization_id)
+
+
+def can_view_budget(user: Any, budget: Budget) -> bool:
+    """Leadership sees all of its office's budgets; a head sees its units'; staff their own unit's."""
+    department = budget.department
+    if not same_office(user, department.organization_id):
+        return False
+    if is_leadership(user) or is_head_of(user, department):
+        return True
+    profile = staff_profile(user)
+    return profile is not None and profile.department_id == department.pk
+
+
+def can_allocate_budget(user: Any, department: Department) -> bool:
+    return is_director(user) and same_office(user, department.organization_id)
+
+
+def can_manage_documents(user: Any, organization: Organization) -> bool:
+    profile = staff_profile(user)
+    return (
+        profile is not None
+        and profile.organization_id == organization.pk
+        and profile.position.role in {Role.DIRECTOR, Role.ADMIN_ASSISTANT}
+    )
+
+
+def can_view_document(user: Any, document: Document) -> bool:
+    return same_office(user, document.organization_id)
+
+
+def can_post_announcement(user: Any, organization: Organization, department: Department | None = None) -> bool:
+    """Leadership addresses the whole office; a head addresses its own department."""
+    if not same_office(user, organization.pk):
+        return False
+    if is_leadership(user):
+        return True
+    return department is not None and is_head_of(user, department)
+
+
+def can_edit_announcement(user: Any, announcement: Announcement) -> bool:
+    return announcement.author_id == user.pk or is_leadership(user, announcement.organization)
+
+
+def can_view_audit(user: Any) -> bool:
+    profile = staff_profile(user)
+    return profile is not None and profile.position.role in {Role.DIRECTOR, Role.ADMIN_ASSISTANT}
+
+
+def can_view_health(user: Any) -> bool:
+    return is_home_staff(user)

@@ -1,0 +1,43 @@
+"""Root URL configuration: every app's URLs under its namespace, plus auth, i18n and admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from office import views
+from office.forms import LoginForm, PasswordResetForm
+
+auth_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=PasswordResetForm), name="password_reset"),
+    path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", include("marketing.urls")),
+    path("intranet/", include("office.routes")),
+    path("accounts/", include(auth_patterns)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("health/live/", views.health_live, name="health_live"),
+    path("payments/", include("payments.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Uploaded media is never served by URL path: every file goes out through a view that has
+# checked who may read it (RELIABILITY.md I2).
+
+handler403 = "office.views.error_403"
+handler404 = "office.views.error_404"
+handler500 = "office.views.error_500"
