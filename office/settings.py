@@ -232,7 +232,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must never hang a web request when the broker is down: a few quick retries,
 # then the caller catches the error and the periodic sweeps pick the work up later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 3, "socket_connect_timeout": 3}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Every countdown/retry stays well below the visibility timeout (RELIABILITY.md F4).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 3, "socket_connect_timeout": 3}
+    CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
