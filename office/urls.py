@@ -32,6 +32,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/live/", views.health_live, name="health_live"),
     path("payments/", include("payments.urls")),
+    path("catalog/", include("cataloging.urls")),
     path("admin/", admin.site.urls),
 ]
 
