@@ -50,6 +50,12 @@ def can_post_announcement(user: Any, organization: Organization, department: Dep
     return department is not None and is_head_of(user, department)
 
 
+def can_post_any_announcement(user: Any) -> bool:
+    """Whether the user may post to some audience at all (opens the form, shows the button)."""
+    profile = staff_profile(user)
+    return profile is not None and can_post_announcement(user, profile.organization, profile.department)
+
+
 def can_edit_announcement(user: Any, announcement: Announcement) -> bool:
     return announcement.author_id == user.pk or is_leadership(user, announcement.organization)
 

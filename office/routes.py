@@ -9,4 +9,31 @@ app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # staff directory and departments
+    path("staff/", views.StaffDirectoryView.as_view(), name="staff_directory"),
+    path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
+    path("me/", views.my_profile, name="my_profile"),
+    path("departments/<int:pk>/", views.DepartmentDetailView.as_view(), name="department_detail"),
+    # policies and job duties
+    path("documents/", views.DocumentListView.as_view(), name="document_list"),
+    path("documents/new/", views.document_create, name="document_create"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
+    path("documents/<int:pk>/versions/<int:number>/", views.document_version, name="document_version"),
+    path("documents/<int:pk>/compare/", views.document_compare, name="document_compare"),
+    # announcements
+    path("announcements/", views.AnnouncementListView.as_view(), name="announcement_list"),
+    path("announcements/new/", views.announcement_create, name="announcement_create"),
+    path("announcements/<int:pk>/", views.AnnouncementDetailView.as_view(), name="announcement_detail"),
+    path("announcements/<int:pk>/edit/", views.announcement_edit, name="announcement_edit"),
+    # budgets
+    path("budgets/", views.budget_list, name="budget_list"),
+    path("budgets/allocate/", views.budget_allocate, name="budget_allocate"),
+    path("budgets/<int:pk>/", views.budget_detail, name="budget_detail"),
+    # notifications
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    # audit log
+    path("audit/", views.audit_list, name="audit_list"),
 ]

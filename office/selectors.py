@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import difflib
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from office.models import Announcement, BackupRun, Notification, WorkerHeartbeat
+from office import money, permissions
+from office.models import (
+    Announcement,
+    AuditEvent,
+    BackupRun,
+    Budget,
+    BudgetEntry,
+    Department,
+    Document,
+    DocumentVersion,
+    Notification,
+    Position,
+    StaffProfile,
+    WorkerHeartbeat,
+    localized,
+)
 
 
 def announcement_list_current(*, user: Any, limit: int | None = None) -> list[Announcement]:
@@ -68,13 +86,19 @@ def health_workers(*, stale_after: timedelta = timedelta(minutes=3)) -> list[dic
 
 
 def health_beat() -> dict[str, Any]:
+    """Beat's last tick: django-celery-beat writes `last_run_at` only every few minutes, so the
+    newest worker heartbeat (a task only beat sends) counts as a tick too."""
     from django_celery_beat.models import PeriodicTask
 
-    last = PeriodicTask.objects.filter(last_run_at__isnull=False).order_by("-last_run_at").first()
-    if last is None:
+    ticks = [
+        PeriodicTask.objects.filter(last_run_at__isnull=False).aggregate(t=Max("last_run_at"))["t"],
+        WorkerHeartbeat.objects.aggregate(t=Max("last_seen"))["t"],
+    ]
+    last_tick = max((t for t in ticks if t is not None), default=None)
+    if last_tick is None:
         return {"state": AMBER, "last_tick": None}
-    age = timezone.now() - last.last_run_at
-    return {"state": GREEN if age <= timedelta(minutes=5) else RED, "last_tick": last.last_run_at}
+    age = timezone.now() - last_tick
+    return {"state": GREEN if age <= timedelta(minutes=5) else RED, "last_tick": last_tick}
 
 
 def health_last_backup() -> dict[str, Any]:
@@ -98,3 +122,255 @@ def health_summary() -> dict[str, Any]:
         states.append(AMBER)
     overall = RED if RED in states else (AMBER if AMBER in states else GREEN)
     return {"overall": overall, "checks": checks, "workers": workers, "version": settings.APP_VERSION}
+
+
+# --- staff directory and departments --------------------------------------------------------
+
+
+def current_fiscal_year() -> int:
+    # Fiscal years follow the calendar year in the office's time zone (as seed_demo does).
+    return timezone.localdate().year
+
+
+def department_tree(*, user: Any) -> list[Department]:
+    """The user's office as a tree in one query: each unit gets `tree_children` and `staff_count`."""
+    units = list(
+        Department.objects.visible_to(user).annotate(staff_count=Count("staff")).order_by("sort_order", "name")
+    )
+    by_id = {unit.pk: unit for unit in units}
+    roots: list[Department] = []
+    for unit in units:
+        unit.tree_children = []  # type: ignore[attr-defined]
+    for unit in units:
+        parent = by_id.get(unit.parent_id) if unit.parent_id else None
+        if parent is None:
+            roots.append(unit)
+        else:
+            parent.tree_children.append(unit)  # type: ignore[attr-defined]
+    return roots
+
+
+def staff_list(*, user: Any, search: str = "", department: Department | None = None) -> QuerySet[StaffProfile]:
+    """The user's office's staff; a department filter includes the groups inside it."""
+    qs = (
+        StaffProfile.objects.visible_to(user)
+        .search(search.strip())
+        .select_related("user", "department", "position")
+        .order_by("department__sort_order", "position__rank", "display_name")
+    )
+    if department is not None:
+        qs = qs.filter(Q(department=department) | Q(department__parent=department))
+    return qs
+
+
+def staff_detail_queryset(*, user: Any) -> QuerySet[StaffProfile]:
+    return StaffProfile.objects.visible_to(user).select_related(
+        "user", "organization", "department", "department__parent", "position"
+    )
+
+
+def staff_duty_documents(*, user: Any, profile: StaffProfile) -> list[Document]:
+    """Job-duty documents that apply to a staff member's position or department."""
+    return list(
+        Document.objects.visible_to(user)
+        .filter(kind=Document.Kind.JOB_DUTY)
+        .filter(Q(position_id=profile.position_id) | Q(department_id=profile.department_id))
+    )
+
+
+def department_detail(*, user: Any, department: Department) -> dict[str, Any]:
+    """Everything the department page shows; the budget only when the viewer may see it."""
+    members = list(
+        StaffProfile.objects.visible_to(user)
+        .filter(department=department)
+        .select_related("user", "position")
+        .order_by("position__rank", "display_name")
+    )
+    lead_roles = {Position.Role.HEAD, Position.Role.DIRECTOR}
+    budget = (
+        Budget.objects.visible_to(user)
+        .select_related("department")
+        .filter(department=department, fiscal_year=current_fiscal_year())
+        .first()
+    )
+    return {
+        "heads": [m for m in members if m.position.role in lead_roles],
+        "members": members,
+        "children": list(
+            Department.objects.visible_to(user).filter(parent=department).annotate(staff_count=Count("staff"))
+        ),
+        "documents": list(Document.objects.visible_to(user).filter(department=department)),
+        "budget": budget if budget is not None and permissions.can_view_budget(user, budget) else None,
+    }
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def document_list(*, user: Any, kind: str = "", search: str = "") -> QuerySet[Document]:
+    qs = Document.objects.visible_to(user).select_related("department", "position")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search := search.strip():
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(title_zh__icontains=search)
+            | Q(slug__icontains=search)
+            | Q(
+                versions__number=F("current_version"),
+                versions__body__icontains=search,
+            )
+            | Q(
+                versions__number=F("current_version"),
+                versions__body_zh__icontains=search,
+            )
+        ).distinct()
+    return qs
+
+
+def document_versions(*, document: Document) -> list[DocumentVersion]:
+    return list(document.versions.select_related("author").order_by("-number"))
+
+
+def document_version_text(version: DocumentVersion) -> str:
+    """The Chinese text in the Chinese UI when the version has one, else the English text."""
+    return localized(version, "body")
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "hunk", "add", "del", "context"
+    text: str
+
+
+def document_diff(*, old: str, new: str, old_label: str, new_label: str) -> list[DiffLine]:
+    """A unified diff as typed lines; the template escapes the text (nothing is marked safe)."""
+    lines: list[DiffLine] = []
+    for raw in difflib.unified_diff(
+        old.splitlines(), new.splitlines(), fromfile=old_label, tofile=new_label, lineterm="", n=3
+    ):
+        if raw.startswith(("---", "+++")):
+            continue
+        if raw.startswith("@@"):
+            kind = "hunk"
+        elif raw.startswith("+"):
+            kind = "add"
+        elif raw.startswith("-"):
+            kind = "del"
+        else:
+            kind = "context"
+        lines.append(DiffLine(kind=kind, text=raw))
+    return lines
+
+
+# --- announcements ------------------------------------------------------------------------------
+
+
+def announcement_list(*, user: Any) -> QuerySet[Announcement]:
+    """Current announcements addressed to the user; leadership sees every one of its office."""
+    from office.access import is_leadership, staff_profile
+
+    qs = Announcement.objects.visible_to(user).current().select_related("author", "department")
+    profile = staff_profile(user)
+    if profile is not None and not is_leadership(user):
+        qs = qs.filter(
+            Q(department__isnull=True)
+            | Q(department_id=profile.department_id)
+            | Q(department__parent_id=profile.department_id)
+        )
+    return qs
+
+
+def announcement_detail_queryset(*, user: Any) -> QuerySet[Announcement]:
+    return Announcement.objects.visible_to(user).select_related("author", "department", "organization")
+
+
+# --- budgets ------------------------------------------------------------------------------------
+
+
+def budget_years(*, user: Any) -> list[int]:
+    return list(
+        Budget.objects.visible_to(user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+    )
+
+
+def budget_list(*, user: Any, fiscal_year: int) -> QuerySet[Budget]:
+    return (
+        Budget.objects.visible_to(user)
+        .filter(fiscal_year=fiscal_year)
+        .select_related("department")
+        .order_by("department__sort_order", "department__name")
+    )
+
+
+def budget_totals(budgets: list[Budget]) -> dict[str, int]:
+    """Sums over rows already loaded (one currency per office, so they add up)."""
+    return {
+        "allocated_minor": sum(b.allocated_minor for b in budgets),
+        "encumbered_minor": sum(b.encumbered_minor for b in budgets),
+        "spent_minor": sum(b.spent_minor for b in budgets),
+        "available_minor": sum(b.available_minor for b in budgets),
+    }
+
+
+def budget_chart_data(budgets: list[Budget]) -> dict[str, Any]:
+    """Chart.js input: integer minor units; the script scales them for display only."""
+    currency = budgets[0].currency if budgets else "CNY"
+    return {
+        "labels": [str(b.department) for b in budgets],
+        "currency": currency,
+        "exponent": money.exponent(currency),
+        "series": {
+            "encumbered": [b.encumbered_minor for b in budgets],
+            "spent": [b.spent_minor for b in budgets],
+            "available": [b.available_minor for b in budgets],
+        },
+    }
+
+
+def budget_detail_queryset(*, user: Any) -> QuerySet[Budget]:
+    return Budget.objects.visible_to(user).select_related("department", "department__organization")
+
+
+def budget_entry_list(*, budget: Budget) -> QuerySet[BudgetEntry]:
+    return budget.entries.select_related("actor", "actor__staff_profile")
+
+
+# --- audit and notifications --------------------------------------------------------------------
+
+
+def audit_event_list(
+    *,
+    user: Any,
+    verb_prefix: str = "",
+    actor: Any = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.visible_to(user).select_related("actor", "actor__staff_profile", "target_type")
+    if verb_prefix := verb_prefix.strip():
+        qs = qs.filter(verb__startswith=verb_prefix)
+    if actor is not None:
+        qs = qs.filter(actor=actor)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
+def audit_actor_choices(*, user: Any) -> QuerySet[Any]:
+    """People who may appear as actors in the user's office's log: its staff."""
+    from django.contrib.auth import get_user_model
+
+    office_id = StaffProfile.objects.visible_to(user).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=office_id)
+        .select_related("staff_profile")
+        .order_by("staff_profile__display_name")
+    )
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.visible_to(user)

@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from typing import Any
 
-from office import inbox, selectors
-from office.access import home_staff_required, is_client, is_staff_member
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, ListView
+
+from office import actions, forms, inbox, permissions, selectors
+from office.access import (
+    Role,
+    StaffRequiredMixin,
+    home_staff_required,
+    is_client,
+    is_director,
+    is_staff_member,
+    roles_required,
+    staff_profile,
+    staff_required,
+)
+from office.exceptions import DomainError
+from office.models import (
+    Announcement,
+    AuditEvent,
+    Department,
+    Document,
+    DocumentVersion,
+    Notification,
+    Organization,
+    StaffProfile,
+)
 
 
 @login_required
@@ -47,6 +82,441 @@ def health_live(request: HttpRequest) -> JsonResponse:
         {"status": summary["overall"], "checks": checks, "workers": workers, "version": summary["version"]},
         status=status,
     )
+
+
+# --- pagination and small helpers --------------------------------------------------------------
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _my_office(request: HttpRequest) -> Organization:
+    # Only reached behind a staff guard, so the profile exists.
+    profile = staff_profile(request.user)
+    assert profile is not None
+    return profile.organization
+
+
+# --- staff directory ---------------------------------------------------------------------------
+
+
+class StaffDirectoryView(StaffRequiredMixin, ListView):
+    """The office's department tree beside a searchable, paged list of its staff."""
+
+    template_name = "office/staffprofile_list.html"
+    context_object_name = "staff"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[StaffProfile]:
+        self.form = forms.StaffSearchForm(self.request.GET or None, user=self.request.user)
+        search, department = "", None
+        if self.form.is_valid():
+            search = self.form.cleaned_data["q"]
+            department = self.form.cleaned_data["department"]
+        self.department = department
+        return selectors.staff_list(user=self.request.user, search=search, department=department)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            form=self.form,
+            tree=selectors.department_tree(user=self.request.user),
+            selected_department=self.department,
+            **kwargs,
+        )
+
+
+class StaffDetailView(StaffRequiredMixin, DetailView):
+    template_name = "office/staffprofile_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self) -> QuerySet[StaffProfile]:
+        return selectors.staff_detail_queryset(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            duty_documents=selectors.staff_duty_documents(user=self.request.user, profile=self.object),
+            is_me=self.object.user_id == self.request.user.pk,
+            **kwargs,
+        )
+
+
+@staff_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """A staff member edits their own contact details (never position, department or office)."""
+    profile = staff_profile(request.user)
+    assert profile is not None
+    form = forms.MyProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        # Contact details are reference data without a workflow (STYLE §6): form.save() is enough.
+        form.save()
+        messages.success(request, _("Your contact details were saved."))
+        return redirect("office:my_profile")
+    return render(request, "office/staffprofile_form.html", {"form": form, "person": profile})
+
+
+class DepartmentDetailView(StaffRequiredMixin, DetailView):
+    template_name = "office/department_detail.html"
+    context_object_name = "department"
+
+    def get_queryset(self) -> QuerySet[Department]:
+        return Department.objects.visible_to(self.request.user).select_related("parent", "organization")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **selectors.department_detail(user=self.request.user, department=self.object), **kwargs
+        )
+
+
+# --- policy and job-duty documents -------------------------------------------------------------
+
+
+class DocumentListView(StaffRequiredMixin, ListView):
+    template_name = "office/document_list.html"
+    context_object_name = "documents"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Document]:
+        self.form = forms.DocumentFilterForm(self.request.GET or None)
+        filters = self.form.cleaned_data if self.form.is_valid() else {}
+        return selectors.document_list(
+            user=self.request.user, kind=filters.get("kind", ""), search=filters.get("q", "")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            form=self.form,
+            can_manage=permissions.can_manage_documents(self.request.user, _my_office(self.request)),
+            **kwargs,
+        )
+
+
+def _document_page(request: HttpRequest, document: Document, number: int, template: str) -> HttpResponse:
+    versions = selectors.document_versions(document=document)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None and number != document.current_version:
+        raise Http404
+    return render(
+        request,
+        template,
+        {
+            "document": document,
+            "version": version,
+            "versions": versions,
+            "text": selectors.document_version_text(version) if version else "",
+            "can_manage": permissions.can_manage_documents(request.user, document.organization),
+        },
+    )
+
+
+@staff_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
+    return _document_page(request, document, document.current_version, "office/document_detail.html")
+
+
+@staff_required
+def document_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
+    return _document_page(request, document, number, "office/document_version.html")
+
+
+@staff_required
+def document_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two versions side by side as a unified diff of the English and of the Chinese text."""
+    document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
+    versions = selectors.document_versions(document=document)
+    by_number = {v.number: v for v in versions}
+    initial = {"a": max(document.current_version - 1, 1), "b": document.current_version}
+    form = forms.DocumentCompareForm(request.GET or initial)
+    diffs: list[dict[str, Any]] = []
+    old = new = None
+    if form.is_valid():
+        old, new = by_number.get(form.cleaned_data["a"]), by_number.get(form.cleaned_data["b"])
+        if old is None or new is None:
+            raise Http404
+        for label, field in ((_("English text"), "body"), (_("Chinese text"), "body_zh")):
+            old_text, new_text = getattr(old, field), getattr(new, field)
+            if old_text or new_text:
+                diffs.append(
+                    {
+                        "label": label,
+                        "lines": selectors.document_diff(
+                            old=old_text, new=new_text, old_label=f"v{old.number}", new_label=f"v{new.number}"
+                        ),
+                    }
+                )
+    return render(
+        request,
+        "office/document_compare.html",
+        {"document": document, "versions": versions, "form": form, "old": old, "new": new, "diffs": diffs},
+    )
+
+
+def _save_document(request: HttpRequest, form: forms.DocumentForm) -> DocumentVersion | None:
+    data = form.cleaned_data
+    try:
+        return actions.document_save_version(
+            document=form.instance,
+            body=data["body"],
+            body_zh=data["body_zh"],
+            change_note=data["change_note"],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+@staff_required
+def document_create(request: HttpRequest) -> HttpResponse:
+    office = _my_office(request)
+    if not permissions.can_manage_documents(request.user, office):
+        raise PermissionDenied
+    form = forms.DocumentForm(request.POST or None, organization=office, instance=Document(organization=office))
+    if request.method == "POST" and form.is_valid() and (version := _save_document(request, form)):
+        messages.success(request, _("The document was created."))
+        return redirect("office:document_detail", pk=version.document_id)
+    return render(request, "office/document_form.html", {"form": form, "document": None})
+
+
+@staff_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the metadata and add a new version; earlier versions stay as they were."""
+    document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
+    if not permissions.can_manage_documents(request.user, document.organization):
+        raise PermissionDenied
+    current = document.versions.filter(number=document.current_version).first()
+    initial = {"body": current.body, "body_zh": current.body_zh} if current else {}
+    form = forms.DocumentForm(
+        request.POST or None, organization=document.organization, instance=document, initial=initial
+    )
+    if request.method == "POST" and form.is_valid() and (version := _save_document(request, form)):
+        messages.success(request, _("Version %(n)d was saved.") % {"n": version.number})
+        return redirect("office:document_detail", pk=document.pk)
+    return render(request, "office/document_form.html", {"form": form, "document": document})
+
+
+# --- announcements -----------------------------------------------------------------------------
+
+
+class AnnouncementListView(StaffRequiredMixin, ListView):
+    template_name = "office/announcement_list.html"
+    context_object_name = "announcements"
+    paginate_by = 10
+
+    def get_queryset(self) -> QuerySet[Announcement]:
+        return selectors.announcement_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(can_post=permissions.can_post_any_announcement(self.request.user), **kwargs)
+
+
+class AnnouncementDetailView(StaffRequiredMixin, DetailView):
+    template_name = "office/announcement_detail.html"
+    context_object_name = "announcement"
+
+    def get_queryset(self) -> QuerySet[Announcement]:
+        return selectors.announcement_detail_queryset(user=self.request.user)
+
+    def get_object(self, queryset: QuerySet[Announcement] | None = None) -> Announcement:
+        announcement = super().get_object(queryset)
+        # Scheduled or expired announcements are visible only to those who may edit them.
+        now = timezone.now()
+        is_current = announcement.published_at <= now and (
+            announcement.expires_at is None or announcement.expires_at > now
+        )
+        if not is_current and not permissions.can_edit_announcement(self.request.user, announcement):
+            raise Http404
+        return announcement
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            can_edit=permissions.can_edit_announcement(self.request.user, self.object), **kwargs
+        )
+
+
+def _publish(request: HttpRequest, form: forms.AnnouncementForm) -> Announcement | None:
+    try:
+        return actions.announcement_publish(announcement=form.instance, actor=request.user)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+@staff_required
+def announcement_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_post_any_announcement(request.user):
+        raise PermissionDenied
+    office = _my_office(request)
+    form = forms.AnnouncementForm(
+        request.POST or None,
+        user=request.user,
+        organization=office,
+        instance=Announcement(organization=office, author=request.user),
+    )
+    if request.method == "POST" and form.is_valid() and (announcement := _publish(request, form)):
+        messages.success(request, _("The announcement was published."))
+        return redirect("office:announcement_detail", pk=announcement.pk)
+    return render(request, "office/announcement_form.html", {"form": form, "announcement": None})
+
+
+@staff_required
+def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    announcement = get_object_or_404(selectors.announcement_detail_queryset(user=request.user), pk=pk)
+    if not permissions.can_edit_announcement(request.user, announcement):
+        raise PermissionDenied
+    form = forms.AnnouncementForm(
+        request.POST or None, user=request.user, organization=announcement.organization, instance=announcement
+    )
+    if request.method == "POST" and form.is_valid() and _publish(request, form):
+        messages.success(request, _("The announcement was saved."))
+        return redirect("office:announcement_detail", pk=announcement.pk)
+    return render(request, "office/announcement_form.html", {"form": form, "announcement": announcement})
+
+
+# --- budgets -----------------------------------------------------------------------------------
+
+
+@staff_required
+def budget_list(request: HttpRequest) -> HttpResponse:
+    """The viewer's budget lines for one fiscal year, with totals and a chart."""
+    years = selectors.budget_years(user=request.user)
+    this_year = selectors.current_fiscal_year()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = years[0] if years and this_year not in years else this_year
+    budgets = list(selectors.budget_list(user=request.user, fiscal_year=year))
+    return render(
+        request,
+        "office/budget_list.html",
+        {
+            "budgets": budgets,
+            "year": year,
+            "years": sorted(set(years) | {this_year}, reverse=True),
+            "totals": selectors.budget_totals(budgets),
+            "chart": selectors.budget_chart_data(budgets),
+            "currency": budgets[0].currency if budgets else settings.DEFAULT_CURRENCY,
+            "can_allocate": is_director(request.user),
+        },
+    )
+
+
+@staff_required
+def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = get_object_or_404(selectors.budget_detail_queryset(user=request.user), pk=pk)
+    if not permissions.can_view_budget(request.user, budget):
+        raise Http404
+    return render(
+        request,
+        "office/budget_detail.html",
+        {
+            "budget": budget,
+            "page_obj": _page(request, selectors.budget_entry_list(budget=budget)),
+            "can_allocate": permissions.can_allocate_budget(request.user, budget.department),
+        },
+    )
+
+
+@roles_required(Role.DIRECTOR)
+def budget_allocate(request: HttpRequest) -> HttpResponse:
+    """Director only. GET may preselect ?department=&year=; an error changes nothing."""
+    initial = {"fiscal_year": request.GET.get("year") or selectors.current_fiscal_year()}
+    if department_id := request.GET.get("department", "").strip():
+        initial["department"] = department_id
+    form = forms.BudgetAllocateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            budget = actions.budget_allocate(
+                department_id=data["department"].pk,
+                fiscal_year=data["fiscal_year"],
+                amount_minor=data["amount"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error("amount", str(exc))
+        else:
+            messages.success(request, _("The allocation was recorded."))
+            return redirect("office:budget_detail", pk=budget.pk)
+    return render(request, "office/budget_allocate.html", {"form": form})
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """Every signed-in user's own notifications (clients receive them too)."""
+
+    template_name = "office/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return selectors.notification_list(user=self.request.user)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read; htmx gets the updated row back, a plain form a redirect."""
+    notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
+    actions.notification_mark_read(user=request.user, notification_id=notification.pk)
+    if request.htmx:
+        notification.refresh_from_db()
+        return render(
+            request,
+            "office/_notification_row.html",
+            {
+                "n": notification,
+                "oob_unread": True,
+                "unread_count": selectors.notification_list(user=request.user).unread().count(),
+            },
+        )
+    return redirect(_safe_next(request, reverse("office:notification_list")))
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = actions.notification_mark_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count},
+    )
+    return redirect(_safe_next(request, reverse("office:notification_list")))
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+# --- audit log ---------------------------------------------------------------------------------
+
+
+@staff_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_audit(request.user):
+        raise PermissionDenied
+    form = forms.AuditFilterForm(request.GET or None, actors=selectors.audit_actor_choices(user=request.user))
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "verb_prefix": data["verb"],
+            "actor": data["actor"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    events = AuditEvent.objects.none() if form.errors else selectors.audit_event_list(user=request.user, **filters)
+    return render(request, "office/auditevent_list.html", {"form": form, "page_obj": _page(request, events)})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

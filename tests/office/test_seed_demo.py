@@ -8,11 +8,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_is_idempotent_and_gives_every_role(demo):
-    counts = (Organization.objects.count(), Department.objects.count(), StaffProfile.objects.count(),
-              Budget.objects.count())
+    counts = (
+        Organization.objects.count(),
+        Department.objects.count(),
+        StaffProfile.objects.count(),
+        Budget.objects.count(),
+    )
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert counts == (Organization.objects.count(), Department.objects.count(), StaffProfile.objects.count(),
-                      Budget.objects.count())
+    assert counts == (
+        Organization.objects.count(),
+        Department.objects.count(),
+        StaffProfile.objects.count(),
+        Budget.objects.count(),
+    )
     assert Organization.objects.filter(is_home=True).count() == 1
     assert Organization.objects.filter(is_home=False).count() >= 3
     assert Role.DIRECTOR in user_roles(demo.director)
