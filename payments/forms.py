@@ -1,0 +1,119 @@
+"""Input shapes. Amounts are typed as text ("120.50") and parsed to minor units here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from office.money import parse_money
+from payments import purposes
+from payments.models import Payment
+
+
+class _Helper:
+    def _helper(self, layout: Layout | None = None) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False  # the template owns <form> and buttons
+        if layout is not None:
+            helper.layout = layout
+        return helper
+
+
+class RefundForm(_Helper, forms.Form):
+    amount = forms.CharField(
+        label=_("Amount"),
+        required=False,
+        help_text=_("Leave empty to refund everything that is left."),
+        max_length=20,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.helper = self._helper(Layout(Row(Column("amount", css_class="col-md-4"), Column("reason"))))
+
+    def clean_amount(self) -> int | None:
+        text = self.cleaned_data["amount"].strip()
+        if not text:
+            return None
+        try:
+            value = parse_money(text, self.currency)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if value <= 0:
+            raise forms.ValidationError(_("Enter an amount above zero."))
+        return value
+
+
+class PaymentFilterForm(_Helper, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    provider = forms.ChoiceField(label=_("Provider"), required=False)
+    purpose = forms.ChoiceField(label=_("Purpose"), required=False)
+    flagged = forms.BooleanField(label=_("Flagged only"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["status"].choices = everything + list(Payment.Status.choices)
+        self.fields["provider"].choices = everything + list(Payment.Provider.choices)
+        self.fields["purpose"].choices = everything + purposes.choices()
+        self.helper = self._helper(
+            Layout(Row(Column("q"), Column("status"), Column("provider"), Column("purpose"), Column("flagged")))
+        )
+
+
+class CardForm(forms.Form):
+    """The simulated payment page: a test card number, nothing about the amount."""
+
+    card_number = forms.CharField(label=_("Card number"), max_length=23)
+    expiry = forms.CharField(label=_("Expiry (MM/YY)"), max_length=5, initial="12/34")
+    cvc = forms.CharField(label=_("CVC"), max_length=4, initial="123")
+
+    def clean_card_number(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["card_number"] if ch.isdigit())
+        if len(digits) < 12:
+            raise forms.ValidationError(_("Enter a card number."))
+        return digits
+
+
+class PaymentRequestForm(_Helper, forms.Form):
+    payer = forms.ModelChoiceField(label=_("Who pays"), queryset=get_user_model().objects.none())
+    description = forms.CharField(label=_("What it is for"), max_length=300)
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True)
+        self.fields["payer"].queryset = users.filter(
+            Q(client_account__isnull=False) | Q(staff_profile__isnull=False)
+        ).order_by("username")
+        self.fields["payer"].label_from_instance = _payer_label
+        self.currency = settings.DEFAULT_CURRENCY
+        self.fields["amount"].help_text = _("In %(currency)s, e.g. 120.50") % {"currency": self.currency}
+        self.helper = self._helper(Layout(Row(Column("payer"), Column("amount")), "description"))
+
+    def clean_amount(self) -> int:
+        try:
+            value = parse_money(self.cleaned_data["amount"], self.currency)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if value <= 0:
+            raise forms.ValidationError(_("Enter an amount above zero."))
+        return value
+
+
+def _payer_label(user: Any) -> str:
+    for attr in ("client_account", "staff_profile"):
+        profile = getattr(user, attr, None) if hasattr(user, attr) else None
+        if profile is not None:
+            return f"{profile.display_name} ({user.get_username()})"
+    return user.get_username()

@@ -1,0 +1,52 @@
+"""Chainable filters for payments. Every list and detail view starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class PaymentQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> PaymentQuerySet:
+        """The payer sees their own payments; finance staff (director, business assistant) see
+        their office's payments, paid or received; the home office's finance staff see every
+        payment, since the home office operates the payment platform for the network."""
+        from payments.permissions import finance_office
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        condition = Q(payer_user_id=user.pk)
+        office = finance_office(user)
+        if office is not None:
+            if office.is_home:
+                return self
+            condition |= Q(payee_organization_id=office.pk) | Q(payer_organization_id=office.pk)
+        return self.filter(condition)
+
+    def paid_by(self, user: Any) -> PaymentQuerySet:
+        return self.filter(payer_user_id=user.pk)
+
+    def open(self) -> PaymentQuerySet:
+        return self.filter(status__in=["created", "requires_action", "processing"])
+
+    def pending_longer_than(self, seconds: int) -> PaymentQuerySet:
+        return self.open().filter(updated_at__lt=timezone.now() - timedelta(seconds=seconds))
+
+    def search(self, term: str) -> PaymentQuerySet:
+        if not term:
+            return self
+        condition = (
+            Q(description__icontains=term)
+            | Q(payer_name__icontains=term)
+            | Q(payee_name__icontains=term)
+            | Q(provider_reference__icontains=term)
+            | Q(receipt_number__icontains=term)
+            | Q(payer_user__username__icontains=term)
+        )
+        if term.lstrip("#").isdigit():
+            condition |= Q(pk=int(term.lstrip("#")))
+        return self.filter(condition)

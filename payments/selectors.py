@@ -1,0 +1,46 @@
+"""Read functions the views call. Every one starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from payments.models import Payment, PaymentRequest
+
+
+def payment_list_mine(*, user: Any) -> QuerySet[Payment]:
+    return Payment.objects.paid_by(user).select_related("payee_organization")
+
+
+def payment_list(
+    *, user: Any, status: str = "", provider: str = "", purpose: str = "", q: str = "", flagged: bool = False
+) -> QuerySet[Payment]:
+    qs = Payment.objects.visible_to(user).select_related("payer_user", "payee_organization", "payer_organization")
+    if status:
+        qs = qs.filter(status=status)
+    if provider:
+        qs = qs.filter(provider=provider)
+    if purpose:
+        qs = qs.filter(purpose_type=purpose)
+    if flagged:
+        qs = qs.exclude(discrepancy="")
+    return qs.search(q)
+
+
+def payment_get(*, user: Any, pk: int) -> Payment:
+    """The payment if `user` may see it, else Payment.DoesNotExist (a 404)."""
+    return Payment.objects.visible_to(user).select_related("payee_organization", "payer_user").get(pk=pk)
+
+
+def payment_request_list_open_for(*, user: Any) -> QuerySet[PaymentRequest]:
+    return PaymentRequest.objects.filter(payer=user, status=PaymentRequest.Status.OPEN).select_related("organization")
+
+
+def payment_request_list_for_office(*, user: Any) -> QuerySet[PaymentRequest]:
+    from payments.permissions import finance_office
+
+    office = finance_office(user)
+    if office is None:
+        return PaymentRequest.objects.none()
+    return PaymentRequest.objects.filter(organization=office).select_related("payer", "created_by")
