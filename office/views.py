@@ -212,18 +212,21 @@ def _document_page(request: HttpRequest, document: Document, number: int, templa
 
 
 @staff_required
+@require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
     return _document_page(request, document, document.current_version, "office/document_detail.html")
 
 
 @staff_required
+@require_GET
 def document_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
     return _document_page(request, document, number, "office/document_version.html")
 
 
 @staff_required
+@require_GET
 def document_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Two versions side by side as a unified diff of the English and of the Chinese text."""
     document = get_object_or_404(selectors.document_list(user=request.user), pk=pk)
@@ -381,6 +384,7 @@ def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+@require_GET
 def budget_list(request: HttpRequest) -> HttpResponse:
     """The viewer's budget lines for one fiscal year, with totals and a chart."""
     years = selectors.budget_years(user=request.user)
@@ -406,6 +410,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_GET
 def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
     budget = get_object_or_404(selectors.budget_detail_queryset(user=request.user), pk=pk)
     if not permissions.can_view_budget(request.user, budget):
@@ -502,6 +507,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @staff_required
+@require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_audit(request.user):
         raise PermissionDenied

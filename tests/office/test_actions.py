@@ -1,0 +1,191 @@
+"""Actions and selectors behind the org-structure pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from office import actions, selectors
+from office.exceptions import DomainError, InsufficientBudget
+from office.models import (
+    Announcement,
+    AuditEvent,
+    Budget,
+    BudgetEntry,
+    Department,
+    Document,
+    DocumentVersion,
+    Notification,
+    Organization,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _dept(code: str, office: str = "home") -> Department:
+    return Department.objects.get(organization__code=office, code=code)
+
+
+# --- budgets ---------------------------------------------------------------------------------------
+
+
+def test_budget_allocate_adds_to_the_line_with_entry_and_audit(demo):
+    department = _dept("custsvc")
+    budget = Budget.objects.get(department=department)
+    before = budget.allocated_minor
+
+    actions.budget_allocate(
+        department_id=department.pk, fiscal_year=budget.fiscal_year, amount_minor=12_345, actor=demo.director
+    )
+
+    budget.refresh_from_db()
+    assert budget.allocated_minor == before + 12_345
+    assert budget.entries.filter(kind=BudgetEntry.Kind.ALLOCATE, amount_minor=12_345).exists()
+    assert AuditEvent.objects.filter(verb="office.budget.allocated", target_id=str(budget.pk)).count() == 1
+
+
+def test_budget_allocate_cannot_go_below_encumbered_plus_spent(demo):
+    budget = Budget.objects.get(department=_dept("techsvc"))
+    actions.budget_encumber(budget_id=budget.pk, amount_minor=300_000, actor=demo.director)
+    actions.budget_spend(budget_id=budget.pk, amount_minor=100_000, actor=demo.director, encumbered_minor=100_000)
+    budget.refresh_from_db()
+    entries = budget.entries.count()
+    floor = budget.encumbered_minor + budget.spent_minor
+
+    with pytest.raises(InsufficientBudget):
+        actions.budget_allocate(
+            department_id=budget.department_id,
+            fiscal_year=budget.fiscal_year,
+            amount_minor=floor - budget.allocated_minor - 1,
+            actor=demo.director,
+        )
+
+    allocated = budget.allocated_minor
+    budget.refresh_from_db()
+    assert budget.allocated_minor == allocated
+    assert budget.entries.count() == entries
+    # Exactly down to the floor is allowed.
+    actions.budget_allocate(
+        department_id=budget.department_id,
+        fiscal_year=budget.fiscal_year,
+        amount_minor=floor - budget.allocated_minor,
+        actor=demo.director,
+    )
+    budget.refresh_from_db()
+    assert budget.available_minor == 0
+
+
+@pytest.mark.parametrize("username", ["head_infodev", "admin_assistant", "staff_infodev", "director_east"])
+def test_budget_allocate_refuses_anyone_but_the_offices_director(demo, username):
+    department = _dept("infodev")
+    with pytest.raises(PermissionDenied):
+        actions.budget_allocate(
+            department_id=department.pk, fiscal_year=2026, amount_minor=100, actor=demo.users[username]
+        )
+    assert not AuditEvent.objects.filter(verb="office.budget.allocated").exists()
+
+
+def test_budget_allocate_opens_a_line_for_a_new_year(demo):
+    department = _dept("custsvc")
+    budget = actions.budget_allocate(
+        department_id=department.pk, fiscal_year=2099, amount_minor=5_000, actor=demo.director
+    )
+    assert (budget.fiscal_year, budget.allocated_minor) == (2099, 5_000)
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def test_document_save_version_numbers_versions_one_after_another(demo):
+    home = Organization.objects.get(code="home")
+    document = Document(organization=home, slug="leave-policy", title="Leave policy")
+    first = actions.document_save_version(document=document, body="v1 text", actor=demo.admin_assistant)
+    second = actions.document_save_version(
+        document=Document.objects.get(pk=first.document_id), body="v2 text", change_note="typo", actor=demo.director
+    )
+
+    assert (first.number, second.number) == (1, 2)
+    document.refresh_from_db()
+    assert document.current_version == 2
+    assert list(document.versions.values_list("body", flat=True)) == ["v2 text", "v1 text"]
+    verbs = list(AuditEvent.objects.filter(target_id=str(document.pk)).values_list("verb", flat=True))
+    assert sorted(verbs) == ["office.document.created", "office.document.revised"]
+
+
+@pytest.mark.parametrize("username", ["head_infodev", "business_assistant", "staff_infodev", "director_east"])
+def test_document_save_version_refuses_who_may_not_manage_documents(demo, username):
+    document = Document.objects.get(slug="budget-policy")
+    with pytest.raises(PermissionDenied):
+        actions.document_save_version(document=document, body="changed", actor=demo.users[username])
+    document.refresh_from_db()
+    assert document.current_version == 1
+    assert document.versions.count() == 1
+
+
+def test_document_save_version_refuses_empty_text_and_changes_nothing(demo):
+    document = Document.objects.get(slug="budget-policy")
+    with pytest.raises(DomainError):
+        actions.document_save_version(document=document, body="   ", actor=demo.director)
+    assert DocumentVersion.objects.filter(document=document).count() == 1
+
+
+# --- announcements ---------------------------------------------------------------------------------
+
+
+def test_announcement_publish_notifies_the_department_only(demo):
+    techsvc = _dept("techsvc")
+    announcement = Announcement(
+        organization=techsvc.organization, department=techsvc, title="Server move", body="Saturday."
+    )
+    actions.announcement_publish(announcement=announcement, actor=demo.head_techsvc)
+
+    notified = set(
+        Notification.objects.filter(verb="office.announcement.published").values_list("recipient__username", flat=True)
+    )
+    assert notified == {"staff_techsvc"}
+
+
+def test_announcement_publish_refuses_a_head_addressing_another_department(demo):
+    custsvc = _dept("custsvc")
+    announcement = Announcement(organization=custsvc.organization, department=custsvc, title="x", body="y")
+    with pytest.raises(PermissionDenied):
+        actions.announcement_publish(announcement=announcement, actor=demo.head_techsvc)
+    assert not Announcement.objects.filter(title="x").exists()
+
+
+# --- notifications ---------------------------------------------------------------------------------
+
+
+def test_notification_mark_read_touches_only_the_users_own(demo):
+    mine = Notification.objects.get(recipient=demo.staff_infodev)
+    theirs = Notification.objects.get(recipient=demo.head_infodev)
+
+    assert actions.notification_mark_read(user=demo.staff_infodev, notification_id=theirs.pk) == 0
+    assert actions.notification_mark_read(user=demo.staff_infodev, notification_id=mine.pk) == 1
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+# --- selectors -------------------------------------------------------------------------------------
+
+
+def test_department_tree_nests_groups_under_their_department(demo):
+    tree = selectors.department_tree(user=demo.staff_nav)
+    codes = [unit.code for unit in tree]
+    assert codes == ["leadership", "infodev", "custsvc", "techsvc"]
+    infodev = tree[1]
+    assert [g.code for g in infodev.tree_children] == ["navigation", "topic", "special"]
+    assert {g.code: g.staff_count for g in infodev.tree_children}["navigation"] == 1
+
+
+def test_department_tree_of_a_member_office_holds_only_its_own_units(demo):
+    tree = selectors.department_tree(user=demo.staff_east)
+    assert {unit.organization.code for unit in tree} == {"east"}
+
+
+def test_document_diff_marks_added_and_removed_lines():
+    lines = selectors.document_diff(old="a\nb\nc", new="a\nB\nc", old_label="v1", new_label="v2")
+    kinds = [(line.kind, line.text) for line in lines]
+    assert ("del", "-b") in kinds
+    assert ("add", "+B") in kinds
+    assert kinds[0][0] == "hunk"
