@@ -19,6 +19,38 @@ def _reset_link_of_client_b(demo: Any) -> dict[str, str]:
     return {"uidb64": urlsafe_base64_encode(force_bytes(demo.client_b.pk)), "token": "cfy0cm-0123456789abcdef0123"}
 
 
+def _staff_custsvc(demo: Any) -> dict[str, int]:
+    return {"pk": demo.staff_custsvc.staff_profile.pk}
+
+
+def _infodev(demo: Any) -> dict[str, int]:
+    from office.models import Department
+
+    return {"pk": Department.objects.get(organization__is_home=True, code="infodev").pk}
+
+
+def _budget_policy(demo: Any) -> dict[str, int]:
+    from office.models import Document
+
+    return {"pk": Document.objects.get(organization__is_home=True, slug="budget-policy").pk}
+
+
+def _pinned_announcement(demo: Any) -> dict[str, int]:
+    from office.models import Announcement
+
+    return {"pk": Announcement.objects.get(organization__is_home=True, pinned=True).pk}
+
+
+def _infodev_budget(demo: Any) -> dict[str, int]:
+    from office.models import Budget
+
+    return {"pk": Budget.objects.get(department__organization__is_home=True, department__code="infodev").pk}
+
+
+def _notification_of_staff(demo: Any) -> dict[str, int]:
+    return {"pk": demo.staff_infodev.notifications.get(verb="office.demo.welcome").pk}
+
+
 EXPECTATIONS = [
     # --- office.urls (root) --------------------------------------------------------------
     Entry(
@@ -47,6 +79,109 @@ EXPECTATIONS = [
     Entry(
         "office:health",
         get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=403),
+    ),
+    # Org-structure pages. Objects named in the URL belong to the home office, so staff of a
+    # member office get 404 for them; functions a role may not use are 403.
+    Entry(
+        "office:staff_directory",
+        get=logged_in(200, client=403),
+        query="q=li",
+    ),
+    Entry(
+        "office:staff_detail",
+        kwargs=_staff_custsvc,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry(
+        "office:my_profile",
+        get=logged_in(200, client=403),
+        post=logged_in(200, client=403),  # the too-long extension -> 200 with errors
+        data=lambda demo: {"extension": "x" * 30},
+    ),
+    Entry(
+        "office:department_detail",
+        kwargs=_infodev,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry("office:document_list", get=logged_in(200, client=403), query="kind=policy"),
+    Entry(
+        "office:document_create",
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+    ),
+    Entry(
+        "office:document_detail",
+        kwargs=_budget_policy,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+        post=logged_in(405, client=403),
+    ),
+    Entry(
+        "office:document_edit",
+        kwargs=_budget_policy,
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=404),
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=404),
+    ),
+    Entry(
+        "office:document_version",
+        kwargs=lambda demo: {**_budget_policy(demo), "number": 1},
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry(
+        "office:document_compare",
+        kwargs=_budget_policy,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry("office:announcement_list", get=logged_in(200, client=403)),
+    Entry(
+        "office:announcement_create",
+        get=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403),
+        post=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403),
+    ),
+    Entry(
+        "office:announcement_detail",
+        kwargs=_pinned_announcement,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry(
+        "office:announcement_edit",
+        kwargs=_pinned_announcement,  # written by the director
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=404),
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=404),
+    ),
+    Entry("office:budget_list", get=logged_in(200, client=403)),
+    Entry(
+        "office:budget_allocate",
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+    ),
+    Entry(
+        "office:budget_detail",
+        kwargs=_infodev_budget,  # staff_infodev works in a group of infodev: only its own line
+        get=expect(anon=LOGIN, client=403, staff=404, head=200, director=200, other_office=404),
+    ),
+    Entry("office:notification_list", get=logged_in(200)),  # every user's own, clients included
+    Entry(
+        "office:notification_read",
+        kwargs=_notification_of_staff,
+        get=logged_in(405),
+        post=expect(
+            anon=LOGIN,
+            client=404,
+            staff=Redirect("office:notification_list"),
+            head=404,
+            director=404,
+            other_office=404,
+        ),
+    ),
+    Entry(
+        "office:notification_read_all",
+        get=logged_in(405),
+        post=logged_in(Redirect("office:notification_list")),
+    ),
+    Entry(
+        "office:audit_list",
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+        query="verb=office.",
     ),
     # --- auth (/accounts/) ------------------------------------------------------------------
     Entry(
