@@ -214,7 +214,8 @@ def payment_record_intent(*, payment_id: int, result: IntentResult, kind: str, i
         logger.error("Payment %s: %s", payment.pk, detail)
         result = IntentResult(ok=False, error=detail)
     if result.reference == payment.provider_reference and result.status:
-        _apply_intent(payment, result, occurred_at=timezone.now(), source=kind)
+        # Provider events carry whole seconds; compare like with like.
+        _apply_intent(payment, result, occurred_at=timezone.now().replace(microsecond=0), source=kind)
     elif kind == PaymentOperation.Kind.CREATE and not result.ok and not payment.provider_reference:
         # The provider refused to create an intent at all (e.g. currency not supported).
         _move(payment, Status.FAILED, source=kind, failure=result.error)
@@ -422,7 +423,7 @@ def webhook_event_apply(*, provider: str, event: dict[str, Any]) -> str:
     try:
         occurred_at = datetime.fromtimestamp(int(event.get("created") or 0), tz=UTC)
     except (TypeError, ValueError, OverflowError):
-        occurred_at = timezone.now()
+        occurred_at = timezone.now().replace(microsecond=0)
     try:
         with transaction.atomic():
             record = WebhookEvent.objects.create(
