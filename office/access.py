@@ -14,7 +14,7 @@ Rules everywhere:
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
+from enum import StrEnum, nonmember
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,9 @@ class Role(StrEnum):
     DIRECTOR = "director"
     ADMIN_ASSISTANT = "admin_assistant"
     BUSINESS_ASSISTANT = "business_assistant"
+
+    # Templates test `Role.STAFF in roles`; without this the engine would call the class.
+    do_not_call_in_templates = nonmember(True)
 
 
 LEADERSHIP = frozenset({Role.DIRECTOR, Role.ADMIN_ASSISTANT, Role.BUSINESS_ASSISTANT})

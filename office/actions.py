@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,16 +190,45 @@ def announcement_publish(*, announcement: Announcement, actor: Any) -> Announcem
     if created:
         audience = StaffProfile.objects.filter(organization=announcement.organization).exclude(user=actor)
         if announcement.department_id:
-            audience = audience.filter(department=announcement.department)
+            # The department's own staff and the staff of its groups: everyone who can read it.
+            audience = audience.filter(
+                Q(department_id=announcement.department_id) | Q(department__parent_id=announcement.department_id)
+            )
         for user_id in audience.values_list("user_id", flat=True):
             notify(
                 recipient_id=user_id,
                 verb="office.announcement.published",
                 title=_("New announcement: %(title)s") % {"title": announcement.title},
-                url=f"/announcements/{announcement.pk}/",
+                url=reverse("office:announcement_detail", kwargs={"pk": announcement.pk}),
                 send_email=False,
             )
     return announcement
+
+
+# --- staff profiles --------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("phone", "extension", "room", "duties")
+
+
+@transaction.atomic
+def staff_profile_update_contact(*, profile_id: int, actor: Any, **changes: str) -> StaffProfile:
+    """A staff member edits their own contact details; office, department and position are
+    never changed here (they come from the leadership through the admin)."""
+    profile = StaffProfile.objects.select_for_update().get(pk=profile_id)
+    if profile.user_id != actor.pk:
+        raise PermissionDenied(_("You can only edit your own contact details."))
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise DomainError(_("These details cannot be changed here."))
+    changed = {k: v for k, v in changes.items() if getattr(profile, k) != v}
+    for field, value in changed.items():
+        setattr(profile, field, value)
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            actor=actor, target=profile, verb="office.staff_profile.contact_updated", data={"fields": sorted(changed)}
+        )
+    return profile
 
 
 # --- notifications ---------------------------------------------------------------------------

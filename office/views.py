@@ -150,8 +150,9 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     assert profile is not None
     form = forms.MyProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        # Contact details are reference data without a workflow (STYLE §6): form.save() is enough.
-        form.save()
+        actions.staff_profile_update_contact(
+            profile_id=profile.pk, actor=request.user, **{f: form.cleaned_data[f] for f in actions.CONTACT_FIELDS}
+        )
         messages.success(request, _("Your contact details were saved."))
         return redirect("office:my_profile")
     return render(request, "office/staffprofile_form.html", {"form": form, "person": profile})

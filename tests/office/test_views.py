@@ -578,11 +578,6 @@ def test_staff_navigation_partial_is_role_aware(demo):
     assert reverse("office:health") not in east  # only the home office runs the hub
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="partials/_nav.html tests `Role.STAFF in roles`; the Role enum class is callable, so the "
-    "template engine calls it and the staff navigation is never included (reported to the lead)",
-)
 def test_staff_navigation_appears_on_pages(demo):
     html = demo.client("staff_infodev").get(reverse("office:home")).content.decode()
     assert reverse("office:staff_directory") in html
