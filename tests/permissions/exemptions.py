@@ -13,5 +13,6 @@ URL_EXEMPTIONS: dict[str, str] = {
 }
 
 CSRF_EXEMPT_VIEWS: dict[str, str] = {
-    # "payments:stripe_webhook": "Stripe signs the body; verified with STRIPE_WEBHOOK_SECRET.",
+    "payments:stripe_webhook": "Stripe signs the body (Stripe-Signature, STRIPE_WEBHOOK_SECRET); bad signature -> 400.",
+    "payments:simulated_webhook": "Signed like Stripe, SIMULATED_WEBHOOK_SECRET; 404 when the Stripe backend is on.",
 }
