@@ -1,0 +1,71 @@
+"""Who may do what in the union catalog. Each predicate guards an action, drives a button,
+and is tested once.
+
+Reviewers (审核): the union-catalog quality team is the home office's information
+development department (信息开发部), including its groups, and the heads of it. That
+department runs the databases and the catalog in the article's organisation, and the home
+office operates the union catalog for the whole network; so member offices contribute,
+the hub's cataloguers review. Leadership is deliberately not in the team (reviewing is
+subject work, not management), and nobody reviews a record they submitted themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cataloging.models import BibRecord, Holding, Statement
+from office.access import Role, is_staff_member, same_office, staff_profile
+
+REVIEW_DEPARTMENT_CODE = "infodev"
+STATEMENT_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN_ASSISTANT, Role.BUSINESS_ASSISTANT, Role.HEAD})
+
+
+def can_catalog(user: Any) -> bool:
+    """Search the staff catalog, create and import records, copy shared ones."""
+    return is_staff_member(user)
+
+
+def can_edit(user: Any, record: BibRecord) -> bool:
+    return same_office(user, record.organization_id) and record.status in BibRecord.EDITABLE
+
+
+def can_submit(user: Any, record: BibRecord) -> bool:
+    """Staff submit their own office's records (the action checks the state)."""
+    return same_office(user, record.organization_id)
+
+
+def is_reviewer(user: Any) -> bool:
+    profile = staff_profile(user)
+    if profile is None or not profile.organization.is_home:
+        return False
+    unit, seen = profile.department, set()
+    while unit is not None and unit.pk not in seen:
+        if unit.code == REVIEW_DEPARTMENT_CODE:
+            return True
+        seen.add(unit.pk)
+        unit = unit.parent
+    return False
+
+
+def can_review(user: Any, record: BibRecord | None = None) -> bool:
+    if not is_reviewer(user):
+        return False
+    return record is None or record.submitted_by_id != user.pk
+
+
+def can_copy(user: Any, record: BibRecord) -> bool:
+    return is_staff_member(user) and record.status == BibRecord.Status.APPROVED
+
+
+def can_edit_holding(user: Any, holding: Holding) -> bool:
+    return same_office(user, holding.organization_id)
+
+
+def can_close_statement(user: Any) -> bool:
+    """The office's leadership and department heads close a month into a statement."""
+    profile = staff_profile(user)
+    return profile is not None and profile.position.role in STATEMENT_ROLES
+
+
+def can_view_statement(user: Any, statement: Statement) -> bool:
+    return same_office(user, statement.organization_id)

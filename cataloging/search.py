@@ -1,0 +1,133 @@
+"""Catalog search: ranked full-text search on PostgreSQL, a plain `icontains` fallback on SQLite.
+
+Chinese has no spaces, and PostgreSQL ships no Chinese parser: `to_tsvector('simple',
+'中文信息检索')` is ONE token, so a search for 信息检索 would never match. We therefore
+index, and query, overlapping character bigrams of every run of Chinese characters
+(`marc.cjk_bigrams`, the technique of Lucene's CJK analyzer) in a `simple`-config tsvector
+with a GIN index: "信息检索" becomes 信息 & 息检 & 检索, which matches inside longer titles
+and is ranked with ts_rank like any other word. Latin words are matched whole (`simple`
+config: no stemming, so a mixed-language catalog treats both alike).
+The fielded searches (title, author, subject) use `icontains`, which PostgreSQL answers
+from pg_trgm GIN indexes (gin_trgm_ops, migration 0002), in Chinese too: pg_trgm hashes
+non-ASCII trigrams under the cluster's C.UTF-8 locale. A one-character keyword cannot be
+bigrammed and falls back to `icontains` as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Value
+
+from cataloging.marc import cjk_bigrams, normalize_isbn
+from cataloging.models import BibRecord, Holding
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def refresh_search_vector(record_ids: Iterable[int]) -> None:
+    """Rebuild the tsvector of these records from their `search_text` (PostgreSQL only)."""
+    if not is_postgres():
+        return
+    for record in BibRecord.objects.filter(pk__in=list(record_ids)).only("pk", "search_text"):
+        BibRecord.objects.filter(pk=record.pk).update(
+            search_vector=SearchVector(Value(cjk_bigrams(record.search_text.lower())), config="simple")
+        )
+
+
+def _terms(text: str) -> list[str]:
+    return _WORD.findall((text or "").lower())
+
+
+def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
+    """Ranked on PostgreSQL (best first), every word required on both databases."""
+    terms = _terms(text)
+    if not terms:
+        return qs
+    query_text = cjk_bigrams(" ".join(terms))
+    if is_postgres() and all(len(t) > 1 for t in query_text.split()):
+        query = SearchQuery(query_text, config="simple", search_type="plain")
+        return (
+            qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+        )
+    for term in terms:
+        qs = qs.filter(search_text__icontains=term)
+    return qs
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    isbn: str = ""
+    clc: str = ""
+    year: str = ""
+    language: str = ""
+    format: str = ""
+    office: str = ""
+
+    @classmethod
+    def from_query(cls, data: Any) -> SearchParams:
+        return cls(**{name: (data.get(name) or "").strip()[:200] for name in cls.__dataclass_fields__})
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
+    if params.title:
+        qs = qs.filter(title__icontains=params.title)
+    if params.author:
+        qs = qs.filter(Q(authors__icontains=params.author) | Q(responsibility__icontains=params.author))
+    if params.subject:
+        qs = qs.filter(subjects__icontains=params.subject)
+    if params.isbn:
+        isbn = normalize_isbn(params.isbn)
+        qs = qs.filter(identifiers__scheme="isbn", identifiers__value=isbn) if isbn else qs.none()
+    if params.clc:
+        qs = qs.filter(clc__istartswith=params.clc)
+    if params.year.isdigit():
+        qs = qs.filter(year=int(params.year))
+    if params.language:
+        qs = qs.filter(language=params.language)
+    if params.format:
+        qs = qs.filter(format=params.format)
+    if params.office:
+        qs = qs.filter(Q(holdings__organization__code=params.office) | Q(organization__code=params.office))
+    if params.q:
+        qs = keyword_filter(qs, params.q)
+    else:
+        qs = qs.order_by("title", "pk")
+    return qs.distinct() if params.office or params.isbn else qs
+
+
+def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
+    """Counts per year, language, format and holding office: four queries, whatever the size."""
+    ids = qs.order_by().values("pk")
+    base = BibRecord.objects.filter(pk__in=ids)
+    years = list(base.exclude(year__isnull=True).values("year").annotate(n=Count("pk")).order_by("-year")[:15])
+    languages = list(base.exclude(language="").values("language").annotate(n=Count("pk")).order_by("-n")[:10])
+    labels = dict(BibRecord.Format.choices)
+    formats = [
+        {"format": row["format"], "label": labels.get(row["format"], row["format"]), "n": row["n"]}
+        for row in base.values("format").annotate(n=Count("pk")).order_by("-n")
+    ]
+    offices = list(
+        Holding.objects.filter(record__in=ids)
+        .values("organization__code", "organization__name", "organization__name_zh")
+        .annotate(n=Count("record", distinct=True))
+        .order_by("-n", "organization__name")[:20]
+    )
+    return {"year": years, "language": languages, "format": formats, "office": offices}

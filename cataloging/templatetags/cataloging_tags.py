@@ -1,0 +1,18 @@
+"""Template helpers of the union catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from cataloging import permissions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def catalog_reviewer(context: dict[str, Any]) -> bool:
+    """`{% catalog_reviewer as reviewer %}`: whether to show the review queue link."""
+    request = context.get("request")
+    return bool(request is not None and permissions.can_review(request.user))
