@@ -136,3 +136,14 @@ def test_partial_then_full_refund_through_stripe(localstripe, demo, test_purpose
     # Idempotent: submitting a finished refund again sends nothing.
     assert actions.refund_submit(refund_id=first.pk).status == Refund.Status.SUCCEEDED
     assert payment.operations.filter(kind=PaymentOperation.Kind.REFUND).count() == 2
+
+
+def test_stripe_checkout_page_gets_the_client_secret_and_never_an_amount_field(localstripe, demo, test_purpose):
+    payment = new_payment(demo.client_a)
+    response = demo.client("client_a").get(f"/payments/{payment.pk}/checkout/")
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    intent = StripeGateway().retrieve(reference=payment.provider_reference)
+    body = response.content.decode()
+    assert f'data-client-secret="{intent.client_secret}"' in body
+    assert "https://js.stripe.com/v3/" in body and 'name="amount"' not in body
