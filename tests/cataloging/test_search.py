@@ -1,0 +1,95 @@
+"""Catalog search on both databases; ranking, bigram Chinese search and indexes on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from cataloging import search
+from cataloging.models import BibRecord, Holding
+from tests.cataloging.factories import make_record
+
+pytestmark = pytest.mark.django_db
+S = BibRecord.Status
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+
+
+def _find(**params) -> list[str]:
+    qs = search.apply(BibRecord.objects.shared().filter(organization__code="north"), search.SearchParams(**params))
+    return [r.title for r in qs]
+
+
+@pytest.fixture
+def catalog(demo):
+    from office.models import Organization
+
+    north = Organization.objects.get(code="north")
+    records = [
+        make_record(north, status=S.APPROVED, title="中文信息检索系统", author="王敏", isbn="9787040123458",
+                    language="chi", subjects=("信息检索",), year=2019, clc="G252.7"),
+        make_record(north, status=S.APPROVED, title="Modern information retrieval", author="Baeza-Yates, Ricardo",
+                    isbn="0-201-39829-X", subjects=("Information retrieval", "Search engines"), year=1999),
+        make_record(north, status=S.APPROVED, title="Library management", author="Stueart, Robert",
+                    isbn=None, subjects=("Libraries",), year=2012),
+        make_record(north, status=S.DRAFT, title="Unshared retrieval notes", isbn=None),
+    ]  # fmt: skip
+    Holding.objects.create(record=records[0], organization=north)
+    return records
+
+
+def test_keyword_title_author_subject_and_isbn(catalog):
+    assert _find(q="retrieval") == ["Modern information retrieval"]
+    assert _find(title="management") == ["Library management"]
+    assert _find(author="baeza") == ["Modern information retrieval"]
+    assert _find(subject="search engines") == ["Modern information retrieval"]
+    assert _find(isbn="978-0-201-39829-8") == ["Modern information retrieval"]  # ISBN-10 stored, -13 asked
+    assert _find(isbn="0201398290") == []  # a wrong check digit finds nothing
+    assert _find(clc="G252") == ["中文信息检索系统"]
+
+
+def test_chinese_keywords_match_inside_longer_titles(catalog):
+    assert _find(q="信息检索") == ["中文信息检索系统"]
+    assert _find(q="检索 王敏") == ["中文信息检索系统"]
+    assert _find(q="检索系统 manual") == []
+    assert _find(title="检索") == ["中文信息检索系统"]
+
+
+def test_facets_count_year_language_format_and_office(catalog):
+    qs = BibRecord.objects.shared().filter(organization__code="north")
+    facets = search.facets(qs)
+    assert {f["year"]: f["n"] for f in facets["year"]} == {2019: 1, 1999: 1, 2012: 1}
+    assert {f["language"]: f["n"] for f in facets["language"]} == {"chi": 1, "eng": 2}
+    assert facets["format"][0]["format"] == "book" and facets["format"][0]["n"] == 3
+    assert facets["office"] == [
+        {"organization__code": "north", "organization__name": "Northern Medical Information Office",
+         "organization__name_zh": "北方医学信息办公室", "n": 1}
+    ]  # fmt: skip
+    assert _find(year="1999", language="eng") == ["Modern information retrieval"]
+
+
+@postgres_only
+def test_postgres_ranks_more_relevant_records_first(catalog):
+    from office.models import Organization
+
+    north = Organization.objects.get(code="north")
+    make_record(north, status=S.APPROVED, title="Retrieval", subjects=("Retrieval", "Retrieval models"), isbn=None)
+    ranked = _find(q="retrieval")
+    assert ranked[0] == "Retrieval" and set(ranked) == {"Retrieval", "Modern information retrieval"}
+    assert BibRecord.objects.filter(search_vector__isnull=True).count() == 0
+
+
+@postgres_only
+def test_postgres_has_the_search_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone() is not None
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cataloging_bibrecord'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"cataloging_bibrecord_search_gin", "cataloging_bibrecord_title_trgm"} <= names
+
+
+@postgres_only
+def test_postgres_chinese_query_uses_the_tsvector(catalog):
+    qs = search.keyword_filter(BibRecord.objects.all(), "信息检索")
+    assert "@@" in str(qs.query)
+    assert "中文信息检索系统" in [r.title for r in qs]
