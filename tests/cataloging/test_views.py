@@ -156,3 +156,23 @@ def test_record_page_query_count_does_not_grow_with_holdings(
         Holding.objects.create(record=record, organization=org)
     with django_assert_max_num_queries(14):
         assert client.get(_url("record_detail", pk=record.pk)).status_code == 200
+
+
+def test_nav_fragment_is_role_aware(demo):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from office.context_processors import intranet
+
+    def render(user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return render_to_string("cataloging/_nav.html", intranet(request), request=request)
+
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _url("review_queue") in render(demo.head_infodev)
+    assert _url("review_queue") not in render(demo.staff_east)
+    assert _url("import_upload") in render(demo.staff_east)
+    anonymous = render(AnonymousUser())
+    assert _url("public_search") in anonymous and _url("record_search") + '"' not in anonymous
