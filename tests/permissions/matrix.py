@@ -120,6 +120,12 @@ SNAPSHOT_IGNORED_TABLES = frozenset(
 )
 
 
+def _stable(value: Any) -> Any:
+    """A value whose repr depends only on the data (PostgreSQL returns bytea as a memoryview,
+    whose repr is its memory address)."""
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
 def db_snapshot(ignore: frozenset[str] = SNAPSHOT_IGNORED_TABLES) -> dict[str, tuple[int, str]]:
     """Row count and a hash of every row, per table, of the default database."""
     import hashlib
@@ -132,7 +138,7 @@ def db_snapshot(ignore: frozenset[str] = SNAPSHOT_IGNORED_TABLES) -> dict[str, t
             if table in ignore:
                 continue
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            rows = sorted(repr(row) for row in cursor.fetchall())
+            rows = sorted(repr(tuple(map(_stable, row))) for row in cursor.fetchall())
             snapshot[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16])
     return snapshot
 
