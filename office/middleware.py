@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 # Stripe.js is the one outside script, allowed only when the Stripe backend is on.
 CSP = (
     "default-src 'self'; script-src 'self'{stripe}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'{stripe_connect}; frame-src 'self'{stripe}; object-src 'none'; "
+    "font-src 'self'; connect-src 'self'{stripe_connect}; frame-src 'self'{stripe_frames}; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
@@ -22,6 +22,8 @@ class SecurityHeadersMiddleware:
         self.csp = CSP.format(
             stripe=" https://js.stripe.com" if stripe else "",
             stripe_connect=" https://api.stripe.com" if stripe else "",
+            # Stripe.js shows 3-D Secure challenges in frames served from hooks.stripe.com.
+            stripe_frames=" https://js.stripe.com https://hooks.stripe.com" if stripe else "",
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -250,6 +250,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 SIMULATED_WEBHOOK_SECRET = env("SIMULATED_WEBHOOK_SECRET", default="whsec_simulated_" + SECRET_KEY[:16])
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
+# A payment still pending after this long is checked with the provider by the periodic task.
+PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", default=900)
+# How a charge to a payee with a connected Stripe account is made: "destination" or "direct".
+PAYMENTS_CONNECT_MODE = env("PAYMENTS_CONNECT_MODE", default="destination")
 
 # --- demo data --------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="intranet-demo-2026")

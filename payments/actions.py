@@ -94,7 +94,7 @@ def payment_create(
         payee_stripe_account = payee_organization.stripe_account_id if payee_organization else ""
     connect_mode = ""
     if payee_stripe_account:
-        connect_mode = getattr(settings, "PAYMENTS_CONNECT_MODE", Payment.ConnectMode.DESTINATION)
+        connect_mode = settings.PAYMENTS_CONNECT_MODE
     purpose_id = str(purpose_id)
 
     for _attempt in range(5):
@@ -540,7 +540,7 @@ def payment_reconcile(*, older_than_seconds: int | None = None) -> dict[str, int
     may never have come), retry refunds stuck at the provider, and catch up purpose
     notifications that a broker outage lost. Idempotent; returns counts."""
     if older_than_seconds is None:
-        older_than_seconds = getattr(settings, "PAYMENTS_RECONCILE_AFTER_SECONDS", 900)
+        older_than_seconds = settings.PAYMENTS_RECONCILE_AFTER_SECONDS
     counts = {"synced": 0, "unavailable": 0, "refunds_retried": 0, "notified": 0}
     stale = Payment.objects.pending_longer_than(older_than_seconds).exclude(provider_reference="")
     for payment_id in stale.values_list("pk", flat=True)[:500]:

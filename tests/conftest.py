@@ -40,6 +40,12 @@ def _fast_and_isolated(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     celery_app.conf.task_always_eager = True
+    # Pages must not depend on a collectstatic run being up to date (a new asset is missing
+    # from a stale manifest until the next collectstatic); production keeps the manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 DEMO_USERNAMES = [
