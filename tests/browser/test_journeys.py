@@ -17,7 +17,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: rows written by data migrations (e.g. the first cataloging fee schedule)
+# come back after each transactional flush, as on a real migrated database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ZH_HOME = "首页"  # nav "Home" (templates/partials/_nav_staff.html)
 
