@@ -24,7 +24,7 @@ node_modules/.installed: package.json package-lock.json
 	touch node_modules/.installed
 
 install: $(STAMP) $(LS_VENV)/.installed node_modules/.installed
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.venv-localstripe --ignore=node_modules --ignore=var -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 dev: install
@@ -50,7 +50,7 @@ check:
 
 # Refresh the .po files after changing UI strings (then translate the new entries).
 messages:
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=.venv-localstripe --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
 
 clean:
 	rm -rf $(VENV) $(LS_VENV) node_modules var/staticfiles
