@@ -18,7 +18,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from stdnum import ean
 
 from cataloging import actions
-from cataloging.models import BibRecord, Holding, LedgerEntry
+from cataloging.models import BibRecord, FeeSchedule, Holding, LedgerEntry
 from office.models import Organization
 
 # title, responsibility/author, publisher, place, year, CLC, Dewey, subject, language, office, state
@@ -333,6 +333,17 @@ def _serial(index: int, row: tuple[Any, ...]) -> Record:
 
 
 def seed_catalog(stdout: Any) -> None:
+    # Migration 0002 writes the standard schedule, but a flushed database (transactional tests,
+    # `manage.py flush`) has lost it; copying a demo record needs one in force.
+    FeeSchedule.objects.get_or_create(
+        valid_from=datetime.date(2020, 1, 1),
+        defaults={
+            "name": "Standard schedule",
+            "currency": "CNY",
+            "copy_fee_minor": 200,
+            "contribution_credit_minor": 500,
+        },
+    )
     User = get_user_model()
     users = {
         u.username: u for u in User.objects.filter(username__in=[*ACTORS.values(), "head_infodev", "head_techsvc"])

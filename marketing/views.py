@@ -3,10 +3,12 @@ landing page presents the home office and its departments to visitors."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from office.models import Department, Organization
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     office = Organization.objects.filter(is_home=True).first()
     departments = (

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from office import actions, forms, inbox, permissions, selectors
@@ -47,6 +47,7 @@ from office.models import (
 )
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The intranet home: announcements, my tasks and notifications (staff), or the client's desk."""
@@ -63,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "office/no_profile.html", context, status=403)
 
 
+@require_safe
 @home_staff_required
 def health(request: HttpRequest) -> HttpResponse:
     return render(request, "office/health.html", {"health": selectors.health_summary()})

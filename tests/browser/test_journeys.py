@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 ZH_HOME = "首页"  # nav "Home" (templates/partials/_nav_staff.html)
 
 # English labels of the staff navigation that must not survive the switch to Chinese.
-ENGLISH_NAV_LABELS = ["People", "Staff directory", "Policies", "Announcements", "Budgets", "System health", "Log out"]
+ENGLISH_NAV_LABELS = ["Office", "Staff directory", "Policies", "Announcements", "Budgets", "System health", "Log out"]
 
 # Staff pages every journey visits (the navigation's links are added to these).
 STAFF_PAGES = [
