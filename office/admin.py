@@ -127,7 +127,50 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "last_seen"]
 
 
+class _RecordedByTheSystem(admin.ModelAdmin):
+    """Backups and drills are written by office/backups.py only; a hand-made row could claim
+    a backup is good that never was, so the admin shows them read-only."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(models.BackupRun)
-class BackupRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "finished_at", "status", "size_bytes", "location"]
+class BackupRunAdmin(_RecordedByTheSystem):
+    list_display = ["started_at", "finished_at", "status", "trigger", "size_bytes", "location"]
+    list_filter = ["status", "trigger"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(models.BackupDrill)
+class BackupDrillAdmin(_RecordedByTheSystem):
+    list_display = ["started_at", "finished_at", "status", "backup"]
     list_filter = ["status"]
+    list_select_related = ["backup"]
+
+
+@admin.register(models.Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["asset_tag", "name", "kind", "status", "organization", "custodian", "location", "warranty_until"]
+    list_filter = ["kind", "status", "organization"]
+    search_fields = ["asset_tag", "name", "serial_number", "location"]
+    list_select_related = ["organization", "custodian"]
+
+
+@admin.register(models.MaintenanceTicket)
+class MaintenanceTicketAdmin(admin.ModelAdmin):
+    """Read-only: raising, assigning and closing go through office/equipment.py (locked, audited)."""
+
+    list_display = ["pk", "title", "status", "priority", "organization", "equipment", "raised_by", "assignee"]
+    list_filter = ["status", "priority", "organization"]
+    search_fields = ["title", "description"]
+    list_select_related = ["organization", "equipment", "raised_by", "assignee"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -449,20 +449,31 @@ class WorkerHeartbeat(models.Model):
 
 
 class BackupRun(models.Model):
-    """One backup of the database and media; the technical-services issue fills in the work."""
+    """One backup of the database and media into the backup store (office/backups.py).
+
+    Good means: SUCCEEDED, its folder holds manifest.json (written last) and every file's
+    SHA-256 matched the manifest when the run ended. PRUNED rows stay for the history chart.
+    """
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+        PRUNED = "pruned", _("Pruned")
+
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        MANUAL = "manual", _("Manual")
 
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULED)
     location = models.CharField(_("location"), max_length=500, blank=True)
     size_bytes = models.BigIntegerField(_("size"), default=0)
     manifest = models.JSONField(_("manifest"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    pruned_at = models.DateTimeField(_("pruned"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -471,3 +482,196 @@ class BackupRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def file_names(self) -> list[str]:
+        return sorted(self.manifest.get("files", {}))
+
+
+class BackupDrill(models.Model):
+    """One restore drill: a backup restored into a scratch database and compared with its
+    manifest (row counts, content checksums, migrations). Never touches the live database."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    backup = models.ForeignKey(
+        BackupRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="drills", verbose_name=_("backup")
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("restore drill")
+        verbose_name_plural = _("restore drills")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+# Querysets of the technical-services models live here rather than in querysets.py, which
+# other areas edit concurrently; they move there once issue 8 has landed.
+class EquipmentQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> EquipmentQuerySet:
+        from office.access import office_of
+
+        office = office_of(user)
+        return self.filter(organization=office) if office is not None else self.none()
+
+
+class MaintenanceTicketQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> MaintenanceTicketQuerySet:
+        from office.access import office_of
+
+        office = office_of(user)
+        return self.filter(organization=office) if office is not None else self.none()
+
+    def open(self) -> MaintenanceTicketQuerySet:
+        return self.exclude(status=MaintenanceTicket.Status.CLOSED)
+
+
+class Equipment(TimeStampedModel):
+    """A computer, network device or AV/multimedia item that technical services looks after."""
+
+    class Kind(models.TextChoices):
+        COMPUTER = "computer", _("Computer")
+        NETWORK = "network", _("Network")
+        AV = "av", _("AV / multimedia")
+
+    class Status(models.TextChoices):
+        IN_SERVICE = "in_service", _("In service")
+        IN_REPAIR = "in_repair", _("In repair")
+        RETIRED = "retired", _("Retired")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="equipment", verbose_name=_("office")
+    )
+    asset_tag = models.SlugField(_("asset tag"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_SERVICE)
+    manufacturer = models.CharField(_("manufacturer"), max_length=100, blank=True)
+    model_name = models.CharField(_("model"), max_length=100, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    custodian = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="equipment", verbose_name=_("custodian department")
+    )
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = EquipmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("equipment item")
+        verbose_name_plural = _("equipment")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "asset_tag"], name="equipment_tag_unique_per_office"),
+            models.CheckConstraint(
+                condition=Q(warranty_until__isnull=True)
+                | Q(purchase_date__isnull=True)
+                | Q(warranty_until__gte=F("purchase_date")),
+                name="equipment_warranty_after_purchase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_tag} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.custodian_id and self.organization_id and self.custodian.organization_id != self.organization_id:
+            raise ValidationError({"custodian": _("The department belongs to another office.")})
+
+    def under_warranty(self, on: object = None) -> bool:
+        today = on or timezone.localdate()
+        return self.warranty_until is not None and self.warranty_until >= today
+
+
+class MaintenanceTicket(TimeStampedModel):
+    """A repair or maintenance request: any staff member raises it, technical services takes
+    it on and closes it (office/equipment.py)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ASSIGNED = "assigned", _("Assigned")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    # The only legal moves; ASSIGNED -> ASSIGNED hands the ticket to someone else.
+    TRANSITIONS = {
+        Status.OPEN: {Status.ASSIGNED, Status.CLOSED},
+        Status.ASSIGNED: {Status.ASSIGNED, Status.CLOSED},
+    }
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="maintenance_tickets", verbose_name=_("office")
+    )
+    equipment = models.ForeignKey(
+        Equipment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("equipment"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    priority = models.CharField(_("priority"), max_length=20, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    objects = MaintenanceTicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("maintenance ticket")
+        verbose_name_plural = _("maintenance tickets")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="assigned") | Q(assignee__isnull=False), name="ticket_assigned_has_assignee"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="ticket_closed_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def can_move_to(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())

@@ -255,6 +255,20 @@ PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", d
 # How a charge to a payee with a connected Stripe account is made: "destination" or "direct".
 PAYMENTS_CONNECT_MODE = env("PAYMENTS_CONNECT_MODE", default="destination")
 
+# --- backups ----------------------------------------------------------------------------
+# The backup store: a local folder (mode 0700, files 0600) outside the web root. Copy it off
+# the machine with your usual tooling; docs/disaster-recovery.md says how.
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+# Retention: the newest backup of each of the last N days, ISO weeks and months is kept; the
+# newest good backup is never pruned.
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=6)
+# No good backup for longer than this raises the alarm (a nightly schedule plus slack).
+BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
+# Where pg_dump / pg_restore / psql live when PATH has an older client than the server.
+BACKUP_PG_BIN_DIR = env("BACKUP_PG_BIN_DIR", default="")
+
 # --- demo data --------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="intranet-demo-2026")
 

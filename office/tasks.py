@@ -40,3 +40,39 @@ def worker_heartbeat_task(self) -> str:  # type: ignore[no-untyped-def]
 def ping_task(value: str = "pong") -> str:
     """Round-trip check used by the health page and the Celery integration test."""
     return value
+
+
+# --- backups (office/backups.py) -------------------------------------------------------------
+# No autoretry: a backup that failed has already alerted technical services, and a retry
+# would only repeat a dump that is likely to fail the same way. `time_limit` is generous
+# because a dump of a large database takes a while; the store lock stops a second run.
+
+
+@shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 300)
+def backup_run_task() -> int:
+    from office.backups import BackupError, backup_run
+    from office.models import BackupRun
+
+    run = backup_run(trigger=BackupRun.Trigger.SCHEDULED)
+    if run.status != BackupRun.Status.SUCCEEDED:
+        raise BackupError(f"Backup {run.pk} failed: {run.error}")
+    return run.pk
+
+
+@shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 300)
+def backup_drill_task() -> int:
+    from office.backups import BackupError, backup_drill
+    from office.models import BackupDrill
+
+    drill = backup_drill()
+    if drill.status != BackupDrill.Status.PASSED:
+        raise BackupError(f"Restore drill {drill.pk} failed: {drill.error}")
+    return drill.pk
+
+
+@shared_task
+def backup_watchdog_task() -> bool:
+    """Hourly: alert when the nightly backup is missing or too old."""
+    from office.backups import backup_check_overdue
+
+    return backup_check_overdue()
