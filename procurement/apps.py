@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        from office import demo, inbox
+        from office.schedules import DEFAULT_SCHEDULES
+        from procurement.actions import register_purpose
+        from procurement.demo import seed_procurement
+        from procurement.inbox import purchasing_items
+
+        register_purpose()
+        inbox.register(purchasing_items)
+        demo.register(seed_procurement)
+        # Open orders are polled every five minutes; licences are checked daily.
+        DEFAULT_SCHEDULES["purchase order tracking"] = ("procurement.tasks.orders_tracking_sweep_task", 300)
+        DEFAULT_SCHEDULES["licence reminders and expiry"] = ("procurement.tasks.licences_sweep_task", 86400)

@@ -1,0 +1,231 @@
+"""Input shape for purchasing. Rules that need other rows live in the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from office.money import parse_money
+from procurement.integrations import VENDOR_STATUSES
+from procurement.models import MAX_PRICE_MINOR, MAX_QUANTITY, Licence, Vendor, VendorItem
+
+
+class _Crispy:
+    def _helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template owns <form> and buttons
+
+
+class MoneyField(forms.CharField):
+    """An amount typed as "1,234.50", cleaned to integer minor units within sane bounds."""
+
+    def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
+        self.currency = currency
+        super().__init__(*args, max_length=20, **kwargs)
+
+    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            amount = parse_money(value, self.currency)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if not 0 <= amount <= MAX_PRICE_MINOR:
+            raise forms.ValidationError(_("Enter an amount between zero and 100,000,000."))
+        return amount
+
+
+class VendorForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = Vendor
+        fields = [
+            "code",
+            "name",
+            "name_zh",
+            "integration",
+            "api_base_url",
+            "api_key",
+            "webhook_secret",
+            "contact_name",
+            "email",
+            "phone",
+            "address",
+            "website",
+            "payee_name",
+            "bank_name",
+            "bank_account",
+            "payment_terms",
+            "lead_time_days",
+            "is_active",
+        ]
+        widgets = {
+            "api_key": forms.PasswordInput(render_value=True),
+            "webhook_secret": forms.PasswordInput(render_value=True),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+    def clean_lead_time_days(self) -> int:
+        days = self.cleaned_data["lead_time_days"]
+        if days > 365:
+            raise forms.ValidationError(_("Enter at most 365 days."))
+        return days
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("integration") == Vendor.Integration.API and not data.get("api_base_url"):
+            self.add_error("api_base_url", _("An API vendor needs the address of its API."))
+        if data.get("integration") == Vendor.Integration.API and not data.get("webhook_secret"):
+            self.add_error("webhook_secret", _("An API vendor needs a secret to sign its webhook calls."))
+        return data
+
+
+class CatalogImportForm(_Crispy, forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, header row: sku,title,title_zh,kind,format,isbn,term_months,price,currency,available"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5_000_000:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv file."))
+        return upload.read()
+
+
+class CatalogSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    vendor = forms.ChoiceField(label=_("Vendor"), required=False)
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *VendorItem.Kind.choices])
+    fmt = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("All formats")), *VendorItem.Format.choices]
+    )
+    price_min = MoneyField(label=_("Price from"), required=False)
+    price_max = MoneyField(label=_("Price up to"), required=False)
+    available = forms.BooleanField(label=_("Available only"), required=False)
+
+    def __init__(self, *args: Any, vendors: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].choices = [("", _("All vendors")), *((str(v.pk), str(v)) for v in vendors)]
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY)
+
+
+class CartAddForm(forms.Form):
+    item = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1)
+
+
+class CheckoutForm(_Crispy, forms.Form):
+    budget = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, budgets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["budget"].queryset = budgets
+        self._helper()
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class DeputyForm(_Crispy, forms.Form):
+    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=None)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, organization_id: int, exclude_user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = (
+            get_user_model()
+            .objects.filter(staff_profile__organization_id=organization_id)
+            .exclude(pk=exclude_user.pk)
+            .order_by("username")
+        )
+        self.fields["deputy"].label_from_instance = lambda u: u.staff_profile.display_name
+        self._helper()
+
+
+class TrackingForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[(s, s.replace("_", " ")) for s in sorted(VENDOR_STATUSES)])
+    message = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class InvoiceForm(_Crispy, forms.Form):
+    number = forms.CharField(label=_("Invoice number"), max_length=64)
+    issued_on = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = MoneyField(label=_("Amount"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class LicenceForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = [
+            "vendor",
+            "title",
+            "starts_on",
+            "ends_on",
+            "concurrent_users",
+            "permitted_sites",
+            "ip_ranges",
+            "terms",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, vendors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = vendors
+        self._helper()
+
+    def clean_ip_ranges(self) -> str:
+        import ipaddress
+
+        text = self.cleaned_data["ip_ranges"]
+        for line in filter(None, (raw.strip() for raw in text.splitlines())):
+            try:
+                ipaddress.ip_network(line, strict=False)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("%(value)s is not an IP range such as 10.0.0.0/16.") % {"value": line[:50]}
+                ) from None
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The licence must end after it starts."))
+        return data
+
+
+class RenewForm(forms.Form):
+    ends_on = forms.DateField(label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,126 @@
+"""Chainable filters for purchasing. Every list and detail view starts from `visible_to(user)`:
+an office sees only its own vendors, requests, orders and licences."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def _profile(user: Any) -> Any:
+    from office.access import staff_profile
+
+    return staff_profile(user)
+
+
+def approver_department_ids(user: Any) -> set[int]:
+    """Departments whose requests `user` decides as head: their own unit and its groups, plus
+    the units they stand in for as an active deputy."""
+    from office.access import Role
+    from office.models import Department
+    from procurement.models import Deputy
+
+    profile = _profile(user)
+    if profile is None:
+        return set()
+    ids: set[int] = set()
+    if profile.position.role == Role.HEAD:
+        ids.add(profile.department_id)
+    today = timezone.localdate()
+    ids |= set(
+        Deputy.objects.filter(deputy_id=user.pk, starts_on__lte=today, ends_on__gte=today).values_list(
+            "department_id", flat=True
+        )
+    )
+    frontier = set(ids)
+    while frontier:  # a head also leads the groups below the department
+        frontier = (
+            set(
+                Department.objects.filter(parent_id__in=frontier, organization_id=profile.organization_id).values_list(
+                    "pk", flat=True
+                )
+            )
+            - ids
+        )
+        ids |= frontier
+    return ids
+
+
+class VendorQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> VendorQuerySet:
+        profile = _profile(user)
+        if profile is None:
+            return self.none()
+        return self.filter(organization_id=profile.organization_id)
+
+    def active(self) -> VendorQuerySet:
+        return self.filter(is_active=True)
+
+
+class VendorItemQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> VendorItemQuerySet:
+        profile = _profile(user)
+        if profile is None:
+            return self.none()
+        return self.filter(vendor__organization_id=profile.organization_id)
+
+    def search(self, term: str) -> VendorItemQuerySet:
+        term = (term or "").strip()
+        if not term:
+            return self
+        digits = term.replace("-", "").replace(" ", "")
+        condition = Q(title__icontains=term) | Q(title_zh__icontains=term) | Q(sku__iexact=term)
+        if digits:
+            condition |= Q(isbn__iexact=digits.upper())
+        return self.filter(condition)
+
+
+class PurchaseRequestQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> PurchaseRequestQuerySet:
+        """Leadership sees its office's requests; heads and deputies their units'; staff their own."""
+        from office.access import LEADERSHIP
+
+        profile = _profile(user)
+        if profile is None:
+            return self.none()
+        qs = self.filter(organization_id=profile.organization_id)
+        if profile.position.role in LEADERSHIP:
+            return qs
+        return qs.filter(Q(requester_id=user.pk) | Q(department_id__in=approver_department_ids(user)))
+
+    def pending(self) -> PurchaseRequestQuerySet:
+        return self.filter(status__in=["submitted", "head_approved"])
+
+
+class PurchaseOrderQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> PurchaseOrderQuerySet:
+        from office.access import LEADERSHIP
+
+        profile = _profile(user)
+        if profile is None:
+            return self.none()
+        qs = self.filter(organization_id=profile.organization_id)
+        if profile.position.role in LEADERSHIP:
+            return qs
+        return qs.filter(Q(request__requester_id=user.pk) | Q(request__department_id__in=approver_department_ids(user)))
+
+    def open(self) -> PurchaseOrderQuerySet:
+        from procurement.models import PurchaseOrder
+
+        return self.filter(status__in=PurchaseOrder.OPEN)
+
+
+class LicenceQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> LicenceQuerySet:
+        profile = _profile(user)
+        if profile is None:
+            return self.none()
+        return self.filter(organization_id=profile.organization_id)
+
+    def expiring_within(self, days: int) -> LicenceQuerySet:
+        today = timezone.localdate()
+        return self.filter(status="active", ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=days))

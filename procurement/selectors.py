@@ -1,0 +1,175 @@
+"""Read functions the views call. Every one starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from office.access import LEADERSHIP, staff_profile
+from procurement import permissions
+from procurement.models import PurchaseOrder, PurchaseRequest, VendorItem
+from procurement.querysets import approver_department_ids
+
+
+def catalog_search(
+    *,
+    user: Any,
+    q: str = "",
+    vendor: str = "",
+    kind: str = "",
+    fmt: str = "",
+    price_min: int | None = None,
+    price_max: int | None = None,
+    available_only: bool = False,
+) -> QuerySet[VendorItem]:
+    qs = VendorItem.objects.visible_to(user).filter(vendor__is_active=True).select_related("vendor").search(q)
+    if vendor.isdigit():
+        qs = qs.filter(vendor_id=int(vendor))
+    if kind in VendorItem.Kind.values:
+        qs = qs.filter(kind=kind)
+    if fmt in VendorItem.Format.values:
+        qs = qs.filter(format=fmt)
+    if price_min is not None:
+        qs = qs.filter(price_minor__gte=price_min)
+    if price_max is not None:
+        qs = qs.filter(price_minor__lte=price_max)
+    if available_only:
+        qs = qs.filter(available=True)
+    return qs.order_by("title", "price_minor")
+
+
+def isbn_offer_counts(*, user: Any, isbns: list[str]) -> dict[str, int]:
+    isbns = [i for i in isbns if i]
+    if not isbns:
+        return {}
+    rows = (
+        VendorItem.objects.visible_to(user)
+        .filter(isbn__in=isbns, vendor__is_active=True)
+        .values("isbn")
+        .annotate(n=Count("vendor", distinct=True))
+    )
+    return {row["isbn"]: row["n"] for row in rows}
+
+
+def price_comparison(*, user: Any, isbn: str) -> QuerySet[VendorItem]:
+    """Every offer of the same ISBN/ISSN across the office's vendors, cheapest first."""
+    if not isbn:
+        return VendorItem.objects.none()
+    return (
+        VendorItem.objects.visible_to(user)
+        .filter(isbn=isbn, vendor__is_active=True)
+        .select_related("vendor")
+        .order_by("-available", "price_minor", "vendor__name")
+    )
+
+
+def request_list(*, user: Any, status: str = "", scope: str = "") -> QuerySet[PurchaseRequest]:
+    qs = PurchaseRequest.objects.visible_to(user).select_related("requester", "department", "budget")
+    if scope == "mine":
+        qs = qs.filter(requester=user)
+    if status in PurchaseRequest.Status.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
+    profile = staff_profile(user)
+    if profile is None:
+        return []
+    if profile.position.role not in LEADERSHIP and not approver_department_ids(user):
+        return []
+    qs = (
+        PurchaseRequest.objects.visible_to(user)
+        .pending()
+        .exclude(requester=user)
+        .select_related("requester", "department", "budget")
+        .prefetch_related("lines__vendor")
+        .order_by("submitted_at", "pk")
+    )
+    return [pr for pr in qs if permissions.can_approve(user, pr)]
+
+
+def my_open_requests(*, user: Any) -> QuerySet[PurchaseRequest]:
+    return PurchaseRequest.objects.visible_to(user).filter(
+        requester=user, status__in=["draft", "submitted", "head_approved", "returned", "approved"]
+    )
+
+
+def order_list(*, user: Any, status: str = "", late: bool = False) -> QuerySet[PurchaseOrder]:
+    qs = PurchaseOrder.objects.visible_to(user).select_related("vendor", "request", "request__requester")
+    if status == "open":
+        qs = qs.open()
+    elif status in PurchaseOrder.Status.values:
+        qs = qs.filter(status=status)
+    if late:
+        qs = qs.filter(late_flagged_at__isnull=False).open()
+    return qs
+
+
+@dataclass(frozen=True)
+class Match:
+    """Three-way match of an order: what was ordered, what arrived, what the vendor invoiced."""
+
+    ordered_minor: int
+    received_minor: int
+    invoiced_minor: int | None
+    paid_minor: int
+
+    @property
+    def receipt_difference(self) -> int:
+        return self.received_minor - self.ordered_minor
+
+    @property
+    def invoice_difference(self) -> int | None:
+        return None if self.invoiced_minor is None else self.invoiced_minor - self.received_minor
+
+    @property
+    def matches(self) -> bool:
+        return self.receipt_difference == 0 and self.invoice_difference == 0
+
+
+def three_way_match(order: PurchaseOrder) -> Match:
+    lines = list(order.lines.all())
+    invoice = getattr(order, "invoice", None) if hasattr(order, "invoice") else None
+    return Match(
+        ordered_minor=sum(line.line_total_minor for line in lines),
+        received_minor=sum(line.received_quantity * line.unit_price_minor for line in lines),
+        invoiced_minor=invoice.amount_minor if invoice else None,
+        paid_minor=order.spent_minor,
+    )
+
+
+def spending_orders(*, user: Any, year: int | None = None) -> QuerySet[PurchaseOrder]:
+    """Paid orders the user may report on: leadership the whole office, heads their units."""
+    qs = PurchaseOrder.objects.visible_to(user).filter(paid_at__isnull=False)
+    if year:
+        qs = qs.filter(paid_at__year=year)
+    return qs
+
+
+def spending_report(*, user: Any, year: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    qs = spending_orders(user=user, year=year)
+    by_department = list(
+        qs.values("request__department__name", "request__department__name_zh")
+        .annotate(total=Sum("spent_minor"), orders=Count("pk"))
+        .order_by("-total")
+    )
+    by_vendor = list(
+        qs.values("vendor__name", "vendor__name_zh")
+        .annotate(total=Sum("spent_minor"), orders=Count("pk"))
+        .order_by("-total")
+    )
+    by_month = list(
+        qs.annotate(month=TruncMonth("paid_at"))
+        .values("month")
+        .annotate(total=Sum("spent_minor"), orders=Count("pk"))
+        .order_by("month")
+    )
+    return {"department": by_department, "vendor": by_vendor, "month": by_month}
+
+
+def cheapest_price(*, user: Any, isbn: str) -> int | None:
+    return VendorItem.objects.visible_to(user).filter(isbn=isbn).aggregate(m=Min("price_minor"))["m"]
