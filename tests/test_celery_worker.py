@@ -147,7 +147,7 @@ def celery_worker_process(transactional_db: Any, tmp_path: Path) -> Iterator[Wor
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    app = Celery("worker-test", broker=broker, backend=backend)
+    app = Celery("worker-test", broker=broker, backend=backend, set_as_current=False)  # keep office.celery current
     app.conf.broker_connection_retry_on_startup = True
     worker = Worker(process, app, queue, nodename, log, own_db=own_db)
     try:

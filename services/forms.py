@@ -1,0 +1,304 @@
+"""Input shapes (crispy, Bootstrap 5). Money is typed as text ("800.00") and parsed to minor
+units here; statuses, amounts to pay and owners never come from a form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from office.access import staff_profile
+from office.models import ClientAccount, Department
+from office.money import parse_money
+from services.models import DeliveryChannel, Offering, OrderFile
+
+
+def _helper(layout: Layout | None = None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the template owns <form> and buttons
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+def _money(text: str, currency: str) -> int:
+    try:
+        value = parse_money(text, currency)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from None
+    if value <= 0:
+        raise forms.ValidationError(_("Enter an amount above zero."))
+    return value
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is validated by `services.uploads` in the action."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+# --- catalog ----------------------------------------------------------------------------------
+
+
+class OfferingForm(forms.ModelForm):
+    price = forms.CharField(label=_("Price"), required=False, max_length=20, help_text=_("Empty for quoted services."))
+    delivery_channels = forms.MultipleChoiceField(
+        label=_("Delivery channels"), choices=DeliveryChannel.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Offering
+        fields = [
+            "code",
+            "kind",
+            "name",
+            "name_zh",
+            "description",
+            "description_zh",
+            "department",
+            "pricing",
+            "currency",
+            "period_days",
+            "turnaround_days",
+            "delivery_channels",
+            "is_active",
+            "sort_order",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_zh": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profile = staff_profile(user)
+        departments = Department.objects.none()
+        if profile is not None:
+            departments = Department.objects.filter(organization_id=profile.organization_id)
+        self.fields["department"].queryset = departments
+        if self.instance.pk and self.instance.price_minor:
+            self.initial["price"] = f"{self.instance.price_minor / 100:.2f}"
+        self.helper = _helper(
+            Layout(
+                Row(Column("code"), Column("kind"), Column("department")),
+                Row(Column("name"), Column("name_zh")),
+                Row(Column("description"), Column("description_zh")),
+                Row(Column("pricing"), Column("price"), Column("currency"), Column("period_days")),
+                Row(Column("turnaround_days"), Column("sort_order"), Column("is_active")),
+                "delivery_channels",
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        pricing = data.get("pricing")
+        text = (data.get("price") or "").strip()
+        if pricing == Offering.Pricing.QUOTED:
+            self.instance.price_minor = None
+        elif not text:
+            self.add_error("price", _("Fixed-price and subscription services need a price."))
+        else:
+            try:
+                self.instance.price_minor = _money(text, data.get("currency") or "CNY")
+            except forms.ValidationError as exc:
+                self.add_error("price", exc)
+        if pricing == Offering.Pricing.SUBSCRIPTION and not data.get("period_days"):
+            self.add_error("period_days", _("Subscriptions need a period."))
+        return data
+
+
+# --- clients ------------------------------------------------------------------------------------
+
+
+class ClientRegistrationForm(forms.Form):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+    )
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False, max_length=128)
+    kind = forms.ChoiceField(label=_("I register as"), choices=ClientAccount.Kind.choices)
+    display_name = forms.CharField(label=_("Contact name"), max_length=200)
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    fax = forms.CharField(label=_("Fax"), max_length=40, required=False)
+    postal_address = forms.CharField(
+        label=_("Postal address"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False
+    )
+    invoice_title = forms.CharField(label=_("Invoice title"), max_length=200, required=False)
+    tax_id = forms.CharField(label=_("Tax ID"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Layout(
+                Row(Column("username"), Column("email")),
+                Row(Column("password"), Column("kind")),
+                Row(Column("display_name"), Column("organisation_name")),
+                Row(Column("phone"), Column("fax")),
+                "postal_address",
+                Row(Column("invoice_title"), Column("tax_id")),
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == ClientAccount.Kind.ORGANISATION and not data.get("organisation_name"):
+            self.add_error("organisation_name", _("Enter the organisation's name."))
+        password = data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+# --- orders -------------------------------------------------------------------------------------
+
+
+class OrderForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+    keywords = forms.CharField(label=_("Keywords"), max_length=500, required=False)
+    scope = forms.CharField(
+        label=_("Scope and requirements"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        help_text=_("Years, languages, databases, kinds of documents, what the result is for."),
+    )
+    deadline = forms.DateField(label=_("Wanted by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    delivery_channel = forms.ChoiceField(label=_("Preferred delivery"))
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, offering: Offering, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(DeliveryChannel.choices)
+        self.fields["delivery_channel"].choices = [(c, labels[c]) for c in offering.delivery_channels if c in labels]
+        self.helper = _helper(
+            Layout("topic", "keywords", "scope", Row(Column("deadline"), Column("delivery_channel")), "attachments")
+        )
+
+    def clean_deadline(self) -> Any:
+        deadline = self.cleaned_data["deadline"]
+        if deadline and deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
+class QuoteForm(forms.Form):
+    amount = forms.CharField(label=_("Price"), max_length=20)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.helper = _helper(Layout(Row(Column("amount"), Column("due_date")), "note"))
+
+    def clean_amount(self) -> int:
+        return _money(self.cleaned_data["amount"], self.currency)
+
+    def clean_due_date(self) -> Any:
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class RefundReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, staff: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Automatically: the least-loaded staff member"))] + [
+            (p.user_id, p.display_name) for p in staff
+        ]
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    internal = forms.BooleanField(label=_("Work log entry (staff only)"), required=False)
+    minutes_spent = forms.IntegerField(label=_("Minutes spent"), required=False, min_value=0, max_value=1440)
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class DeliverForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=DeliveryChannel.choices)
+    files = forms.TypedMultipleChoiceField(
+        label=_("Deliverables"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    fax_number = forms.CharField(label=_("Fax number"), max_length=40, required=False)
+    postal_address = forms.CharField(
+        label=_("Postal address"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def __init__(self, *args: Any, files: list[OrderFile], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].choices = [(f.pk, f.original_name) for f in files]
+        self.helper = _helper(
+            Layout(
+                Row(Column("channel"), Column("fax_number"), Column("tracking_number")),
+                "files",
+                "postal_address",
+                "note",
+            )
+        )
+
+
+class ReportForm(forms.Form):
+    findings = forms.CharField(label=_("Search findings"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    reviewer = forms.TypedChoiceField(label=_("Reviewer (signs off)"), coerce=int)
+
+    def __init__(self, *args: Any, reviewers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from services.actions import staff_name
+
+        self.fields["reviewer"].choices = [(u.pk, staff_name(u)) for u in reviewers]
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

@@ -1,0 +1,119 @@
+"""Who may do what with information services. Each predicate guards an action, drives a
+button, and is tested once. Somebody else's order is a 404 before any of these is asked
+(views start from `ServiceOrder.objects.visible_to`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from office.access import LEADERSHIP, Role, client_account, is_head_of, is_home_staff, staff_profile
+from payments.permissions import finance_office
+from services.models import Offering, ServiceOrder
+from services.querysets import staff_order_scope
+
+Status = ServiceOrder.Status
+
+
+def _is_home_leadership(user: Any) -> bool:
+    profile = staff_profile(user)
+    return profile is not None and profile.organization.is_home and profile.position.role in LEADERSHIP
+
+
+def is_order_client(user: Any, order: ServiceOrder) -> bool:
+    account = client_account(user)
+    return account is not None and order.client_id == account.pk
+
+
+def works_on(user: Any, order: ServiceOrder) -> bool:
+    """Staff of the providing office who may handle the order (see `staff_order_scope`)."""
+    scope = staff_order_scope(user)
+    if scope is None or not is_home_staff(user):
+        return False
+    return ServiceOrder.objects.filter(scope, pk=order.pk).exists()
+
+
+def leads(user: Any, order: ServiceOrder) -> bool:
+    """The head of the providing department (or of a unit above it), or the home leadership."""
+    return _is_home_leadership(user) or is_head_of(user, order.department)
+
+
+# --- catalog --------------------------------------------------------------------------------
+
+
+def can_manage_offerings(user: Any) -> bool:
+    """Heads and the leadership of the home office keep the catalog (prices are a commitment)."""
+    profile = staff_profile(user)
+    return profile is not None and profile.organization.is_home and profile.position.role in {Role.HEAD, *LEADERSHIP}
+
+
+def can_edit_offering(user: Any, offering: Offering) -> bool:
+    return _is_home_leadership(user) or (can_manage_offerings(user) and is_head_of(user, offering.department))
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def can_order(user: Any) -> bool:
+    account = client_account(user)
+    return account is not None and account.email_confirmed
+
+
+def can_quote(user: Any, order: ServiceOrder) -> bool:
+    return order.status in (Status.REQUESTED, Status.DECLINED) and works_on(user, order)
+
+
+def can_respond_to_quote(user: Any, order: ServiceOrder) -> bool:
+    return order.status == Status.QUOTED and is_order_client(user, order)
+
+
+def can_pay(user: Any, order: ServiceOrder) -> bool:
+    return order.status == Status.ACCEPTED and is_order_client(user, order)
+
+
+def can_cancel(user: Any, order: ServiceOrder) -> bool:
+    """Before payment the client or the department's head may cancel; afterwards it is a refund."""
+    if order.status not in ServiceOrder.OPEN:
+        return False
+    return is_order_client(user, order) or leads(user, order)
+
+
+def can_refund(user: Any, order: ServiceOrder) -> bool:
+    """Finance staff of the home office, for paid orders not yet delivered."""
+    office = finance_office(user)
+    return office is not None and office.is_home and order.status in ServiceOrder.ACTIVE and order.paid_at is not None
+
+
+def can_assign(user: Any, order: ServiceOrder) -> bool:
+    return order.status in (Status.PAID, Status.ASSIGNED) and leads(user, order)
+
+
+def can_start(user: Any, order: ServiceOrder) -> bool:
+    return order.status == Status.ASSIGNED and order.assignee_id == user.pk
+
+
+def can_work(user: Any, order: ServiceOrder) -> bool:
+    """Upload deliverables, write the report, deliver: the assignee, or the head standing in."""
+    if order.status not in (Status.IN_PROGRESS, Status.DELIVERED):
+        return False
+    return order.assignee_id == user.pk or (leads(user, order) and works_on(user, order))
+
+
+def can_confirm(user: Any, order: ServiceOrder) -> bool:
+    return order.status == Status.DELIVERED and is_order_client(user, order)
+
+
+def can_post_message(user: Any, order: ServiceOrder) -> bool:
+    return is_order_client(user, order) or works_on(user, order)
+
+
+def can_log_work(user: Any, order: ServiceOrder) -> bool:
+    return order.status in (Status.ASSIGNED, Status.IN_PROGRESS, Status.DELIVERED) and works_on(user, order)
+
+
+def can_attach(user: Any, order: ServiceOrder) -> bool:
+    """The client adds material to its requirements until the work starts."""
+    return is_order_client(user, order) and order.status in (*ServiceOrder.OPEN, Status.PAID, Status.ASSIGNED)
+
+
+def can_view_queue(user: Any) -> bool:
+    return is_home_staff(user)

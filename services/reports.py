@@ -1,0 +1,110 @@
+"""The formal report PDF of a novelty search (reportlab).
+
+Chinese renders in WenQuanYi Zen Hei, embedded (the payments receipts register it; the
+built-in STSong-Light is the fallback when the font package is missing). Every piece of user
+text goes through `escape` because reportlab's Paragraph reads a mini-XML markup.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from office.models import Organization
+from payments.receipts import cjk_font_name
+from services.models import Report
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    # Line breaks in user text become <br/> only after escaping.
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _name(user: object) -> str:
+    from services.actions import staff_name
+
+    return staff_name(user)
+
+
+def report_pdf(report: Report) -> bytes:
+    font = cjk_font_name()
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
+    heading = ParagraphStyle("heading", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1, spaceAfter=4)
+    letterhead = ParagraphStyle("letterhead", parent=body, fontSize=14, leading=20, alignment=1)
+    order = report.order
+    home = order.department.organization or Organization.objects.filter(is_home=True).first()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=20 * mm,
+        title=f"{_('Novelty search report')} {report.number}",
+        author=str(home),
+    )
+    contact = " · ".join(x for x in [home.address, home.phone, home.email, home.website] if x)
+    story = [
+        _p(f"{home.name} {home.name_zh}".strip(), letterhead),
+        _p(contact or getattr(settings, "SITE_URL", ""), small),
+        HRFlowable(width="100%", thickness=1.2, color=colors.darkblue, spaceBefore=3, spaceAfter=8),
+        _p(_("Novelty search report") + " 科技查新报告", title),
+        _p(_("Report number: %(number)s") % {"number": report.number}, body),
+        Spacer(1, 4 * mm),
+    ]
+    issued = timezone.localtime(report.created_at)
+    rows = [
+        (_("Client"), f"{order.client.display_name} {order.client.organisation_name}".strip()),
+        (_("Order"), order.number),
+        (_("Topic"), order.topic),
+        (_("Keywords"), order.keywords or "—"),
+        (_("Service"), order.offering.name),
+        (_("Issued"), issued.strftime("%Y-%m-%d")),
+    ]
+    table = Table([[_p(k, body), _p(v, body)] for k, v in rows], colWidths=[35 * mm, 135 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.lightgrey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [table, _p(_("Scope of the search"), heading), _p(order.scope or "—", body)]
+    story += [_p(_("Findings"), heading), _p(report.findings, body)]
+    story += [_p(_("Conclusion"), heading), _p(report.conclusion, body), Spacer(1, 10 * mm)]
+    sign = Table(
+        [
+            [_p(_("Searched by"), body), _p(_("Reviewed and signed off by"), body)],
+            [_p(_name(report.author), body), _p(_name(report.reviewer), body)],
+            [_p(issued.strftime("%Y-%m-%d"), small), _p(issued.strftime("%Y-%m-%d"), small)],
+        ],
+        colWidths=[85 * mm, 85 * mm],
+    )
+    sign.setStyle(TableStyle([("LINEABOVE", (0, 1), (-1, 1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [
+        sign,
+        Spacer(1, 8 * mm),
+        _p(
+            _(
+                "This report was issued by the office's information development department; it is numbered and "
+                "registered. Reproduction in part requires the office's consent."
+            ),
+            small,
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

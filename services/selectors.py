@@ -1,0 +1,111 @@
+"""Read functions the views call. Everything starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from office.access import client_account, is_head_of, staff_profile
+from office.inbox import InboxItem
+from services.models import Offering, OrderFile, ServiceOrder
+from services.querysets import staff_order_scope
+
+Status = ServiceOrder.Status
+
+
+def offering_list(*, kind: str = "") -> QuerySet[Offering]:
+    qs = Offering.objects.active().select_related("department")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def order_list(*, user: Any, status: str = "") -> QuerySet[ServiceOrder]:
+    qs = ServiceOrder.objects.visible_to(user).select_related("offering", "department", "client", "assignee")
+    return qs.filter(status=status) if status else qs
+
+
+def order_get(*, user: Any, pk: int) -> ServiceOrder:
+    """The order if `user` may see it, else `ServiceOrder.DoesNotExist` (the view's 404)."""
+    return order_list(user=user).get(pk=pk)
+
+
+def order_files(*, order: ServiceOrder, user: Any) -> QuerySet[OrderFile]:
+    return order.files.select_related("uploaded_by").order_by("created_at", "pk")
+
+
+def inbox_items(user: Any) -> list[InboxItem]:
+    """ "My tasks": quotes to answer and orders to pay or confirm (clients); orders to quote,
+    assign or work on (staff)."""
+    items: list[InboxItem] = []
+    url = reverse("services:order_list")
+    if client_account(user) is not None:
+        mine = ServiceOrder.objects.of_client(user)
+        for status, title in (
+            (Status.QUOTED, _("Quotes waiting for your answer")),
+            (Status.ACCEPTED, _("Service orders to pay")),
+            (Status.DELIVERED, _("Deliveries to confirm and rate")),
+        ):
+            count = mine.filter(status=status).count()
+            if count:
+                items.append(InboxItem(title=str(title), url=f"{url}?status={status}", count=count, kind="request"))
+    profile = staff_profile(user)
+    scope = staff_order_scope(user)
+    if profile is not None and scope is not None and profile.organization.is_home:
+        queue = reverse("services:queue")
+        visible = ServiceOrder.objects.filter(scope)
+        to_quote = visible.filter(status__in=[Status.REQUESTED, Status.DECLINED]).count()
+        if to_quote:
+            items.append(InboxItem(title=str(_("Service orders to quote")), url=queue, count=to_quote, kind="task"))
+        if is_head_of(user, profile.department) or profile.position.role == "director":
+            to_assign = visible.filter(status=Status.PAID).count()
+            if to_assign:
+                items.append(
+                    InboxItem(title=str(_("Paid orders to assign")), url=queue, count=to_assign, kind="approval")
+                )
+        mine = ServiceOrder.objects.filter(assignee=user, status__in=[Status.ASSIGNED, Status.IN_PROGRESS]).count()
+        if mine:
+            items.append(
+                InboxItem(title=str(_("Service orders assigned to me")), url=f"{url}?mine=1", count=mine, kind="task")
+            )
+    return items
+
+
+def queue_for(*, user: Any) -> dict[str, Any]:
+    """The staff work queue over the orders the user works with, and the statistics behind
+    the charts (turnaround in days and ratings per service, completed orders only)."""
+    orders = order_list(user=user)
+    sections = [
+        ("new", _("New requests"), orders.filter(status=Status.REQUESTED)),
+        ("to_quote", _("To quote again (declined)"), orders.filter(status=Status.DECLINED)),
+        ("to_pay", _("Waiting for the client"), orders.filter(status__in=[Status.QUOTED, Status.ACCEPTED])),
+        ("to_assign", _("Paid, to assign"), orders.filter(status=Status.PAID)),
+        ("due_soon", _("Due within three days"), orders.due_soon().order_by("due_date")),
+        ("overdue", _("Overdue"), orders.overdue().order_by("due_date")),
+    ]
+    stats: dict[str, dict[str, Any]] = {}
+    for order in orders.filter(delivered_at__isnull=False).select_related("offering"):
+        row = stats.setdefault(order.offering.name, {"days": [], "ratings": []})
+        row["days"].append((order.delivered_at - order.created_at).total_seconds() / 86400)
+        if order.rating:
+            row["ratings"].append(order.rating)
+    labels = sorted(stats)
+    chart = {
+        "labels": labels,
+        "turnaround": [round(sum(stats[k]["days"]) / len(stats[k]["days"]), 1) for k in labels],
+        "rating": [
+            round(sum(stats[k]["ratings"]) / len(stats[k]["ratings"]), 2) if stats[k]["ratings"] else None
+            for k in labels
+        ],
+        "counts": [len(stats[k]["days"]) for k in labels],
+    }
+    rows = [
+        {"label": label, "count": n, "turnaround": days, "rating": rating}
+        for label, n, days, rating in zip(labels, chart["counts"], chart["turnaround"], chart["rating"], strict=True)
+    ]
+    return {
+        "sections": [(key, title, list(qs[:50])) for key, title, qs in sections],
+        "chart": chart,
+        "stats_rows": rows,
+    }

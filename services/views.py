@@ -1,0 +1,571 @@
+"""Views of the services app: thin — parse, call a selector or action, render.
+
+Somebody else's order (or file, or download link) is a 404: every lookup starts from
+`visible_to(user)`. A function the role may not use is a 403 (the action raises
+PermissionDenied). Domain refusals come back as a message on the order page.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from office.access import client_account, client_required, staff_required
+from office.exceptions import DomainError
+from office.money import exponent
+from services import actions, forms, permissions, selectors
+from services.models import DownloadLink, Offering, OrderFile, ServiceOrder
+
+# --- catalog ----------------------------------------------------------------------------------
+
+
+@require_GET
+def offering_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind not in Offering.Kind.values:
+        kind = ""
+    return render(
+        request,
+        "services/offering_list.html",
+        {
+            "offerings": selectors.offering_list(kind=kind),
+            "kinds": Offering.Kind.choices,
+            "kind": kind,
+            "can_manage": permissions.can_manage_offerings(request.user),
+            "can_order": permissions.can_order(request.user),
+        },
+    )
+
+
+@require_GET
+def offering_detail(request: HttpRequest, code: str) -> HttpResponse:
+    offering = get_object_or_404(selectors.offering_list(), code=code)
+    return render(
+        request,
+        "services/offering_detail.html",
+        {
+            "offering": offering,
+            "can_order": permissions.can_order(request.user) and offering.pricing != Offering.Pricing.SUBSCRIPTION,
+            "can_edit": permissions.can_edit_offering(request.user, offering),
+        },
+    )
+
+
+def _catalog_manager(request: HttpRequest) -> None:
+    if not permissions.can_manage_offerings(request.user):
+        raise PermissionDenied
+
+
+@staff_required
+@require_GET
+def offering_manage(request: HttpRequest) -> HttpResponse:
+    _catalog_manager(request)
+    offerings = Offering.objects.select_related("department").order_by("sort_order", "name")
+    return render(request, "services/offering_manage.html", {"offerings": offerings})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _catalog_manager(request)
+    offering = get_object_or_404(Offering, pk=pk) if pk else Offering()
+    if pk and not permissions.can_edit_offering(request.user, offering):
+        raise PermissionDenied
+    form = forms.OfferingForm(request.POST or None, instance=offering, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.offering_save(offering=form.instance, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("services:offering_manage")
+    return render(request, "services/offering_form.html", {"form": form, "offering": offering})
+
+
+# --- client registration --------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def client_register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("office:home")
+    form = forms.ClientRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.client_register(**data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "services/client_registered.html", {"email": data["email"]})
+    return render(request, "services/client_register.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def client_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; the POST confirms (no state change on GET: mail scanners follow links)."""
+    if request.method == "POST":
+        try:
+            actions.client_confirm_email(token=token)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return render(request, "services/client_confirm.html", {"failed": True}, status=400)
+        messages.success(request, _("Thank you: your e-mail address is confirmed. You can order services now."))
+        return redirect("services:offering_list")
+    return render(request, "services/client_confirm.html", {"token": token})
+
+
+@client_required
+@require_POST
+def client_confirm_resend(request: HttpRequest) -> HttpResponse:
+    account = client_account(request.user)
+    if account is not None and not account.email_confirmed:
+        from office.queue import enqueue_on_commit
+        from services.tasks import client_confirmation_email_task
+
+        enqueue_on_commit(client_confirmation_email_task, user_id=request.user.pk)
+        messages.success(request, _("We sent the confirmation e-mail again."))
+    return redirect("services:order_list")
+
+
+# --- orders ------------------------------------------------------------------------------------
+
+
+def _order(request: HttpRequest, pk: int) -> ServiceOrder:
+    try:
+        return selectors.order_get(user=request.user, pk=pk)
+    except ServiceOrder.DoesNotExist:
+        raise Http404 from None
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def order_create(request: HttpRequest, code: str) -> HttpResponse:
+    offering = get_object_or_404(selectors.offering_list(), code=code)
+    if not permissions.can_order(request.user):
+        messages.error(request, _("Confirm your e-mail address before ordering."))
+        return redirect("services:offering_detail", code=code)
+    if offering.pricing == Offering.Pricing.SUBSCRIPTION:
+        raise Http404
+    form = forms.OrderForm(request.POST or None, request.FILES or None, offering=offering)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = actions.order_create(actor=request.user, offering_id=offering.pk, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your order %(number)s was sent.") % {"number": order.number})
+            return redirect("services:order_detail", pk=order.pk)
+    return render(request, "services/order_form.html", {"form": form, "offering": offering})
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    if not (client_account(request.user) or permissions.can_view_queue(request.user)):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in ServiceOrder.Status.values:
+        status = ""
+    orders = selectors.order_list(user=request.user, status=status)
+    if request.GET.get("mine"):
+        orders = orders.filter(assignee=request.user)
+    return render(
+        request,
+        "services/order_list.html",
+        {"orders": orders[:200], "status": status, "statuses": ServiceOrder.Status.choices},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    user = request.user
+    is_client = permissions.is_order_client(user, order)
+    works_on = permissions.works_on(user, order)
+    files = list(selectors.order_files(order=order, user=user))
+    messages_qs = order.messages.select_related("author")
+    if not works_on:
+        messages_qs = messages_qs.filter(internal=False)
+    context: dict[str, Any] = {
+        "order": order,
+        "is_client": is_client,
+        "works_on": works_on,
+        "requirement_files": [f for f in files if f.kind == OrderFile.Kind.REQUIREMENT],
+        "deliverables": [f for f in files if f.kind != OrderFile.Kind.REQUIREMENT] if works_on else [],
+        "order_messages": messages_qs,
+        "deliveries": order.deliveries.select_related("sent_by").prefetch_related("files"),
+        "links": DownloadLink.objects.filter(file__order=order, user=user).select_related("file") if is_client else [],
+        "report": getattr(order, "report", None),  # the reverse one-to-one raises AttributeError if none
+        "can_quote": permissions.can_quote(user, order),
+        "can_respond": permissions.can_respond_to_quote(user, order),
+        "can_pay": permissions.can_pay(user, order),
+        "can_cancel": permissions.can_cancel(user, order),
+        "can_refund": permissions.can_refund(user, order),
+        "can_assign": permissions.can_assign(user, order) and works_on,
+        "can_start": permissions.can_start(user, order),
+        "can_work": permissions.can_work(user, order) and works_on,
+        "can_confirm": permissions.can_confirm(user, order),
+        "can_message": permissions.can_post_message(user, order),
+        "can_log_work": permissions.can_log_work(user, order),
+        "can_attach": permissions.can_attach(user, order),
+        "message_form": forms.MessageForm(),
+        "file_form": forms.FileForm(),
+    }
+    if context["can_quote"]:
+        context["quote_form"] = forms.QuoteForm(currency=order.currency)
+    if context["can_assign"]:
+        context["assign_form"] = forms.AssignForm(staff=list(actions.assignable_staff(order)))
+    if context["can_work"]:
+        context["deliver_form"] = forms.DeliverForm(
+            files=context["deliverables"], initial={"channel": order.delivery_channel}
+        )
+        if context["report"] is None and order.offering.kind == Offering.Kind.NOVELTY:
+            context["report_form"] = forms.ReportForm(reviewers=actions.reviewers_for(order))
+    if context["can_confirm"]:
+        context["confirm_form"] = forms.ConfirmForm()
+    if context["can_refund"]:
+        context["refund_form"] = forms.RefundReasonForm()
+    return render(request, "services/order_detail.html", context)
+
+
+def _act(request: HttpRequest, pk: int, run: Callable[[ServiceOrder], Any], success: str) -> HttpResponse:
+    """Run one order action: 404 for an order the user may not see, 403 for a function the
+    role may not use (PermissionDenied from the action), else a message and back to the order."""
+    order = _order(request, pk)
+    try:
+        run(order)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("services:order_detail", pk=order.pk)
+
+
+def _invalid(request: HttpRequest, form: Any, pk: int) -> HttpResponse:
+    _order(request, pk)  # someone else's order stays a 404 whatever the body
+    errors = "; ".join(f"{e}" for field in form.errors.values() for e in field)
+    messages.error(request, errors or _("Please correct the form."))
+    return redirect("services:order_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def order_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if not permissions.works_on(request.user, order):
+        raise PermissionDenied
+    form = forms.QuoteForm(request.POST, currency=order.currency)
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_quote(
+            order_id=o.pk,
+            actor=request.user,
+            amount_minor=form.cleaned_data["amount"],
+            due_date=form.cleaned_data["due_date"],
+            note=form.cleaned_data["note"],
+        ),
+        _("The quote was sent to the client."),
+    )
+
+
+@login_required
+@require_POST
+def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, lambda o: actions.order_accept(order_id=o.pk, actor=request.user), _("Quote accepted. Please pay.")
+    )
+
+
+@login_required
+@require_POST
+def order_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_decline(order_id=o.pk, actor=request.user, reason=reason),
+        _("Quote declined."),
+    )
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_cancel(order_id=o.pk, actor=request.user, reason=reason),
+        _("The order was cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def order_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start paying: the amount comes from the order's quote in our database, never the form."""
+    order = _order(request, pk)
+    try:
+        payment = actions.order_pay(order_id=order.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("services:order_detail", pk=pk)
+    return redirect("payments:payment_checkout", pk=payment.pk)
+
+
+@login_required
+@require_POST
+def order_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if not permissions.can_refund(request.user, order):
+        raise PermissionDenied
+    form = forms.RefundReasonForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_refund(order_id=o.pk, actor=request.user, reason=form.cleaned_data["reason"]),
+        _("The refund was requested."),
+    )
+
+
+@login_required
+@require_POST
+def order_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if not (permissions.leads(request.user, order) and permissions.works_on(request.user, order)):
+        raise PermissionDenied
+    form = forms.AssignForm(request.POST, staff=list(actions.assignable_staff(order)))
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_assign(order_id=o.pk, actor=request.user, assignee_id=form.cleaned_data["assignee"]),
+        _("The order was assigned."),
+    )
+
+
+@login_required
+@require_POST
+def order_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda o: actions.order_start(order_id=o.pk, actor=request.user), _("Work started."))
+
+
+@login_required
+@require_POST
+def order_message(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.MessageForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_message_post(
+            order_id=o.pk,
+            actor=request.user,
+            body=data["body"],
+            internal=data["internal"],
+            minutes_spent=data["minutes_spent"] or 0,
+        ),
+        _("Saved."),
+    )
+
+
+@login_required
+@require_POST
+def order_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    form = forms.FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    kind = (
+        OrderFile.Kind.REQUIREMENT if permissions.is_order_client(request.user, order) else OrderFile.Kind.DELIVERABLE
+    )
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_file_add(
+            order_id=o.pk, actor=request.user, upload=form.cleaned_data["file"], kind=kind
+        ),
+        _("The file was uploaded."),
+    )
+
+
+def _file_response(item: OrderFile) -> FileResponse:
+    """Always an attachment, with our own Content-Type and an RFC 6266 file name."""
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    response["Content-Type"] = item.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@login_required
+@require_GET
+def order_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """Staff on the order fetch any of its files; the client its own attachments (deliverables
+    reach it through download links or other channels)."""
+    order = _order(request, pk)
+    files = order.files.all()
+    if not permissions.works_on(request.user, order):
+        files = files.filter(kind=OrderFile.Kind.REQUIREMENT)
+    item = get_object_or_404(files, pk=file_pk)
+    return _file_response(item)
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    """A delivered file through its expiring link: only the client it was made for."""
+    try:
+        link = actions.download_link_resolve(link_id=pk, user=request.user)
+    except DownloadLink.DoesNotExist:
+        raise Http404 from None
+    return _file_response(link.file)
+
+
+@login_required
+@require_POST
+def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if not permissions.works_on(request.user, order):
+        raise PermissionDenied
+    form = forms.DeliverForm(request.POST, files=list(order.files.exclude(kind=OrderFile.Kind.REQUIREMENT)))
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_deliver(
+            order_id=o.pk,
+            actor=request.user,
+            channel=data["channel"],
+            file_ids=data["files"],
+            fax_number=data["fax_number"],
+            postal_address=data["postal_address"],
+            tracking_number=data["tracking_number"],
+            note=data["note"],
+        ),
+        _("The delivery was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def order_report(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if not permissions.works_on(request.user, order):
+        raise PermissionDenied
+    form = forms.ReportForm(request.POST, reviewers=actions.reviewers_for(order))
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda o: actions.report_issue(
+            order_id=o.pk,
+            actor=request.user,
+            reviewer_id=data["reviewer"],
+            findings=data["findings"],
+            conclusion=data["conclusion"],
+        ),
+        _("The report was issued."),
+    )
+
+
+@login_required
+@require_POST
+def order_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.is_order_client(request.user, _order(request, pk)):
+        raise PermissionDenied
+    form = forms.ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form, pk)
+    return _act(
+        request,
+        pk,
+        lambda o: actions.order_confirm(
+            order_id=o.pk, actor=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        ),
+        _("Thank you for your rating."),
+    )
+
+
+# --- staff work queue ----------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_queue(request.user):
+        raise PermissionDenied
+    return render(request, "services/queue.html", selectors.queue_for(user=request.user))
+
+
+@staff_required
+@require_GET
+def queue_export(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_queue(request.user):
+        raise PermissionDenied
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="service-orders.csv"'
+    response.write("\ufeff")  # BOM: spreadsheet programs then read the Chinese text as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Number"), _("Service"), _("Client"), _("Topic"), _("Status"), _("Price"), _("Due date"), _("Assigned to"),
+         _("Requested"), _("Delivered"), _("Rating")]
+    )  # fmt: skip
+    for order in selectors.order_list(user=request.user).order_by("pk"):
+        writer.writerow(
+            [
+                order.number,
+                order.offering.name,
+                _safe_cell(order.client.display_name),
+                _safe_cell(order.topic),
+                order.get_status_display(),
+                "" if order.quoted_amount_minor is None else _major(order.quoted_amount_minor, order.currency),
+                order.due_date or "",
+                order.assignee.get_username() if order.assignee else "",
+                order.created_at.date(),
+                order.delivered_at.date() if order.delivered_at else "",
+                order.rating or "",
+            ]
+        )
+    return response
+
+
+def _major(amount_minor: int, currency: str) -> str:
+    return str(Decimal(amount_minor).scaleb(-exponent(currency)))
+
+
+def _safe_cell(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
