@@ -882,3 +882,29 @@ def backup_restore(
         details["media_restored"] = restore_media(folder, media_root)
     details["failures"] = failures
     return details
+
+
+def backup_file_for_download(*, backup_id: int, name: str, actor: Any, ip_address: str | None = None) -> Path:
+    """The path of one file of a good backup, for technical services only; audited.
+
+    Refuses (PermissionDenied) anyone else; 404 for an unknown backup or file name, or a path
+    that would leave the backup store.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from office import audit, permissions
+
+    if not permissions.can_download_backup(actor):
+        raise PermissionDenied
+    backup = BackupRun.objects.filter(pk=backup_id, status=BackupRun.Status.SUCCEEDED).first()
+    if backup is None or (name != MANIFEST and name not in backup.manifest.get("files", {})):
+        raise Http404
+    store = Path(settings.BACKUP_DIR).resolve()
+    path = (Path(backup.location) / name).resolve()
+    if path.parent.parent != store or not path.is_file():
+        raise Http404
+    audit.record(
+        actor=actor, target=backup, verb="office.backup.downloaded", data={"file": name}, ip_address=ip_address
+    )
+    return path

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from office.access import Role, client_account, staff_profile, user_roles
 from office.models import Notification
+from office.permissions import can_view_health
 
 
 def intranet(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +20,5 @@ def intranet(request: HttpRequest) -> dict[str, Any]:
         "my_profile": staff_profile(user),
         "my_client_account": client_account(user),
         "unread_notifications": Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count(),
+        "can_view_health": can_view_health(user),
     }

@@ -65,5 +65,40 @@ def can_view_audit(user: Any) -> bool:
     return profile is not None and profile.position.role in {Role.DIRECTOR, Role.ADMIN_ASSISTANT}
 
 
+# --- technical services (issue 8) ------------------------------------------------------------
+
+TECHSVC_DEPARTMENT_CODE = "techsvc"
+
+
+def is_techsvc_staff(user: Any, organization: Organization | None = None) -> bool:
+    """Staff or head of a technical-services department (or a group inside one)."""
+    profile = staff_profile(user)
+    if profile is None or (organization is not None and profile.organization_id != organization.pk):
+        return False
+    department = profile.department
+    if department.code == TECHSVC_DEPARTMENT_CODE:
+        return True
+    return department.parent_id is not None and department.parent.code == TECHSVC_DEPARTMENT_CODE
+
+
 def can_view_health(user: Any) -> bool:
-    return is_home_staff(user)
+    """The hub's health and backups: the home office's technical services and leadership."""
+    return is_home_staff(user) and (is_techsvc_staff(user) or is_leadership(user))
+
+
+def can_view_backups(user: Any) -> bool:
+    return can_view_health(user)
+
+
+def can_download_backup(user: Any) -> bool:
+    """Backup files hold every record of the network: technical services only, not leadership."""
+    return is_home_staff(user) and is_techsvc_staff(user)
+
+
+def can_raise_ticket(user: Any) -> bool:
+    return staff_profile(user) is not None
+
+
+def can_work_tickets(user: Any, organization: Organization) -> bool:
+    """Take, assign and close maintenance tickets of an office: its technical services."""
+    return is_techsvc_staff(user, organization)

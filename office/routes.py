@@ -36,4 +36,8 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     # audit log
     path("audit/", views.audit_list, name="audit_list"),
+    # technical services: backups
+    path("backups/", views.backup_list, name="backup_list"),
+    path("backups/<int:pk>/", views.backup_detail, name="backup_detail"),
+    path("backups/<int:pk>/files/<str:name>", views.backup_download, name="backup_download"),
 ]

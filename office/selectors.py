@@ -16,6 +16,7 @@ from office import money, permissions
 from office.models import (
     Announcement,
     AuditEvent,
+    BackupDrill,
     BackupRun,
     Budget,
     BudgetEntry,
@@ -101,12 +102,80 @@ def health_beat() -> dict[str, Any]:
     return {"state": GREEN if age <= timedelta(minutes=5) else RED, "last_tick": last_tick}
 
 
+QUEUE_AMBER, QUEUE_RED = 100, 1000  # waiting messages: a backlog, then an outage of the workers
+DRILL_MAX_AGE = timedelta(days=8)  # the drill runs nightly; a week without one is worth a look
+
+
+def health_queues() -> list[dict[str, Any]]:
+    """Messages waiting in each Celery queue (Redis and the SQLite broker both report it)."""
+    from office.celery import app
+
+    names = sorted({app.conf.task_default_queue or "celery", *(q.name for q in app.conf.task_queues or [])})
+    try:
+        with app.connection_for_read() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            channel = conn.default_channel
+            lengths = {name: channel.queue_declare(queue=name, passive=True).message_count for name in names}
+    except Exception as exc:
+        return [{"name": name, "length": None, "state": AMBER, "detail": type(exc).__name__} for name in names]
+    return [
+        {
+            "name": name,
+            "length": length,
+            "state": RED if length >= QUEUE_RED else (AMBER if length >= QUEUE_AMBER else GREEN),
+        }
+        for name, length in lengths.items()
+    ]
+
+
+def health_backup_disk() -> dict[str, Any]:
+    """Free space where backups go: amber under 20 % or two backups' room, red under one."""
+    import shutil
+    from pathlib import Path
+
+    path = Path(settings.BACKUP_DIR)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError as exc:
+        return {"state": RED, "free": None, "total": None, "detail": type(exc).__name__}
+    last = BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-started_at").first()
+    need = last.size_bytes if last else 0
+    if usage.free < need or usage.free < usage.total * 0.05:
+        state = RED
+    elif usage.free < 2 * need or usage.free < usage.total * 0.20:
+        state = AMBER
+    else:
+        state = GREEN
+    return {"state": state, "free": usage.free, "total": usage.total, "percent_free": 100 * usage.free // usage.total}
+
+
 def health_last_backup() -> dict[str, Any]:
+    """Red when the newest attempt failed or the last good backup is too old; amber before the first."""
     last = BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-finished_at").first()
+    latest = (
+        BackupRun.objects.filter(status__in=[BackupRun.Status.SUCCEEDED, BackupRun.Status.FAILED])
+        .order_by("-started_at")
+        .first()
+    )
+    failed = latest if latest is not None and latest.status == BackupRun.Status.FAILED else None
     if last is None or last.finished_at is None:
-        return {"state": AMBER, "backup": None, "age": None}
+        return {"state": RED if failed else AMBER, "backup": None, "age": None, "failed": failed, "late": False}
     age = timezone.now() - last.finished_at
-    return {"state": GREEN if age <= timedelta(hours=26) else RED, "backup": last, "age": age}
+    late = age > timedelta(hours=settings.BACKUP_MAX_AGE_HOURS)
+    state = RED if (late or failed) else GREEN
+    return {"state": state, "backup": last, "age": age, "failed": failed, "late": late}
+
+
+def health_last_drill() -> dict[str, Any]:
+    drill = BackupDrill.objects.exclude(status=BackupDrill.Status.RUNNING).order_by("-started_at").first()
+    if drill is None:
+        return {"state": AMBER, "drill": None}
+    if drill.status == BackupDrill.Status.FAILED:
+        return {"state": RED, "drill": drill}
+    old = drill.finished_at is None or timezone.now() - drill.finished_at > DRILL_MAX_AGE
+    return {"state": AMBER if old else GREEN, "drill": drill}
 
 
 def health_summary() -> dict[str, Any]:
@@ -115,13 +184,46 @@ def health_summary() -> dict[str, Any]:
         "broker": health_broker(),
         "beat": health_beat(),
         "backup": health_last_backup(),
+        "drill": health_last_drill(),
+        "backup_disk": health_backup_disk(),
     }
     workers = health_workers()
-    states = [c["state"] for c in checks.values()] + [w["state"] for w in workers]
+    queues = health_queues()
+    states = [c["state"] for c in checks.values()] + [w["state"] for w in workers] + [q["state"] for q in queues]
     if not workers:
         states.append(AMBER)
     overall = RED if RED in states else (AMBER if AMBER in states else GREEN)
-    return {"overall": overall, "checks": checks, "workers": workers, "version": settings.APP_VERSION}
+    return {
+        "overall": overall,
+        "checks": checks,
+        "workers": workers,
+        "queues": queues,
+        "version": settings.APP_VERSION,
+    }
+
+
+# --- backup history (technical services) -------------------------------------------------------
+
+
+def backup_list() -> QuerySet[BackupRun]:
+    return BackupRun.objects.order_by("-started_at")
+
+
+def backup_drill_list() -> QuerySet[BackupDrill]:
+    return BackupDrill.objects.select_related("backup").order_by("-started_at")
+
+
+def backup_chart_data(*, limit: int = 90) -> dict[str, Any]:
+    """Chart.js input: size in bytes of each completed backup, oldest first."""
+    runs = list(
+        BackupRun.objects.filter(status__in=[BackupRun.Status.SUCCEEDED, BackupRun.Status.PRUNED])
+        .order_by("-started_at")
+        .values("started_at", "size_bytes")[:limit]
+    )[::-1]
+    return {
+        "labels": [timezone.localtime(r["started_at"]).strftime("%Y-%m-%d %H:%M") for r in runs],
+        "sizes": [r["size_bytes"] for r in runs],
+    }
 
 
 # --- staff directory and departments --------------------------------------------------------

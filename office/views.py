@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ from office.exceptions import DomainError
 from office.models import (
     Announcement,
     AuditEvent,
+    BackupRun,
     Department,
     Document,
     DocumentVersion,
@@ -67,7 +69,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @home_staff_required
 def health(request: HttpRequest) -> HttpResponse:
-    return render(request, "office/health.html", {"health": selectors.health_summary()})
+    if not permissions.can_view_health(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "office/health.html",
+        {"health": selectors.health_summary(), "backup_dir": settings.BACKUP_DIR},
+    )
 
 
 @never_cache
@@ -76,12 +84,20 @@ def health_live(request: HttpRequest) -> JsonResponse:
     """For monitoring. Anonymous callers learn only the overall state; staff get the details."""
     summary = selectors.health_summary()
     status = 503 if summary["overall"] == selectors.RED else 200
-    if not is_staff_member(request.user):
+    # Only those who may see the health page learn which part is unwell (and the version).
+    if not permissions.can_view_health(request.user):
         return JsonResponse({"status": summary["overall"]}, status=status)
     checks = {name: check["state"] for name, check in summary["checks"].items()}
     workers = {w["hostname"]: w["state"] for w in summary["workers"]}
+    queues = {q["name"]: q["state"] for q in summary["queues"]}
     return JsonResponse(
-        {"status": summary["overall"], "checks": checks, "workers": workers, "version": summary["version"]},
+        {
+            "status": summary["overall"],
+            "checks": checks,
+            "workers": workers,
+            "queues": queues,
+            "version": summary["version"],
+        },
         status=status,
     )
 
@@ -541,3 +557,61 @@ def error_500(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+# --- backup history (technical services, issue 8) ---------------------------------------------
+
+
+@require_safe
+@home_staff_required
+def backup_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_backups(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "office/backup_list.html",
+        {
+            "page_obj": _page(request, selectors.backup_list()),
+            "drills": selectors.backup_drill_list()[:20],
+            "chart": selectors.backup_chart_data(),
+            "can_download": permissions.can_download_backup(request.user),
+        },
+    )
+
+
+@require_safe
+@home_staff_required
+def backup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_view_backups(request.user):
+        raise PermissionDenied
+    backup = get_object_or_404(BackupRun, pk=pk)
+    tables = sorted(backup.manifest.get("tables", {}).items())
+    return render(
+        request,
+        "office/backup_detail.html",
+        {
+            "backup": backup,
+            "tables": tables,
+            "files": sorted(backup.manifest.get("files", {}).items()),
+            "media": backup.manifest.get("media", {}),
+            "drills": backup.drills.order_by("-started_at"),
+            "manifest_json": json.dumps(backup.manifest, indent=2, sort_keys=True),
+            "can_download": permissions.can_download_backup(request.user)
+            and backup.status == BackupRun.Status.SUCCEEDED,
+        },
+    )
+
+
+@require_safe
+@home_staff_required
+def backup_download(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    """One file of a backup, after the check; backup folders are never served by path."""
+    from office.backups import backup_file_for_download
+
+    path = backup_file_for_download(
+        backup_id=pk, name=name, actor=request.user, ip_address=request.META.get("REMOTE_ADDR")
+    )
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{path.parent.name}-{name}")
+    response["Content-Type"] = "application/octet-stream"
+    response["Cache-Control"] = "no-store"
+    return response

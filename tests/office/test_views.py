@@ -574,7 +574,9 @@ def test_staff_navigation_partial_is_role_aware(demo):
         assert reverse(f"office:{name}") in staff
     assert reverse("office:audit_list") in director
     assert reverse("office:audit_list") not in staff
-    assert reverse("office:health") in staff
+    # Health and backups: the home office's technical services and leadership (issue 8).
+    assert reverse("office:health") in director
+    assert reverse("office:health") not in staff
     assert reverse("office:health") not in east  # only the home office runs the hub
 
 

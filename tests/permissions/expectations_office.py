@@ -51,6 +51,17 @@ def _notification_of_staff(demo: Any) -> dict[str, int]:
     return {"pk": demo.staff_infodev.notifications.get(verb="office.demo.welcome").pk}
 
 
+def _backup(demo: Any) -> dict[str, int]:
+    from office.models import BackupRun
+
+    run = BackupRun.objects.create(
+        status=BackupRun.Status.SUCCEEDED,
+        location="/nonexistent/backup",
+        manifest={"files": {"db.dump": {"size": 1, "sha256": "0" * 64}}},
+    )
+    return {"pk": run.pk}
+
+
 EXPECTATIONS = [
     # --- office.urls (root) --------------------------------------------------------------
     Entry(
@@ -78,7 +89,8 @@ EXPECTATIONS = [
     ),
     Entry(
         "office:health",
-        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=403),
+        # The home office's technical services and leadership only (issue 8).
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
     ),
     # Org-structure pages. Objects named in the URL belong to the home office, so staff of a
     # member office get 404 for them; functions a role may not use are 403.
@@ -182,6 +194,22 @@ EXPECTATIONS = [
         "office:audit_list",
         get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
         query="verb=office.",
+    ),
+    # Backups (issue 8): history for technical services and leadership; files for technical
+    # services only (none of the matrix roles, so the director is refused too).
+    Entry(
+        "office:backup_list",
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+    ),
+    Entry(
+        "office:backup_detail",
+        kwargs=_backup,
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+    ),
+    Entry(
+        "office:backup_download",
+        kwargs=lambda demo: {**_backup(demo), "name": "db.dump"},
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=403),
     ),
     # --- auth (/accounts/) ------------------------------------------------------------------
     Entry(
