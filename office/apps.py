@@ -8,8 +8,11 @@ class OfficeConfig(AppConfig):
     verbose_name = _("Office")
 
     def ready(self) -> None:
-        from office import signals
+        from office import demo, signals
+        from office.equipment import seed_equipment
         from office.schedules import ensure_periodic_tasks
+
+        demo.register(seed_equipment)
 
         post_migrate.connect(ensure_periodic_tasks, sender=self)
         post_save.connect(signals.profile_saved, sender="office.StaffProfile")

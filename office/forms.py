@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from office import permissions
 from office.access import is_leadership, staff_profile
-from office.models import Announcement, Department, Document, Organization, StaffProfile
+from office.models import (
+    Announcement,
+    Department,
+    Document,
+    Equipment,
+    MaintenanceTicket,
+    Organization,
+    StaffProfile,
+)
 from office.money import parse_money
 
 
@@ -222,3 +230,38 @@ class AuditFilterForm(forms.Form):
 def _actor_label(user: Any) -> str:
     profile = getattr(user, "staff_profile", None)
     return profile.display_name if profile else user.get_username()
+
+
+# --- maintenance tickets (issue 8) -----------------------------------------------------------
+
+
+class TicketForm(forms.ModelForm):
+    class Meta:
+        model = MaintenanceTicket
+        fields = ["equipment", "title", "description", "priority"]
+
+    def __init__(self, *args: Any, equipment: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["equipment"].queryset = equipment if equipment is not None else Equipment.objects.none()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class TicketAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, label=_("Assign to"))
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].label_from_instance = lambda u: getattr(u.staff_profile, "display_name", u.username)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class TicketCloseForm(forms.Form):
+    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -40,4 +40,12 @@ urlpatterns = [
     path("backups/", views.backup_list, name="backup_list"),
     path("backups/<int:pk>/", views.backup_detail, name="backup_detail"),
     path("backups/<int:pk>/files/<str:name>", views.backup_download, name="backup_download"),
+    # technical services: equipment and maintenance tickets
+    path("equipment/", views.equipment_list, name="equipment_list"),
+    path("equipment/<int:pk>/", views.equipment_detail, name="equipment_detail"),
+    path("tickets/", views.ticket_list, name="ticket_list"),
+    path("tickets/new/", views.ticket_create, name="ticket_create"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket_assign"),
+    path("tickets/<int:pk>/close/", views.ticket_close, name="ticket_close"),
 ]

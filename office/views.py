@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
-from office import actions, forms, inbox, permissions, selectors
+from office import actions, equipment, forms, inbox, permissions, selectors
 from office.access import (
     Role,
     StaffRequiredMixin,
@@ -43,6 +43,8 @@ from office.models import (
     Department,
     Document,
     DocumentVersion,
+    Equipment,
+    MaintenanceTicket,
     Notification,
     Organization,
     StaffProfile,
@@ -615,3 +617,126 @@ def backup_download(request: HttpRequest, pk: int, name: str) -> FileResponse:
     response["Content-Type"] = "application/octet-stream"
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- equipment and maintenance tickets (issue 8) ------------------------------------------------
+
+
+@require_safe
+@staff_required
+def equipment_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    items = equipment.equipment_list(user=request.user, kind=kind if kind in Equipment.Kind.values else "")
+    return render(
+        request,
+        "office/equipment_list.html",
+        {"page_obj": _page(request, items), "kind": kind, "kinds": Equipment.Kind.choices},
+    )
+
+
+@require_safe
+@staff_required
+def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(equipment.equipment_detail_queryset(user=request.user), pk=pk)
+    return render(
+        request,
+        "office/equipment_detail.html",
+        {"item": item, "tickets": item.tickets.select_related("assignee__staff_profile")[:20]},
+    )
+
+
+@require_safe
+@staff_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    tickets = equipment.ticket_list(
+        user=request.user, status=status if status in MaintenanceTicket.Status.values else ""
+    )
+    return render(
+        request,
+        "office/ticket_list.html",
+        {"page_obj": _page(request, tickets), "status": status, "statuses": MaintenanceTicket.Status.choices},
+    )
+
+
+@staff_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    items = Equipment.objects.visible_to(request.user).exclude(status=Equipment.Status.RETIRED)
+    form = forms.TicketForm(request.POST or None, equipment=items, initial={"equipment": request.GET.get("equipment")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = equipment.ticket_raise(
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                priority=data["priority"],
+                equipment_id=data["equipment"].pk if data["equipment"] else None,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Ticket raised; technical services have been told."))
+            return redirect("office:ticket_detail", pk=ticket.pk)
+    return render(request, "office/ticket_form.html", {"form": form})
+
+
+@require_safe
+@staff_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(equipment.ticket_detail_queryset(user=request.user), pk=pk)
+    can_work = permissions.can_work_tickets(request.user, ticket.organization)
+    assignees = equipment.techsvc_staff(organization=ticket.organization)
+    return render(
+        request,
+        "office/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "can_assign": can_work and ticket.can_move_to(MaintenanceTicket.Status.ASSIGNED),
+            "can_close": can_work and ticket.can_move_to(MaintenanceTicket.Status.CLOSED),
+            "assign_form": forms.TicketAssignForm(assignees=assignees, initial={"assignee": request.user.pk}),
+            "close_form": forms.TicketCloseForm(),
+        },
+    )
+
+
+def _worked_ticket(request: HttpRequest, pk: int) -> MaintenanceTicket:
+    """A ticket the user may see (else 404) and work on (else 403)."""
+    ticket = get_object_or_404(equipment.ticket_detail_queryset(user=request.user), pk=pk)
+    if not permissions.can_work_tickets(request.user, ticket.organization):
+        raise PermissionDenied
+    return ticket
+
+
+@staff_required
+@require_POST
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _worked_ticket(request, pk)
+    form = forms.TicketAssignForm(request.POST, assignees=equipment.techsvc_staff(organization=ticket.organization))
+    if form.is_valid():
+        try:
+            equipment.ticket_assign(ticket_id=pk, actor=request.user, assignee_id=form.cleaned_data["assignee"].pk)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Ticket assigned."))
+    else:
+        messages.error(request, _("Choose a member of technical services."))
+    return redirect("office:ticket_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def ticket_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _worked_ticket(request, pk)
+    form = forms.TicketCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            equipment.ticket_close(ticket_id=pk, actor=request.user, resolution=form.cleaned_data["resolution"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Ticket closed."))
+    else:
+        messages.error(request, _("Say what was done before closing the ticket."))
+    return redirect("office:ticket_detail", pk=pk)

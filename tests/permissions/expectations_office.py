@@ -62,6 +62,18 @@ def _backup(demo: Any) -> dict[str, int]:
     return {"pk": run.pk}
 
 
+def _home_equipment(demo: Any) -> dict[str, int]:
+    from office.models import Equipment
+
+    return {"pk": Equipment.objects.get(organization__is_home=True, asset_tag="av-0001").pk}
+
+
+def _home_ticket(demo: Any) -> dict[str, int]:
+    from office.models import MaintenanceTicket
+
+    return {"pk": MaintenanceTicket.objects.filter(organization__is_home=True, status="open").first().pk}
+
+
 EXPECTATIONS = [
     # --- office.urls (root) --------------------------------------------------------------
     Entry(
@@ -210,6 +222,37 @@ EXPECTATIONS = [
         "office:backup_download",
         kwargs=lambda demo: {**_backup(demo), "name": "db.dump"},
         get=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=403),
+    ),
+    # Equipment and maintenance tickets (issue 8): every staff member of the office sees them and
+    # raises tickets; only its technical services (none of the matrix roles) assign and close.
+    Entry("office:equipment_list", get=logged_in(200, client=403), query="kind=network"),
+    Entry(
+        "office:equipment_detail",
+        kwargs=_home_equipment,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry("office:ticket_list", get=logged_in(200, client=403), query="status=open"),
+    Entry(
+        "office:ticket_create",
+        get=logged_in(200, client=403),
+        post=logged_in(200, client=403),  # empty form -> 200 with errors
+    ),
+    Entry(
+        "office:ticket_detail",
+        kwargs=_home_ticket,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    Entry(
+        "office:ticket_assign",
+        kwargs=_home_ticket,
+        get=logged_in(405, client=403),
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=404),
+    ),
+    Entry(
+        "office:ticket_close",
+        kwargs=_home_ticket,
+        get=logged_in(405, client=403),
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=404),
     ),
     # --- auth (/accounts/) ------------------------------------------------------------------
     Entry(
