@@ -8,13 +8,16 @@ Contribution workflow (DESIGN.md §4, `BibRecord.TRANSITIONS`):
 Records are edited only while draft or returned; each change is a new immutable
 `RecordVersion`. Approval shares the record with every office and credits the contributing
 office; copying a shared record adds a holding (馆藏) and charges a fee; a monthly
-statement nets fees and credits. MARC import (`marc_import`) matches before it creates.
+statement nets fees and credits and is paid online through the payments app
+(`statement_pay`; purpose `cataloging.statement`: issued -> paid). MARC import
+(`marc_import`) matches before it creates.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +45,8 @@ from office.access import office_of
 from office.exceptions import DomainError, InvalidTransition
 from office.models import Organization
 from office.queue import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
 
 # --- versions ----------------------------------------------------------------------------------
 
@@ -382,6 +387,94 @@ def statement_close(*, actor: Any, year: int, month: int) -> Statement:
         data={"charges_minor": charges, "credits_minor": credits},
     )
     return statement
+
+
+# --- paying a statement online (payments app, purpose "cataloging.statement") -------------------
+
+STATEMENT_PURPOSE = "cataloging.statement"
+
+
+def statement_pay(*, statement_id: int, actor: Any) -> Any:
+    """Start (or resume) paying a debit statement online; returns its `payments.Payment`.
+    The payer is the statement's office, the payee the home office (the catalog operator);
+    the amount is the statement's net from the database. A second call returns the same
+    payment. Refuses people who do not pay for the office, credits, paid statements and
+    the operator's own statement (it would pay itself)."""
+    from payments.actions import payment_create
+
+    statement = Statement.objects.select_related("organization").get(pk=statement_id)
+    if not permissions.can_view_statement(actor, statement) or not permissions.can_pay_statements(actor):
+        raise PermissionDenied(_("Only the office's leadership and department heads pay its statements."))
+    if statement.status == Statement.Status.PAID:
+        raise DomainError(_("This statement has been paid."))
+    if statement.net_minor <= 0:
+        raise DomainError(_("This statement is a credit: there is nothing to pay."))
+    operator = Organization.objects.filter(is_home=True).first()
+    if operator is None or operator.pk == statement.organization_id:
+        raise DomainError(_("The catalog operator settles its own statement internally."))
+    return payment_create(
+        purpose_type=STATEMENT_PURPOSE,
+        purpose_id=statement.pk,
+        amount_minor=statement.net_minor,
+        currency=statement.currency,
+        description=_("Cataloging statement %(month)s – %(office)s")
+        % {"month": f"{statement.period_start:%Y-%m}", "office": statement.organization},
+        payer_user=actor,
+        payer_organization=statement.organization,
+        payee_organization=operator,
+        created_by=actor,
+    )
+
+
+def statement_payment_succeeded(payment: Any) -> None:
+    """Payment purpose handler: mark the statement paid. Idempotent: a repeat or a late event
+    finds it paid and changes nothing; a payment that does not match the statement (amount,
+    currency) is logged and audited for finance staff, never booked."""
+    statement = Statement.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
+    if statement is None:
+        logger.error("Payment %s names unknown cataloging statement %s", payment.pk, payment.purpose_id)
+        return
+    if statement.status == Statement.Status.PAID:
+        return
+    if payment.amount_minor != statement.net_minor or payment.currency != statement.currency:
+        logger.error("Payment %s does not match cataloging statement %s", payment.pk, statement.pk)
+        audit.record(
+            actor=None,
+            verb="cataloging.statement.payment_mismatched",
+            target=statement,
+            data={"payment": payment.pk, "amount_minor": payment.amount_minor, "currency": payment.currency},
+        )
+        return
+    statement.status = Statement.Status.PAID
+    statement.paid_at = payment.succeeded_at or timezone.now()
+    statement.save(update_fields=["status", "paid_at", "updated_at"])
+    audit.record(
+        actor=None,
+        verb="cataloging.statement.paid",
+        target=statement,
+        data={"payment": payment.pk, "receipt": payment.receipt_number or ""},
+    )
+
+
+def statement_payment_url(payment: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("cataloging:statement_detail", kwargs={"pk": int(payment.purpose_id)})
+
+
+def register_payment_purpose() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from payments import purposes
+
+    purposes.register(
+        purposes.Purpose(
+            key=STATEMENT_PURPOSE,
+            label=gettext_lazy("Cataloging statement"),
+            on_succeeded=statement_payment_succeeded,
+            url=statement_payment_url,
+        )
+    )
 
 
 # --- MARC import -----------------------------------------------------------------------------------

@@ -248,6 +248,8 @@ class Statement(TimeStampedModel):
     credits_minor = models.BigIntegerField(_("contribution credits"), default=0)
     net_minor = models.BigIntegerField(_("balance"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ISSUED)
+    # Set by the `cataloging.statement` payment purpose when the online payment succeeds.
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -266,10 +268,18 @@ class Statement(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(net_minor=F("charges_minor") - F("credits_minor")), name="statement_net_is_difference"
             ),
+            models.CheckConstraint(
+                condition=Q(status="paid", paid_at__isnull=False) | ~Q(status="paid"), name="statement_paid_has_date"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organization} {self.period_start:%Y-%m}"
+
+    @property
+    def is_payable(self) -> bool:
+        """A debit (copy fees above credits) not yet paid; a credit has nothing to pay."""
+        return self.status == self.Status.ISSUED and self.net_minor > 0
 
 
 class LedgerEntry(models.Model):

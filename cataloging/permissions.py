@@ -69,3 +69,19 @@ def can_close_statement(user: Any) -> bool:
 
 def can_view_statement(user: Any, statement: Statement) -> bool:
     return same_office(user, statement.organization_id)
+
+
+def can_pay_statements(user: Any) -> bool:
+    """The office's leadership and department heads pay its statements, as they close them."""
+    return can_close_statement(user)
+
+
+def can_pay_statement(user: Any, statement: Statement) -> bool:
+    """Drives the "Pay online" button: someone who pays for the office, a debit not yet paid,
+    owed to the catalog operator (the home office does not pay itself)."""
+    return (
+        can_view_statement(user, statement)
+        and can_pay_statements(user)
+        and statement.is_payable
+        and not statement.organization.is_home
+    )

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from pymarc import Record
 
 from cataloging import marc
-from cataloging.models import BibRecord, Holding, LedgerEntry, RecordVersion
+from cataloging.models import BibRecord, Holding, LedgerEntry, RecordVersion, Statement
 
 HOLDINGS_PREFETCH = Prefetch(
     "holdings", queryset=Holding.objects.select_related("organization").order_by("organization__name")
@@ -56,3 +56,14 @@ def review_queue(*, user: Any) -> QuerySet[BibRecord]:
 
 def ledger_for(*, user: Any) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.visible_to(user).select_related("record", "statement")
+
+
+def statement_payment(statement: Statement) -> Any:
+    """The statement's current online payment (paid, open or failed), else the last
+    cancelled attempt, else None. The statement's visibility was checked by the caller."""
+    from payments.models import Payment
+
+    payments = Payment.objects.filter(purpose_type="cataloging.statement", purpose_id=str(statement.pk)).select_related(
+        "payer_user"
+    )
+    return payments.exclude(status=Payment.Status.CANCELLED).first() or payments.order_by("-attempt").first()

@@ -31,4 +31,5 @@ urlpatterns = [
     path("fees/close/", views.statement_close, name="statement_close"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
+    path("statements/<int:pk>/pay/", views.statement_pay, name="statement_pay"),
 ]

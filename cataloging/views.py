@@ -502,9 +502,52 @@ def _statement_or_404(request: HttpRequest, pk: int) -> Statement:
 @staff_required
 @require_GET
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from payments.permissions import can_view_payment
+
     statement = _statement_or_404(request, pk)
     entries = statement.entries.select_related("record").order_by("created_at", "pk")
-    return render(request, "cataloging/statement_detail.html", {"statement": statement, "entries": entries})
+    payment = selectors.statement_payment(statement)
+    return render(
+        request,
+        "cataloging/statement_detail.html",
+        {
+            "statement": statement,
+            "entries": entries,
+            "payment": payment,
+            "can_view_payment": payment is not None and can_view_payment(request.user, payment),
+            "can_pay": permissions.can_pay_statement(request.user, statement)
+            and (payment is None or not payment.is_paid),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def statement_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create or reuse the statement's payment and send the payer to its checkout page."""
+    from payments.permissions import can_pay
+
+    statement = _statement_or_404(request, pk)
+    if not permissions.can_pay_statements(request.user):
+        raise PermissionDenied
+    back = _back(request, reverse("cataloging:statement_detail", kwargs={"pk": statement.pk}))
+    try:
+        payment = actions.statement_pay(statement_id=statement.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if can_pay(request.user, payment):
+        return redirect("payments:payment_checkout", pk=payment.pk)
+    if payment.is_paid or payment.status == payment.Status.PROCESSING:
+        messages.info(request, _("This statement has been paid or the payment is being processed."))
+    else:
+        # One live payment per statement: whoever started it finishes or cancels it.
+        messages.warning(
+            request,
+            _("%(name)s has started paying this statement; they can finish or cancel that payment.")
+            % {"name": payment.payer_name},
+        )
+    return redirect(back)
 
 
 @staff_required

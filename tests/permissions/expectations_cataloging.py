@@ -201,4 +201,19 @@ EXPECTATIONS = [
     ),
     Entry("cataloging:statement_detail", kwargs=_home_statement, get=HOME_ONLY),
     Entry("cataloging:statement_pdf", kwargs=_home_statement, get=HOME_ONLY),
+    Entry(
+        "cataloging:statement_pay",
+        kwargs=_home_statement,
+        get=POST_ONLY,
+        post=expect(
+            anon=LOGIN,
+            client=403,
+            staff=403,
+            head=Redirect("cataloging:fee_ledger"),
+            director=Redirect("cataloging:fee_ledger"),
+            other_office=404,
+        ),
+        data=_next("/catalog/fees/"),
+        note="leadership and heads of the statement's office; a credit has nothing to pay (back with a message)",
+    ),
 ]
