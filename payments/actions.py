@@ -96,6 +96,13 @@ def payment_create(
     if payee_stripe_account:
         connect_mode = settings.PAYMENTS_CONNECT_MODE
     purpose_id = str(purpose_id)
+    # An attempt abandoned before any provider intent existed gives way to a fresh one.
+    for abandoned_id in (
+        _abandoned(abandon_after_seconds())
+        .filter(purpose_type=purpose_type, purpose_id=purpose_id)
+        .values_list("pk", flat=True)
+    ):
+        payment_expire(payment_id=abandoned_id)
 
     for _attempt in range(5):
         try:
@@ -173,6 +180,9 @@ def payment_ensure_intent(*, payment_id: int, payment_method: str = "") -> Inten
     payment = Payment.objects.get(pk=payment_id)
     if payment.status not in (*Payment.OPEN, Status.FAILED):
         return None
+    if not payment.provider_reference and payment_expire(payment_id=payment.pk):
+        # Too old to create its intent now (STYLE §9: Stripe keeps idempotency keys 24 h).
+        raise PaymentError(_("This payment has expired. Start again from what it pays for."))
     gateway = gateway_for(payment.provider)
     try:
         if payment.provider_reference:
@@ -348,7 +358,10 @@ def _apply_intent(payment: Payment, intent: IntentResult, *, occurred_at: dateti
             _flag(payment, problem, source=source)
             return WebhookEvent.Outcome.FLAGGED
     known = payment.provider_updated_at
-    if new and new != payment.status and payment.can_move_to(new):
+    if new == Status.SUCCEEDED and payment.status == Status.CANCELLED:
+        _record_paid_after_close(payment, source=source)
+        outcome = WebhookEvent.Outcome.FLAGGED
+    elif new and new != payment.status and payment.can_move_to(new):
         stale = False
         if new in SOFT_STATES and known is not None:
             # Reopening a failed payment needs strictly newer news (a retry); other soft
@@ -364,6 +377,44 @@ def _apply_intent(payment: Payment, intent: IntentResult, *, occurred_at: dateti
         payment.provider_updated_at = occurred_at
         payment.save(update_fields=["provider_updated_at"])
     return outcome
+
+
+def _record_paid_after_close(payment: Payment, *, source: str) -> None:
+    """The provider took the money for a payment we had closed (expired by the sweep before
+    we ever learnt of its intent, or cancelled). Money received is never dropped: the
+    payment becomes paid (receipt, purpose told, payer told) outside the usual moves, and is
+    flagged so that staff check for a second payment of the same purpose and refund one.
+    The caller holds the row lock and has checked amount and currency."""
+    was_expired = payment.expired_at is not None
+    payment.paid_after_close_at = timezone.now()
+    # First leave the "one live payment per purpose" constraint, then become paid.
+    payment.save(update_fields=["paid_after_close_at", "updated_at"])
+    _move(payment, Status.SUCCEEDED, source=f"{source} (after close)")
+    others = list(
+        Payment.objects.filter(purpose_type=payment.purpose_type, purpose_id=payment.purpose_id)
+        .exclude(pk=payment.pk)
+        .exclude(status=Status.CANCELLED)
+        .values_list("pk", flat=True)
+    )
+    if was_expired:
+        problem = _(
+            "Paid at the provider after this payment had expired; check the other attempts for the "
+            "same purpose (%(others)s) and refund one if it was paid twice."
+        )
+    else:
+        problem = _(
+            "Paid at the provider after this payment had been cancelled; check the other attempts for "
+            "the same purpose (%(others)s) and refund one if it was paid twice."
+        )
+    problem %= {"others": ", ".join(f"#{pk}" for pk in others) or "—"}
+    _flag(payment, problem, source=source)
+    audit.record(
+        actor=None,
+        verb="payments.payment.paid_after_close",
+        target=payment,
+        organization=payment.payee_organization,
+        data={"source": source, "amount_minor": payment.amount_minor, "other_attempts": others},
+    )
 
 
 def _apply_refunded_total(payment: Payment, total_minor: int, *, source: str) -> None:
@@ -508,6 +559,8 @@ def _apply_charge_refunded(payment: Payment, charge: dict[str, Any], occurred_at
     if not payment.is_paid:
         if payment.can_move_to(Status.SUCCEEDED):
             _move(payment, Status.SUCCEEDED, source="webhook charge.refunded")
+        elif payment.status == Status.CANCELLED:  # a charge we had given up on: money came
+            _record_paid_after_close(payment, source="webhook charge.refunded")
         else:
             return WebhookEvent.Outcome.IGNORED
     if total <= payment.refunded_minor:
@@ -536,12 +589,16 @@ def payment_sync(*, payment_id: int) -> Payment:
 
 
 def payment_reconcile(*, older_than_seconds: int | None = None) -> dict[str, int]:
-    """The periodic sweep: sync payments pending longer than the threshold (their webhook
-    may never have come), retry refunds stuck at the provider, and catch up purpose
-    notifications that a broker outage lost. Idempotent; returns counts."""
+    """The periodic sweep: expire payments whose provider intent was never created, sync
+    payments pending longer than the threshold (their webhook may never have come), retry
+    refunds stuck at the provider, and catch up purpose notifications that a broker outage
+    lost. Idempotent; returns counts."""
     if older_than_seconds is None:
         older_than_seconds = settings.PAYMENTS_RECONCILE_AFTER_SECONDS
-    counts = {"synced": 0, "unavailable": 0, "refunds_retried": 0, "notified": 0}
+    counts = {"synced": 0, "unavailable": 0, "refunds_retried": 0, "notified": 0, "expired": 0}
+    for payment_id in _abandoned(abandon_after_seconds()).values_list("pk", flat=True)[:500]:
+        if payment_expire(payment_id=payment_id):
+            counts["expired"] += 1
     stale = Payment.objects.pending_longer_than(older_than_seconds).exclude(provider_reference="")
     for payment_id in stale.values_list("pk", flat=True)[:500]:
         try:
@@ -567,6 +624,61 @@ def _notification_lagging() -> Any:
         Q(status__in=[*Payment.PAID, Status.FAILED, Status.CANCELLED]) & ~Q(notified_status=F("status"))
         | Q(refunded_minor__gt=F("notified_refunded_minor"))
     ).only("pk")
+
+
+# --- expiry of payments never started at the provider ---------------------------------------
+
+# Default for settings.PAYMENTS_ABANDON_AFTER_SECONDS: well inside the 24 hours for which
+# Stripe remembers an idempotency key, so an intent is never created under a key the provider
+# has forgotten (which could leave two intents for one payment).
+DEFAULT_ABANDON_AFTER_SECONDS = 6 * 3600
+
+
+def abandon_after_seconds() -> int:
+    return int(getattr(settings, "PAYMENTS_ABANDON_AFTER_SECONDS", DEFAULT_ABANDON_AFTER_SECONDS))
+
+
+def _abandoned(older_than_seconds: int) -> Any:
+    """Awaiting payment, no provider intent recorded, created before the cutoff."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return Payment.objects.filter(status=Status.CREATED, provider_reference="", created_at__lt=cutoff)
+
+
+@transaction.atomic
+def payment_expire(*, payment_id: int, older_than_seconds: int | None = None) -> bool:
+    """Close a payment whose provider intent was never created (the checkout page was never
+    opened, or the provider call failed) once it is older than the threshold, so that its
+    purpose can be paid with a fresh attempt. Returns whether it expired it.
+
+    A system action run by the reconciliation sweep (no user, so no permission to check).
+    Idempotent: under the row lock it re-checks the state, and a payment that has moved on
+    meanwhile (an intent recorded, a webhook applied, a cancel) is left alone. Should the
+    provider still report money for it later, `_record_paid_after_close` records it."""
+    if older_than_seconds is None:
+        older_than_seconds = abandon_after_seconds()
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    if payment.status != Status.CREATED or payment.provider_reference or payment.created_at >= cutoff:
+        return False
+    payment.expired_at = timezone.now()
+    payment.save(update_fields=["expired_at", "updated_at"])
+    _move(payment, Status.CANCELLED, source="expired")  # audits and tells the purpose
+    PaymentOperation.objects.create(
+        payment=payment,
+        kind=PaymentOperation.Kind.CANCEL,
+        provider=payment.provider,
+        status_before=Status.CREATED,
+        status_after=payment.status,
+        detail=f"expired: no provider intent after {older_than_seconds} s",
+    )
+    audit.record(
+        actor=None,
+        verb="payments.payment.expired",
+        target=payment,
+        organization=payment.payee_organization,
+        data={"after_seconds": older_than_seconds, "attempt": payment.attempt},
+    )
+    return True
 
 
 # --- purpose handlers ------------------------------------------------------------------------

@@ -7,6 +7,11 @@ that app. Amounts are integer minor units plus an ISO 4217 code.
 
     created -> requires_action -> processing -> succeeded -> partially_refunded -> refunded
         \\-> failed (a retry on the same provider intent may still succeed)   \\-> cancelled
+
+A payment whose provider intent was never created expires (-> cancelled, `expired_at`) after
+PAYMENTS_ABANDON_AFTER_SECONDS, so its purpose can be paid with a fresh attempt. Money the
+provider reports for a closed payment is still recorded (-> succeeded, `paid_after_close_at`,
+flagged for staff).
 """
 
 from __future__ import annotations
@@ -110,6 +115,12 @@ class Payment(TimeStampedModel):
     provider_updated_at = models.DateTimeField(_("last provider update"), null=True, blank=True)
     succeeded_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=20, null=True, blank=True, unique=True)
+    # Closed by the reconciliation sweep because no provider intent was ever recorded for it.
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    # The provider reported money received after we had closed (expired or cancelled) this
+    # payment: it is recorded as paid all the same, flagged, and no longer counts as the
+    # purpose's one live payment (a fresh attempt may exist; staff refund one of the two).
+    paid_after_close_at = models.DateTimeField(_("paid after it was closed"), null=True, blank=True)
 
     # What the purpose handlers were last told; the notify task brings it up to date.
     notified_status = models.CharField(max_length=20, blank=True, editable=False)
@@ -145,10 +156,11 @@ class Payment(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["purpose_type", "purpose_id", "attempt"], name="payment_one_per_purpose_attempt"
             ),
-            # Exactly once: two tabs or a double click cannot open a second live payment.
+            # Exactly once: two tabs or a double click cannot open a second live payment. A
+            # payment paid after it was closed is money to record, never a reason to refuse it.
             models.UniqueConstraint(
                 fields=["purpose_type", "purpose_id"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & Q(paid_after_close_at__isnull=True),
                 name="payment_one_live_per_purpose",
             ),
             models.UniqueConstraint(
