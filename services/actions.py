@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,8 +39,11 @@ from office.models import ClientAccount, Department, StaffProfile
 from office.queue import enqueue_on_commit
 from services import permissions
 from services.models import (
+    Consultation,
+    ConsultationMessage,
     Delivery,
     DeliveryChannel,
+    Digest,
     DownloadLink,
     Offering,
     OrderFile,
@@ -48,6 +51,11 @@ from services.models import (
     Report,
     ReportCounter,
     ServiceOrder,
+    Subscription,
+    SubscriptionItem,
+    SubscriptionPeriod,
+    TrainingRegistration,
+    TrainingSession,
 )
 from services.uploads import check_upload
 
@@ -55,6 +63,7 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 Status = ServiceOrder.Status
 ORDER_PURPOSE = "services.order"
+PERIOD_PURPOSE = "services.subscription_period"
 CONFIRM_SALT = "services.client-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 
@@ -486,6 +495,17 @@ def register_purpose() -> None:
             url=order_payment_url,
         )
     )
+    purposes.register(
+        purposes.Purpose(
+            key=PERIOD_PURPOSE,
+            label=gettext_lazy("Subscription period"),
+            on_succeeded=subscription_period_mark_paid,
+            url=lambda payment: reverse(
+                "services:subscription_detail",
+                kwargs={"pk": SubscriptionPeriod.objects.get(pk=int(payment.purpose_id)).subscription_id},
+            ),
+        )
+    )
 
 
 # --- assignment and work ------------------------------------------------------------------------
@@ -881,3 +901,482 @@ def reviewers_for(order: ServiceOrder) -> list[Any]:
 def staff_name(user: Any) -> str:
     profile = staff_profile(user)
     return profile.display_name if profile else user.get_username()
+
+
+# --- subscriptions ------------------------------------------------------------------------------------
+#
+#   pending (first period unpaid) -> active (a period paid) -> cancelled
+# Each period is paid on its own (renewal); its digest is built once the period has ended.
+
+
+@transaction.atomic
+def subscription_create(*, actor: Any, offering_id: int, topic: str, search_terms: str = "") -> Subscription:
+    """A confirmed client subscribes to a subscription offering; the first period starts today
+    and waits for payment."""
+    if not permissions.can_order(actor):
+        raise PermissionDenied(_("Confirm your e-mail address before ordering."))
+    offering = Offering.objects.active().filter(pk=offering_id, pricing=Offering.Pricing.SUBSCRIPTION).first()
+    if offering is None:
+        raise DomainError(_("This service cannot be subscribed to."))
+    if not topic.strip():
+        raise DomainError(_("Describe the topic."))
+    subscription = Subscription.objects.create(
+        client=ClientAccount.objects.get(user=actor),
+        offering=offering,
+        topic=topic.strip(),
+        search_terms=search_terms.strip(),
+        period_days=offering.period_days,
+        price_minor=offering.price_minor,
+        currency=offering.currency,
+    )
+    today = timezone.localdate()
+    SubscriptionPeriod.objects.create(
+        subscription=subscription,
+        starts_on=today,
+        ends_on=today + timedelta(days=subscription.period_days),
+        amount_minor=subscription.price_minor,
+    )
+    audit.record(
+        actor=actor,
+        target=subscription,
+        verb="services.subscription.created",
+        organization=offering.department.organization,
+        data={"offering": offering.code},
+    )
+    return subscription
+
+
+def _lock_subscription(subscription_id: int) -> Subscription:
+    return (
+        Subscription.objects.select_for_update()
+        .select_related("offering__department", "client")
+        .get(pk=subscription_id)
+    )
+
+
+@transaction.atomic
+def subscription_renew(*, subscription_id: int, actor: Any) -> SubscriptionPeriod:
+    """Add the next period (to be paid), starting where the last paid one ends. Refuses while
+    a period is still unpaid, and for cancelled subscriptions."""
+    subscription = _lock_subscription(subscription_id)
+    if not permissions.is_subscription_client(actor, subscription):
+        raise PermissionDenied
+    if subscription.status == Subscription.Status.CANCELLED:
+        raise DomainError(_("This subscription was cancelled."))
+    if subscription.periods.filter(paid_at__isnull=True).exists():
+        raise DomainError(_("Pay the open period first."))
+    last = subscription.periods.order_by("-starts_on").first()
+    starts = max(last.ends_on if last else timezone.localdate(), timezone.localdate())
+    period = SubscriptionPeriod.objects.create(
+        subscription=subscription,
+        starts_on=starts,
+        ends_on=starts + timedelta(days=subscription.period_days),
+        amount_minor=subscription.price_minor,
+    )
+    audit.record(actor=actor, target=subscription, verb="services.subscription.renewed", data={"from": str(starts)})
+    return period
+
+
+@transaction.atomic
+def subscription_pay(*, subscription_id: int, actor: Any) -> Any:
+    """Start paying the subscription's unpaid period; the amount is the period's, from our DB."""
+    from payments.actions import payment_create
+
+    subscription = _lock_subscription(subscription_id)
+    if not permissions.is_subscription_client(actor, subscription):
+        raise PermissionDenied
+    period = subscription.periods.filter(paid_at__isnull=True).order_by("starts_on").first()
+    if period is None or subscription.status == Subscription.Status.CANCELLED:
+        raise DomainError(_("Nothing is waiting for payment."))
+    payment = payment_create(
+        purpose_type=PERIOD_PURPOSE,
+        purpose_id=period.pk,
+        amount_minor=period.amount_minor,
+        currency=subscription.currency,
+        description=_("%(service)s, %(start)s to %(end)s")
+        % {"service": subscription.offering.name, "start": period.starts_on, "end": period.ends_on},
+        payer_user=actor,
+        payee_organization=subscription.offering.department.organization,
+    )
+    if period.payment_id != payment.pk:
+        period.payment = payment
+        period.save(update_fields=["payment", "updated_at"])
+    return payment
+
+
+def subscription_period_mark_paid(payment: Any) -> None:
+    """Success handler of "services.subscription_period". Idempotent; checks the amount."""
+    period = SubscriptionPeriod.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
+    if period is None or period.paid_at is not None:
+        return
+    subscription = _lock_subscription(period.subscription_id)
+    if payment.amount_minor != period.amount_minor or payment.currency != subscription.currency:
+        audit.record(actor=None, target=subscription, verb="services.subscription.payment_mismatch",
+                     data={"payment": payment.pk})  # fmt: skip
+        return
+    period.paid_at = payment.succeeded_at or timezone.now()
+    period.payment_id = payment.pk
+    period.save(update_fields=["paid_at", "payment", "updated_at"])
+    if subscription.status == Subscription.Status.CANCELLED:
+        audit.record(actor=None, target=subscription, verb="services.subscription.paid_when_cancelled",
+                     data={"payment": payment.pk})  # fmt: skip
+        return
+    subscription.status = Subscription.Status.ACTIVE
+    subscription.paid_until = max(filter(None, [subscription.paid_until, period.ends_on]))
+    subscription.save(update_fields=["status", "paid_until", "updated_at"])
+    audit.record(
+        actor=None,
+        target=subscription,
+        verb="services.subscription.period_paid",
+        data={"period": str(period.starts_on)},
+    )
+
+
+@transaction.atomic
+def subscription_cancel(*, subscription_id: int, actor: Any) -> Subscription:
+    """The client (or the department's head) stops the subscription; paid periods still get
+    their digest. An unpaid period's open payment is cancelled."""
+    from payments.actions import payment_cancel
+    from payments.models import Payment
+
+    subscription = _lock_subscription(subscription_id)
+    if not (permissions.is_subscription_client(actor, subscription) or permissions.leads_department(
+        actor, subscription.offering.department
+    )):  # fmt: skip
+        raise PermissionDenied
+    if subscription.status == Subscription.Status.CANCELLED:
+        raise DomainError(_("This subscription was cancelled already."))
+    for period in subscription.periods.filter(paid_at__isnull=True, payment__isnull=False).select_related("payment"):
+        if period.payment.status == Payment.Status.PROCESSING:
+            raise DomainError(_("A payment is being processed; try again in a moment."))
+        if period.payment.is_open or period.payment.status == Payment.Status.FAILED:
+            payment_cancel(payment_id=period.payment_id, actor=period.payment.payer_user)
+    subscription.status = Subscription.Status.CANCELLED
+    subscription.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, target=subscription, verb="services.subscription.cancelled")
+    return subscription
+
+
+@transaction.atomic
+def subscription_item_add(*, subscription_id: int, actor: Any, title: str, url: str = "", note: str = "") -> Any:
+    """Staff of the providing department add an item (a clipping, a link) for the next digest."""
+    subscription = _lock_subscription(subscription_id)
+    if not permissions.works_on_subscription(actor, subscription):
+        raise PermissionDenied
+    if subscription.status == Subscription.Status.CANCELLED:
+        raise DomainError(_("This subscription was cancelled."))
+    if not title.strip():
+        raise DomainError(_("Give the item a title."))
+    item = SubscriptionItem.objects.create(
+        subscription=subscription, title=title.strip(), url=url.strip(), note=note.strip(), added_by=actor
+    )
+    audit.record(actor=actor, target=subscription, verb="services.subscription.item_added", data={"item": item.pk})
+    return item
+
+
+def _catalog_matches(subscription: Subscription, since: Any, until: Any) -> list[Any]:
+    """Union-catalog records shared in the period whose text contains every saved-search word."""
+    from cataloging.models import BibRecord
+
+    terms = [t for t in subscription.search_terms.replace(";", " ").split() if t][:10]
+    if not terms:
+        return []
+    records = BibRecord.objects.shared().filter(shared_at__gte=since, shared_at__lt=until)
+    for term in terms:
+        records = records.filter(Q(search_text__icontains=term) | Q(title__icontains=term))
+    return list(records.order_by("-shared_at")[:100])
+
+
+def digest_build(*, period_id: int) -> Digest | None:
+    """Build, store and queue the e-mail of the digest of one ended, paid period. Idempotent:
+    a period has at most one digest (unique constraint, checked under the subscription lock)."""
+    with transaction.atomic():
+        period = SubscriptionPeriod.objects.select_related("subscription").get(pk=period_id)
+        subscription = _lock_subscription(period.subscription_id)
+        if period.paid_at is None or period.ends_on > timezone.localdate():
+            return None
+        if Digest.objects.filter(subscription=subscription, period_start=period.starts_on).exists():
+            return None  # built by an earlier run
+        tz = timezone.get_current_timezone()
+        since = timezone.datetime.combine(period.starts_on, timezone.datetime.min.time(), tzinfo=tz)
+        until = timezone.datetime.combine(period.ends_on, timezone.datetime.min.time(), tzinfo=tz)
+        records = _catalog_matches(subscription, since, until)
+        items = list(subscription.items.filter(digest__isnull=True, created_at__lt=until))
+        lines = [
+            _("%(service)s · %(topic)s") % {"service": subscription.offering.name, "topic": subscription.topic},
+            _("Period: %(start)s to %(end)s") % {"start": period.starts_on, "end": period.ends_on},
+            "",
+        ]
+        if items:
+            lines.append(_("Selected by our staff:"))
+            lines += [f"- {i.title}" + (f" <{i.url}>" if i.url else "") + (f"\n  {i.note}" if i.note else "")
+                      for i in items]  # fmt: skip
+            lines.append("")
+        if records:
+            lines.append(_("New in the union catalog:"))
+            lines += [f"- {r.title} ({r.publisher} {r.year or ''})".replace(" )", ")") for r in records]
+        if not items and not records:
+            lines.append(_("Nothing new on this topic in this period."))
+        digest = Digest.objects.create(
+            subscription=subscription,
+            period_start=period.starts_on,
+            body="\n".join(lines),
+            record_count=len(records),
+            item_count=len(items),
+        )
+        SubscriptionItem.objects.filter(pk__in=[i.pk for i in items]).update(digest=digest)
+        audit.record(
+            actor=None,
+            target=subscription,
+            verb="services.subscription.digest_built",
+            data={"digest": digest.pk, "records": len(records), "items": len(items)},
+        )
+        notify(
+            recipient_id=subscription.client.user_id,
+            verb="services.subscription.digest",
+            title=_("Your digest: %(topic)s") % {"topic": subscription.topic},
+            url=reverse("services:digest_detail", kwargs={"pk": digest.pk}),
+            send_email=False,  # the digest itself is e-mailed
+        )
+        from services.tasks import digest_email_task
+
+        enqueue_on_commit(digest_email_task, digest_id=digest.pk)
+    return digest
+
+
+def digest_send_email(*, digest_id: int) -> bool:
+    """E-mail a digest once (idempotent: `emailed_at` under the row lock)."""
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update().select_related("subscription__client__user").get(pk=digest_id)
+        user = digest.subscription.client.user
+        if digest.emailed_at or not user.email:
+            return False
+        EmailMessage(
+            _("Your digest: %(topic)s") % {"topic": digest.subscription.topic}, digest.body, to=[user.email]
+        ).send()
+        digest.emailed_at = timezone.now()
+        digest.save(update_fields=["emailed_at"])
+    return True
+
+
+def digest_run_due() -> int:
+    """The periodic job: build every digest that is due (ended, paid periods without one)."""
+    due = (
+        SubscriptionPeriod.objects.filter(paid_at__isnull=False, ends_on__lte=timezone.localdate())
+        .exclude(
+            Exists(
+                Digest.objects.filter(subscription_id=OuterRef("subscription_id"), period_start=OuterRef("starts_on"))
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for pk in list(due[:500]) if digest_build(period_id=pk) is not None)
+
+
+# --- consultations ------------------------------------------------------------------------------------
+
+
+def consultation_department() -> Department:
+    """Customer service answers consultations (DESIGN §3); the code is configurable."""
+    code = getattr(settings, "SERVICES_CONSULTATION_DEPARTMENT", "custsvc")
+    return Department.objects.get(organization__is_home=True, code=code)
+
+
+@transaction.atomic
+def consultation_open(*, actor: Any, subject: str, body: str) -> Consultation:
+    account = ClientAccount.objects.filter(user=actor).first()
+    if account is None:
+        raise PermissionDenied
+    if not subject.strip() or not body.strip():
+        raise DomainError(_("Enter a subject and your question."))
+    consultation = Consultation.objects.create(
+        client=account, department=consultation_department(), subject=subject.strip()
+    )
+    ConsultationMessage.objects.create(consultation=consultation, author=actor, body=body.strip())
+    audit.record(actor=actor, target=consultation, verb="services.consultation.opened")
+    for user_id in heads_of(consultation.department):
+        notify(
+            recipient_id=user_id,
+            verb="services.consultation.opened",
+            title=_("New consultation: %(subject)s") % {"subject": consultation.subject},
+            url=reverse("services:consultation_detail", kwargs={"pk": consultation.pk}),
+        )
+    return consultation
+
+
+@transaction.atomic
+def consultation_reply(*, consultation_id: int, actor: Any, body: str) -> ConsultationMessage:
+    """The client or customer-service staff write in the thread; the first staff answer sets
+    the first-response time."""
+    consultation = Consultation.objects.select_for_update().select_related("client").get(pk=consultation_id)
+    is_client = permissions.is_consultation_client(actor, consultation)
+    from_staff = permissions.answers_consultation(actor, consultation)
+    if not (is_client or from_staff):
+        raise PermissionDenied
+    if consultation.status == Consultation.Status.CLOSED:
+        raise DomainError(_("This consultation is closed."))
+    if not body.strip():
+        raise DomainError(_("Write a message."))
+    message = ConsultationMessage.objects.create(
+        consultation=consultation, author=actor, body=body.strip(), from_staff=from_staff and not is_client
+    )
+    if message.from_staff:
+        consultation.status = Consultation.Status.ANSWERED
+        if consultation.first_response_at is None:
+            consultation.first_response_at = message.created_at
+        recipients = [consultation.client.user_id]
+    else:
+        consultation.status = Consultation.Status.OPEN
+        recipients = heads_of(consultation.department)
+    consultation.save(update_fields=["status", "first_response_at", "updated_at"])
+    audit.record(actor=actor, target=consultation, verb="services.consultation.replied", data={"staff": from_staff})
+    for user_id in recipients:
+        notify(
+            recipient_id=user_id,
+            verb="services.consultation.replied",
+            title=_("New answer: %(subject)s") % {"subject": consultation.subject},
+            url=reverse("services:consultation_detail", kwargs={"pk": consultation.pk}),
+        )
+    return message
+
+
+@transaction.atomic
+def consultation_close(*, consultation_id: int, actor: Any) -> Consultation:
+    consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
+    if not (permissions.is_consultation_client(actor, consultation) or permissions.answers_consultation(
+        actor, consultation
+    )):  # fmt: skip
+        raise PermissionDenied
+    if consultation.status == Consultation.Status.CLOSED:
+        raise InvalidTransition(consultation, Consultation.Status.CLOSED.label)
+    consultation.status = Consultation.Status.CLOSED
+    consultation.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, target=consultation, verb="services.consultation.closed")
+    return consultation
+
+
+# --- training -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_register(*, session_id: int, actor: Any) -> TrainingRegistration:
+    """Register for a session: a place while there are free places, else the waiting list.
+    The session row lock serialises registrations, so capacity is never exceeded."""
+    session = TrainingSession.objects.select_for_update().get(pk=session_id)
+    if not permissions.can_register_training(actor, session):
+        raise PermissionDenied
+    if session.starts_at <= timezone.now():
+        raise DomainError(_("This session has started already."))
+    if session.registrations.filter(user=actor).exclude(status=TrainingRegistration.Status.CANCELLED).exists():
+        raise DomainError(_("You are registered for this session already."))
+    taken = session.registrations.filter(status=TrainingRegistration.Status.REGISTERED).count()
+    status = (
+        TrainingRegistration.Status.REGISTERED if taken < session.capacity else TrainingRegistration.Status.WAITLISTED
+    )
+    registration = TrainingRegistration.objects.create(session=session, user=actor, status=status)
+    audit.record(actor=actor, target=session, verb="services.training.registered", data={"status": status})
+    return registration
+
+
+@transaction.atomic
+def training_cancel(*, registration_id: int, actor: Any) -> TrainingRegistration:
+    """Cancel a registration (its owner); a freed place goes to the first on the waiting list."""
+    session_id = TrainingRegistration.objects.values_list("session_id", flat=True).get(pk=registration_id)
+    # Lock order: session, then its registrations.
+    session = TrainingSession.objects.select_for_update().get(pk=session_id)
+    registration = TrainingRegistration.objects.select_for_update().get(pk=registration_id)
+    if registration.user_id != actor.pk:
+        raise PermissionDenied
+    if registration.status not in (TrainingRegistration.Status.REGISTERED, TrainingRegistration.Status.WAITLISTED):
+        raise InvalidTransition(registration, TrainingRegistration.Status.CANCELLED.label)
+    freed = registration.status == TrainingRegistration.Status.REGISTERED
+    registration.status = TrainingRegistration.Status.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor, target=session, verb="services.training.cancelled", data={"registration": registration.pk}
+    )
+    if freed:
+        promoted = (
+            session.registrations.select_for_update()
+            .filter(status=TrainingRegistration.Status.WAITLISTED)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if promoted is not None:
+            promoted.status = TrainingRegistration.Status.REGISTERED
+            promoted.save(update_fields=["status", "updated_at"])
+            audit.record(actor=None, target=session, verb="services.training.promoted",
+                         data={"registration": promoted.pk})  # fmt: skip
+            notify(
+                recipient_id=promoted.user_id,
+                verb="services.training.promoted",
+                title=_("A place is free for you: %(title)s") % {"title": session.title},
+                url=reverse("services:training_detail", kwargs={"pk": session.pk}),
+            )
+    return registration
+
+
+@transaction.atomic
+def training_mark_attended(*, registration_id: int, actor: Any) -> TrainingRegistration:
+    session_id = TrainingRegistration.objects.values_list("session_id", flat=True).get(pk=registration_id)
+    session = TrainingSession.objects.select_for_update().get(pk=session_id)
+    registration = TrainingRegistration.objects.select_for_update().get(pk=registration_id)
+    if not permissions.runs_training(actor, session):
+        raise PermissionDenied
+    if registration.status != TrainingRegistration.Status.REGISTERED:
+        raise InvalidTransition(registration, TrainingRegistration.Status.ATTENDED.label)
+    registration.status = TrainingRegistration.Status.ATTENDED
+    registration.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, target=session, verb="services.training.attended", data={"registration": registration.pk})
+    return registration
+
+
+def training_send_reminders(*, hours: int = 24) -> int:
+    """E-mail registered people once, in the `hours` before their session starts."""
+    now = timezone.now()
+    due = TrainingRegistration.objects.filter(
+        status=TrainingRegistration.Status.REGISTERED,
+        reminded_at__isnull=True,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + timedelta(hours=hours),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due[:500]):
+        with transaction.atomic():
+            registration = TrainingRegistration.objects.select_for_update().select_related("session", "user").get(pk=pk)
+            if registration.reminded_at or registration.status != TrainingRegistration.Status.REGISTERED:
+                continue
+            session = registration.session
+            if registration.user.email:
+                start = timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")
+                EmailMessage(
+                    _("Reminder: %(title)s") % {"title": session.title},
+                    _("Your training session starts at %(start)s. Place: %(place)s")
+                    % {"start": start, "place": session.location or session.online_url},
+                    to=[registration.user.email],
+                ).send()
+            registration.reminded_at = now
+            registration.save(update_fields=["reminded_at"])
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def training_session_save(*, session: TrainingSession, actor: Any) -> TrainingSession:
+    """Create or edit a training session (heads and leadership of the home office)."""
+    created = session.pk is None
+    if not permissions.can_manage_training(actor):
+        raise PermissionDenied
+    if not created:
+        TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if session.capacity < session.registrations.filter(status=TrainingRegistration.Status.REGISTERED).count():
+            raise DomainError(_("More people are registered than the new number of places."))
+    session.full_clean()
+    session.save()
+    audit.record(
+        actor=actor,
+        target=session,
+        verb="services.training.created" if created else "services.training.changed",
+        organization=session.department.organization,
+    )
+    return session

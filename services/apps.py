@@ -8,6 +8,7 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         from office import demo, inbox
+        from office.schedules import DEFAULT_SCHEDULES
         from services.actions import register_purpose
         from services.demo import seed_services_demo
         from services.selectors import inbox_items
@@ -15,3 +16,7 @@ class ServicesConfig(AppConfig):
         register_purpose()
         inbox.register(inbox_items)
         demo.register(seed_services_demo)
+        # Idempotent per period / per registration, so running them often is harmless.
+        DEFAULT_SCHEDULES["services subscription digests"] = ("services.tasks.subscription_digest_task", 3600)
+        DEFAULT_SCHEDULES["services digest e-mail sweep"] = ("services.tasks.digest_email_sweep_task", 900)
+        DEFAULT_SCHEDULES["services training reminders"] = ("services.tasks.training_reminder_task", 900)

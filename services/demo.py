@@ -84,6 +84,7 @@ def seed_services_demo(stdout: Any) -> None:
             },
         )
 
+    _seed_training(departments)
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["client_a", "head_infodev"])}
     account = ClientAccount.objects.filter(user__username="client_a").first()
@@ -113,3 +114,26 @@ def seed_services_demo(stdout: Any) -> None:
         delivery_channel="email",
     )
     stdout.write("Services demo: 9 offerings; two orders for client_a (one quoted, one requested).\n")
+
+
+def _seed_training(departments: dict[str, Any]) -> None:
+    """One upcoming session with two places (the waiting list fills after two clients)."""
+    from office.models import StaffProfile
+    from services.models import TrainingSession
+
+    trainer = StaffProfile.objects.filter(user__username="staff_custsvc").select_related("user").first()
+    if trainer is None or "custsvc" not in departments or TrainingSession.objects.exists():
+        return
+    start = (timezone.localtime() + timedelta(days=14)).replace(hour=9, minute=30, second=0, microsecond=0)
+    TrainingSession.objects.create(
+        title="Searching patent databases",
+        title_zh="专利数据库检索",
+        description="Hands-on training in CNIPA, Espacenet and the union catalog. 上机实习。",
+        department=departments["custsvc"],
+        trainer=trainer.user,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        location="Training room 301",
+        capacity=2,
+        fee_minor=20_000,
+    )

@@ -302,3 +302,85 @@ class ConfirmForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
+
+
+# --- subscriptions, consultations, training --------------------------------------------------------
+
+
+class SubscriptionForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+    search_terms = forms.CharField(
+        label=_("Saved search"),
+        max_length=300,
+        required=False,
+        help_text=_("Words that new union-catalog records must contain, e.g. “graphene battery”."),
+    )
+
+
+class SubscriptionItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+class ConsultationForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class TrainingSessionForm(forms.ModelForm):
+    fee = forms.CharField(label=_("Fee"), max_length=20, required=False, help_text=_("Empty or 0 for free sessions."))
+
+    class Meta:
+        from services.models import TrainingSession
+
+        model = TrainingSession
+        fields = [
+            "title",
+            "title_zh",
+            "description",
+            "department",
+            "trainer",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "capacity",
+            "currency",
+            "is_published",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        profile = staff_profile(user)
+        org_id = profile.organization_id if profile else None
+        self.fields["department"].queryset = Department.objects.filter(organization_id=org_id)
+        self.fields["trainer"].queryset = get_user_model().objects.filter(
+            staff_profile__organization_id=org_id, is_active=True
+        )
+        self.fields["online_url"].assume_scheme = "https"
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = (data.get("fee") or "").strip()
+        self.instance.fee_minor = 0
+        if text and text not in {"0", "0.00"}:
+            try:
+                self.instance.fee_minor = _money(text, data.get("currency") or "CNY")
+            except forms.ValidationError as exc:
+                self.add_error("fee", exc)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return data

@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.models import TimeStampedModel, localized
-from services.querysets import OfferingQuerySet, ServiceOrderQuerySet
+from services.querysets import (
+    ConsultationQuerySet,
+    OfferingQuerySet,
+    ServiceOrderQuerySet,
+    SubscriptionQuerySet,
+    TrainingSessionQuerySet,
+)
 
 
 class DeliveryChannel(models.TextChoices):
@@ -339,3 +345,226 @@ class Report(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- subscriptions: recurring topic tracking and clipping ------------------------------------------
+
+
+class Subscription(TimeStampedModel):
+    """A client's subscription to a periodic service; each period is paid (`SubscriptionPeriod`)
+    and brings one `Digest`, built from a saved search over the union catalog and staff items."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting first payment")
+        ACTIVE = "active", _("Active")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    client = models.ForeignKey(
+        "office.ClientAccount", on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("client")
+    )
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="subscriptions")
+    topic = models.CharField(_("topic"), max_length=300)
+    search_terms = models.CharField(
+        _("saved search"), max_length=300, blank=True, help_text=_("Words that new catalog records must contain.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    period_days = models.PositiveIntegerField(_("period (days)"))
+    price_minor = models.BigIntegerField(_("price per period"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    paid_until = models.DateField(_("paid until"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(condition=Q(price_minor__gt=0), name="subscription_price_gt_0"),
+            models.CheckConstraint(condition=Q(period_days__gt=0), name="subscription_period_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering} · {self.topic}"
+
+    @property
+    def department(self) -> object:
+        return self.offering.department
+
+
+class SubscriptionPeriod(TimeStampedModel):
+    """One paid (or to be paid) period; the payment purpose "services.subscription_period"."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="periods")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    amount_minor = models.BigIntegerField(_("amount"))
+    payment = models.ForeignKey("payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["subscription", "starts_on"]
+        verbose_name = _("subscription period")
+        verbose_name_plural = _("subscription periods")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "starts_on"], name="subscription_period_once"),
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="subscription_period_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}: {self.starts_on}–{self.ends_on}"
+
+
+class Digest(models.Model):
+    """What one period of a subscription delivered; at most one per subscription and period."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="digests")
+    period_start = models.DateField(_("period"))
+    body = models.TextField(_("contents"))
+    record_count = models.PositiveIntegerField(_("catalog records"), default=0)
+    item_count = models.PositiveIntegerField(_("staff items"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [models.UniqueConstraint(fields=["subscription", "period_start"], name="digest_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period_start}"
+
+
+class SubscriptionItem(models.Model):
+    """An item staff add for the next digest (a clipping, a link, a note)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="items")
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("link"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    digest = models.ForeignKey(Digest, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("subscription item")
+        verbose_name_plural = _("subscription items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- consultation and training ----------------------------------------------------------------------
+
+
+class Consultation(TimeStampedModel):
+    """A client's question, answered by customer-service staff; first response time tracked."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    client = models.ForeignKey(
+        "office.ClientAccount", on_delete=models.PROTECT, related_name="consultations", verbose_name=_("client")
+    )
+    department = models.ForeignKey("office.Department", on_delete=models.PROTECT, related_name="consultations")
+    subject = models.CharField(_("subject"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    first_response_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def first_response_hours(self) -> float | None:
+        if self.first_response_at is None:
+            return None
+        return round((self.first_response_at - self.created_at).total_seconds() / 3600, 1)
+
+
+class ConsultationMessage(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("consultation message")
+        verbose_name_plural = _("consultation messages")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.body[:40]}"
+
+
+class TrainingSession(TimeStampedModel):
+    title = models.CharField(_("topic"), max_length=200)
+    title_zh = models.CharField(_("Chinese topic"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey("office.Department", on_delete=models.PROTECT, related_name="training_sessions")
+    trainer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"))
+    fee_minor = models.BigIntegerField(_("fee"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="training_capacity_gt_0"),
+            models.CheckConstraint(condition=Q(fee_minor__gte=0), name="training_fee_gte_0"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="training_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+
+class TrainingRegistration(TimeStampedModel):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_registrations")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("training registration")
+        verbose_name_plural = _("training registrations")
+        constraints = [
+            # One live registration per person and session (a cancelled one may be followed by a new one).
+            models.UniqueConstraint(
+                fields=["session", "user"], condition=~Q(status="cancelled"), name="training_registration_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.user_id} {self.status}"

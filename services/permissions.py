@@ -117,3 +117,59 @@ def can_attach(user: Any, order: ServiceOrder) -> bool:
 
 def can_view_queue(user: Any) -> bool:
     return is_home_staff(user)
+
+
+# --- subscriptions, consultations, training ------------------------------------------------------
+
+
+def unit_scope_ids(user: Any) -> set[int] | None:
+    """Department ids a home staff member works for: their unit, the unit above, the groups
+    below; every department of the office for the leadership. None for everybody else."""
+    from office.models import Department
+
+    profile = staff_profile(user)
+    if profile is None or not profile.organization.is_home:
+        return None
+    if profile.position.role in LEADERSHIP:
+        return set(Department.objects.filter(organization_id=profile.organization_id).values_list("pk", flat=True))
+    unit = profile.department
+    ids = {unit.pk, *Department.objects.filter(parent_id=unit.pk).values_list("pk", flat=True)}
+    if unit.parent_id:
+        ids.add(unit.parent_id)
+    return ids
+
+
+def leads_department(user: Any, department: Any) -> bool:
+    return _is_home_leadership(user) or is_head_of(user, department)
+
+
+def is_subscription_client(user: Any, subscription: Any) -> bool:
+    account = client_account(user)
+    return account is not None and subscription.client_id == account.pk
+
+
+def works_on_subscription(user: Any, subscription: Any) -> bool:
+    ids = unit_scope_ids(user)
+    return ids is not None and subscription.offering.department_id in ids
+
+
+def is_consultation_client(user: Any, consultation: Any) -> bool:
+    account = client_account(user)
+    return account is not None and consultation.client_id == account.pk
+
+
+def answers_consultation(user: Any, consultation: Any) -> bool:
+    ids = unit_scope_ids(user)
+    return ids is not None and consultation.department_id in ids
+
+
+def can_register_training(user: Any, session: Any) -> bool:
+    return session.is_published and client_account(user) is not None
+
+
+def runs_training(user: Any, session: Any) -> bool:
+    return session.trainer_id == user.pk or leads_department(user, session.department)
+
+
+def can_manage_training(user: Any) -> bool:
+    return can_manage_offerings(user)

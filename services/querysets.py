@@ -59,3 +59,34 @@ class ServiceOrderQuerySet(models.QuerySet):
     def due_soon(self, days: int = 3) -> ServiceOrderQuerySet:
         today = timezone.localdate()
         return self.active().filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+
+
+class ClientOwnedQuerySet(models.QuerySet):
+    """Subscriptions and consultations: the client's own, or those of the staff's units."""
+
+    department_path = "department_id"
+
+    def visible_to(self, user: Any) -> ClientOwnedQuerySet:
+        from services.permissions import unit_scope_ids
+
+        visible = Q(pk__in=[])
+        account = client_account(user)
+        if account is not None:
+            visible |= Q(client_id=account.pk)
+        ids = unit_scope_ids(user)
+        if ids:
+            visible |= Q(**{f"{self.department_path}__in": ids})
+        return self.filter(visible)
+
+
+class SubscriptionQuerySet(ClientOwnedQuerySet):
+    department_path = "offering__department_id"
+
+
+class ConsultationQuerySet(ClientOwnedQuerySet):
+    department_path = "department_id"
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def upcoming(self) -> TrainingSessionQuerySet:
+        return self.filter(is_published=True, ends_at__gte=timezone.now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,17 @@ from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
 from office.money import exponent
 from services import actions, forms, permissions, selectors
-from services.models import DownloadLink, Offering, OrderFile, ServiceOrder
+from services.models import (
+    Consultation,
+    Digest,
+    DownloadLink,
+    Offering,
+    OrderFile,
+    ServiceOrder,
+    Subscription,
+    TrainingRegistration,
+    TrainingSession,
+)
 
 # --- catalog ----------------------------------------------------------------------------------
 
@@ -569,3 +580,366 @@ def _major(amount_minor: int, currency: str) -> str:
 def _safe_cell(text: str) -> str:
     # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+# --- subscriptions ---------------------------------------------------------------------------------
+
+
+def _subscription(request: HttpRequest, pk: int) -> Subscription:
+    qs = Subscription.objects.visible_to(request.user).select_related("offering__department", "client")
+    return get_object_or_404(qs, pk=pk)
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def subscription_create(request: HttpRequest, code: str) -> HttpResponse:
+    offering = get_object_or_404(selectors.offering_list().filter(pricing=Offering.Pricing.SUBSCRIPTION), code=code)
+    if not permissions.can_order(request.user):
+        messages.error(request, _("Confirm your e-mail address before ordering."))
+        return redirect("services:offering_detail", code=code)
+    form = forms.SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscription = actions.subscription_create(actor=request.user, offering_id=offering.pk, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Subscribed. Pay the first period to start it."))
+            return redirect("services:subscription_detail", pk=subscription.pk)
+    return render(request, "services/subscription_form.html", {"form": form, "offering": offering})
+
+
+@login_required
+@require_GET
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    if not (client_account(request.user) or permissions.can_view_queue(request.user)):
+        raise PermissionDenied
+    subscriptions = Subscription.objects.visible_to(request.user).select_related("offering", "client")[:200]
+    return render(request, "services/subscription_list.html", {"subscriptions": subscriptions})
+
+
+@login_required
+@never_cache
+@require_GET
+def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = _subscription(request, pk)
+    user = request.user
+    is_client = permissions.is_subscription_client(user, subscription)
+    works_on = permissions.works_on_subscription(user, subscription)
+    open_period = subscription.periods.filter(paid_at__isnull=True).first()
+    active = subscription.status != Subscription.Status.CANCELLED
+    context = {
+        "subscription": subscription,
+        "periods": subscription.periods.all(),
+        "digests": subscription.digests.all(),
+        "pending_items": subscription.items.filter(digest__isnull=True) if works_on else [],
+        "can_pay": is_client and active and open_period is not None,
+        "can_renew": is_client and active and open_period is None,
+        "can_cancel": active and (is_client or permissions.leads_department(user, subscription.offering.department)),
+        "can_add_item": works_on and active,
+        "item_form": forms.SubscriptionItemForm(),
+    }
+    return render(request, "services/subscription_detail.html", context)
+
+
+def _sub_act(request: HttpRequest, pk: int, run: Callable[[Subscription], Any], success: str) -> HttpResponse:
+    subscription = _subscription(request, pk)
+    try:
+        run(subscription)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("services:subscription_detail", pk=subscription.pk)
+
+
+@login_required
+@require_POST
+def subscription_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = _subscription(request, pk)
+    try:
+        payment = actions.subscription_pay(subscription_id=subscription.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("services:subscription_detail", pk=pk)
+    return redirect("payments:payment_checkout", pk=payment.pk)
+
+
+@login_required
+@require_POST
+def subscription_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sub_act(
+        request,
+        pk,
+        lambda s: actions.subscription_renew(subscription_id=s.pk, actor=request.user),
+        _("The next period was added; please pay it."),
+    )
+
+
+@login_required
+@require_POST
+def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sub_act(
+        request,
+        pk,
+        lambda s: actions.subscription_cancel(subscription_id=s.pk, actor=request.user),
+        _("The subscription was cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def subscription_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = _subscription(request, pk)
+    if not permissions.works_on_subscription(request.user, subscription):
+        raise PermissionDenied
+    form = forms.SubscriptionItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the form."))
+        return redirect("services:subscription_detail", pk=pk)
+    return _sub_act(
+        request,
+        pk,
+        lambda s: actions.subscription_item_add(subscription_id=s.pk, actor=request.user, **form.cleaned_data),
+        _("Added for the next digest."),
+    )
+
+
+@login_required
+@require_GET
+def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Subscription.objects.visible_to(request.user)
+    digest = get_object_or_404(
+        Digest.objects.filter(subscription__in=visible).select_related("subscription__offering"), pk=pk
+    )
+    return render(request, "services/digest_detail.html", {"digest": digest})
+
+
+# --- consultations -----------------------------------------------------------------------------------
+
+
+def _consultation(request: HttpRequest, pk: int) -> Consultation:
+    return get_object_or_404(Consultation.objects.visible_to(request.user).select_related("client"), pk=pk)
+
+
+@login_required
+@require_GET
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    if not (client_account(request.user) or permissions.unit_scope_ids(request.user)):
+        raise PermissionDenied
+    consultations = Consultation.objects.visible_to(request.user).select_related("client")[:200]
+    return render(request, "services/consultation_list.html", {"consultations": consultations})
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = actions.consultation_open(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your question was sent to customer service."))
+            return redirect("services:consultation_detail", pk=consultation.pk)
+    return render(request, "services/consultation_form.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_GET
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    return render(
+        request,
+        "services/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "thread": consultation.messages.select_related("author"),
+            "can_reply": consultation.status != Consultation.Status.CLOSED,
+            "form": forms.ReplyForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consultation_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    form = forms.ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a message."))
+        return redirect("services:consultation_detail", pk=pk)
+    try:
+        actions.consultation_reply(consultation_id=consultation.pk, actor=request.user, body=form.cleaned_data["body"])
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("services:consultation_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def consultation_close(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    try:
+        actions.consultation_close(consultation_id=consultation.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("services:consultation_detail", pk=pk)
+
+
+# --- training ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def training_list(request: HttpRequest) -> HttpResponse:
+    sessions = TrainingSession.objects.upcoming().select_related("department")
+    return render(
+        request,
+        "services/training_list.html",
+        {"sessions": sessions, "can_manage": permissions.can_manage_training(request.user)},
+    )
+
+
+@require_GET
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(TrainingSession.objects.filter(is_published=True), pk=pk)
+    user = request.user
+    runs = user.is_authenticated and permissions.runs_training(user, session)
+    mine = None
+    if user.is_authenticated:
+        mine = session.registrations.filter(user_id=user.pk).exclude(status="cancelled").first()
+    counts = {s: session.registrations.filter(status=s).count() for s in ("registered", "waitlisted", "attended")}
+    return render(
+        request,
+        "services/training_detail.html",
+        {
+            "session": session,
+            "mine": mine,
+            "counts": counts,
+            "free": max(session.capacity - counts["registered"] - counts["attended"], 0),
+            "can_register": user.is_authenticated and mine is None and permissions.can_register_training(user, session),
+            "registrations": session.registrations.select_related("user").exclude(status="cancelled") if runs else [],
+            "runs": runs,
+        },
+    )
+
+
+@login_required
+@require_POST
+def training_register(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(TrainingSession.objects.filter(is_published=True), pk=pk)
+    try:
+        registration = actions.training_register(session_id=session.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        if registration.status == "registered":
+            messages.success(request, _("You are registered."))
+        else:
+            messages.info(request, _("The session is full: you are on the waiting list."))
+    return redirect("services:training_detail", pk=pk)
+
+
+def _registration(request: HttpRequest, pk: int) -> TrainingRegistration:
+    """Visible to its owner and to whoever runs the session; 404 for everybody else."""
+    registration = get_object_or_404(TrainingRegistration.objects.select_related("session"), pk=pk)
+    if registration.user_id != request.user.pk and not permissions.runs_training(request.user, registration.session):
+        raise Http404
+    return registration
+
+
+@login_required
+@require_POST
+def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    try:
+        actions.training_cancel(registration_id=registration.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your registration was cancelled."))
+    return redirect("services:training_detail", pk=registration.session_id)
+
+
+@login_required
+@require_POST
+def training_attended(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    try:
+        actions.training_mark_attended(registration_id=registration.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("services:training_detail", pk=registration.session_id)
+
+
+@require_GET
+def training_ical(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session as an iCalendar (RFC 5545) event; public data only."""
+    session = get_object_or_404(TrainingSession.objects.filter(is_published=True), pk=pk)
+    response = HttpResponse(ical_event(session, request.get_host()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="training-{session.pk}.ics"'
+    return response
+
+
+def _ical_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
+
+
+def _ical_fold(line: str) -> str:
+    # RFC 5545 §3.1: lines longer than 75 octets are folded with CRLF + space.
+    data = line.encode()
+    parts, chunk = [], b""
+    for char in line:
+        encoded = char.encode()
+        if len(chunk) + len(encoded) > (75 if not parts else 74):
+            parts.append(chunk)
+            chunk = b""
+        chunk += encoded
+    parts.append(chunk)
+    return "\r\n ".join(p.decode() for p in parts) if len(data) > 75 else line
+
+
+def ical_event(session: TrainingSession, host: str) -> str:
+    def stamp(value: Any) -> str:
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    location = session.location or session.online_url
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Office intranet//Information services//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:training-{session.pk}@{host.split(':')[0]}",
+        f"DTSTAMP:{stamp(session.updated_at)}",
+        f"DTSTART:{stamp(session.starts_at)}",
+        f"DTEND:{stamp(session.ends_at)}",
+        f"SUMMARY:{_ical_text(session.title)}",
+        f"DESCRIPTION:{_ical_text(session.description)}",
+        f"LOCATION:{_ical_text(location)}",
+    ]
+    if session.online_url:
+        lines.append(f"URL:{session.online_url}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_ical_fold(line) for line in lines) + "\r\n"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not permissions.can_manage_training(request.user):
+        raise PermissionDenied
+    session = get_object_or_404(TrainingSession, pk=pk) if pk else TrainingSession()
+    form = forms.TrainingSessionForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.training_session_save(session=form.instance, actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("services:training_detail", pk=saved.pk)
+    return render(request, "services/training_form.html", {"form": form, "session": session})

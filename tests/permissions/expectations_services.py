@@ -56,6 +56,48 @@ def _download_link(demo: Any) -> dict[str, int]:
     return {"pk": DownloadLink.objects.get(file__order=order).pk}
 
 
+def _subscription(paid: bool) -> Any:
+    def factory(demo: Any) -> dict[str, int]:
+        from services import actions
+        from services.models import Offering
+        from tests.services.factories import pay
+
+        subscription = actions.subscription_create(
+            actor=demo.client_a, offering_id=Offering.objects.get(code="tracking").pk, topic="Matrix"
+        )
+        if paid:
+            pay(actions.subscription_pay(subscription_id=subscription.pk, actor=demo.client_a))
+        return {"pk": subscription.pk}
+
+    return factory
+
+
+def _digest(demo: Any) -> dict[str, int]:
+    from services.models import Digest, Subscription
+
+    subscription = Subscription.objects.get(pk=_subscription(paid=True)(demo)["pk"])
+    period = subscription.periods.get()
+    return {"pk": Digest.objects.create(subscription=subscription, period_start=period.starts_on, body="Matrix").pk}
+
+
+def _consultation(demo: Any) -> dict[str, int]:
+    from services import actions
+
+    return {"pk": actions.consultation_open(actor=demo.client_a, subject="Matrix", body="Question").pk}
+
+
+def _session(demo: Any) -> dict[str, int]:
+    from services.models import TrainingSession
+
+    return {"pk": TrainingSession.objects.order_by("pk").first().pk}
+
+
+def _registration(demo: Any) -> dict[str, int]:
+    from services import actions
+
+    return {"pk": actions.training_register(session_id=_session(demo)["pk"], actor=demo.client_a).pk}
+
+
 STAFF_ONLY = expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=403)
 MANAGERS = expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403)
 ORDER_VISIBLE = expect(anon=LOGIN, client=200, staff=200, head=200, director=200, other_office=404)
@@ -187,6 +229,88 @@ EXPECTATIONS = [
         get=expect(anon=LOGIN, client=200, staff=404, head=404, director=404, other_office=404),
         post=logged_in(405),
         get_writes="counts the download on the link",
+    ),
+    Entry(
+        "services:subscription_create",
+        kwargs=lambda demo: {"code": "tracking"},
+        get=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=403),
+        post=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=403),
+        note="empty form -> 200 with errors",
+    ),
+    Entry(
+        "services:subscription_list",
+        get=expect(anon=LOGIN, client=200, staff=200, head=200, director=200, other_office=403),
+        post=logged_in(405),
+    ),
+    Entry("services:subscription_detail", kwargs=_subscription(paid=True), get=ORDER_VISIBLE, post=logged_in(405)),
+    Entry("services:subscription_pay", kwargs=_subscription(paid=False), get=NO_GET, post=CLIENT_ONLY_POST),
+    Entry("services:subscription_renew", kwargs=_subscription(paid=True), get=NO_GET, post=CLIENT_ONLY_POST),
+    Entry(
+        "services:subscription_cancel",
+        kwargs=_subscription(paid=True),
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=302, staff=403, head=302, director=302, other_office=404),
+    ),
+    Entry(
+        "services:subscription_item_add",
+        kwargs=_subscription(paid=True),
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=403, staff=302, head=302, director=302, other_office=404),
+        note="empty form: error message, nothing added",
+    ),
+    Entry("services:digest_detail", kwargs=_digest, get=ORDER_VISIBLE, post=logged_in(405)),
+    Entry(
+        "services:consultation_list",
+        get=expect(anon=LOGIN, client=200, staff=200, head=200, director=200, other_office=403),
+        post=logged_in(405),
+    ),
+    Entry(
+        "services:consultation_create",
+        get=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=403),
+        post=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=403),
+    ),
+    # Consultations go to customer service: information development staff do not see them.
+    Entry(
+        "services:consultation_detail",
+        kwargs=_consultation,
+        get=expect(anon=LOGIN, client=200, staff=404, head=404, director=200, other_office=404),
+        post=logged_in(405),
+    ),
+    Entry(
+        "services:consultation_reply",
+        kwargs=_consultation,
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=302, staff=404, head=404, director=302, other_office=404),
+    ),
+    Entry(
+        "services:consultation_close",
+        kwargs=_consultation,
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=302, staff=404, head=404, director=302, other_office=404),
+    ),
+    Entry("services:training_list", get=everyone(200), post=everyone(405)),
+    Entry("services:training_create", get=MANAGERS, post=MANAGERS, note="empty form -> 200 with errors"),
+    Entry("services:training_detail", kwargs=_session, get=everyone(200), post=everyone(405)),
+    Entry("services:training_edit", kwargs=_session, get=MANAGERS, post=MANAGERS),
+    Entry(
+        "services:training_register",
+        kwargs=_session,
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=302, staff=403, head=403, director=403, other_office=403),
+    ),
+    Entry("services:training_ical", kwargs=_session, get=everyone(200), post=everyone(405)),
+    Entry(
+        "services:training_cancel",
+        kwargs=_registration,
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=302, staff=404, head=404, director=403, other_office=404),
+        note="the director runs every session (may see it) but cancels only their own registrations",
+    ),
+    Entry(
+        "services:training_attended",
+        kwargs=_registration,
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=403, staff=404, head=404, director=302, other_office=404),
     ),
     # Any staff member's POST is refused by method before the function check (405).
     Entry("services:queue", get=STAFF_ONLY, post=logged_in(405, client=403)),
