@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -686,8 +687,10 @@ def payment_expire(*, payment_id: int, older_than_seconds: int | None = None) ->
 
 @transaction.atomic
 def payment_notify_purpose(*, payment_id: int) -> Payment:
-    """Tell the purpose what happened since it was last told. Runs after the change has
-    committed; the handler and the "told" marker commit together under the row lock."""
+    """Tell the purpose, and the payer, what happened since they were last told. Runs after
+    the change has committed; the handlers, the payer's notifications and the "told" marker
+    commit together under the row lock, so a duplicate webhook, a redelivered task or the
+    sweep's catch-up never tells anyone twice."""
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     purpose = purposes.get(payment.purpose_type)
     told = payment.notified_status
@@ -700,11 +703,55 @@ def payment_notify_purpose(*, payment_id: int) -> Payment:
             purpose.on_failed(payment)
         if payment.refunded_minor > payment.notified_refunded_minor and purpose.on_refunded:
             purpose.on_refunded(payment)
+    _notify_payer(payment, told_status=told, told_refunded_minor=payment.notified_refunded_minor)
     if told != payment.status or payment.notified_refunded_minor != payment.refunded_minor:
         payment.notified_status = payment.status
         payment.notified_refunded_minor = payment.refunded_minor
         payment.save(update_fields=["notified_status", "notified_refunded_minor"])
     return payment
+
+
+def _notify_payer(payment: Payment, *, told_status: str, told_refunded_minor: int) -> None:
+    """In-app notification (and its e-mail copy, sent after commit by office.notify) to the
+    paying user when the payment succeeded, failed or was refunded since last told.
+    Cancellations are not announced: the payer or staff chose them, or the sweep expired a
+    payment nobody had started."""
+    from office.actions import notify
+    from office.money import format_money
+
+    if payment.payer_user_id is None:
+        return
+    url = reverse("payments:payment_detail", args=[payment.pk])
+    amount = format_money(payment.amount_minor, payment.currency)
+    what = {"amount": amount, "description": payment.description, "payee": payment.payee_name}
+    if payment.is_paid and told_status not in Payment.PAID:
+        notify(
+            recipient_id=payment.payer_user_id,
+            verb="payments.payment.succeeded",
+            title=_("Payment received: %(amount)s for %(description)s") % what,
+            body=_("Thank you: %(payee)s received your payment of %(amount)s. Receipt %(receipt)s is ready.")
+            % {**what, "receipt": payment.receipt_number},
+            url=url,
+        )
+    if payment.status == Status.FAILED and told_status != Status.FAILED:
+        notify(
+            recipient_id=payment.payer_user_id,
+            verb="payments.payment.failed",
+            title=_("Payment failed: %(amount)s for %(description)s") % what,
+            body=_("%(reason)s Nothing was charged; you can try again from the payment page.")
+            % {"reason": payment.failure_message or _("The payment provider declined the payment.")},
+            url=url,
+        )
+    if payment.refunded_minor > told_refunded_minor:
+        refunded = format_money(payment.refunded_minor - told_refunded_minor, payment.currency)
+        notify(
+            recipient_id=payment.payer_user_id,
+            verb="payments.payment.refunded",
+            title=_("Refund of %(refunded)s for %(description)s") % {**what, "refunded": refunded},
+            body=_("%(payee)s refunded %(refunded)s of your payment of %(amount)s (%(total)s refunded in all).")
+            % {**what, "refunded": refunded, "total": format_money(payment.refunded_minor, payment.currency)},
+            url=url,
+        )
 
 
 # --- cancelling ------------------------------------------------------------------------------
