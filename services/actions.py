@@ -73,7 +73,12 @@ def _order_url(order: ServiceOrder) -> str:
 
 
 def _lock(order_id: int) -> ServiceOrder:
-    return ServiceOrder.objects.select_for_update().select_related("offering", "department", "client").get(pk=order_id)
+    # of=self: lock the order row only, not the offering, department and client joined in.
+    return (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("offering", "department", "client")
+        .get(pk=order_id)
+    )
 
 
 def _move(order: ServiceOrder, new_status: str) -> None:
@@ -182,7 +187,12 @@ def client_confirm_email(*, token: str) -> ClientAccount:
         raise DomainError(_("This confirmation link has expired; log in to ask for a new one.")) from None
     except signing.BadSignature:
         raise DomainError(_("This confirmation link is not valid.")) from None
-    account = ClientAccount.objects.select_for_update().select_related("user").filter(user_id=data.get("u")).first()
+    account = (
+        ClientAccount.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(user_id=data.get("u"))
+        .first()
+    )
     if account is None or account.user.email.lower() != data.get("e"):
         raise DomainError(_("This confirmation link is not valid."))
     if not account.email_confirmed:
@@ -348,33 +358,52 @@ def order_decline(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrde
     return order
 
 
-@transaction.atomic
 def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder:
     """Cancel an order that has not been paid (client or head). A payment still open for it
-    is cancelled too; a paid order is refunded instead (`order_refund`)."""
+    is cancelled first, at the provider and holding no lock of ours (STYLE §9), so it can never
+    be paid later; a paid or processing one refuses (a paid order is refunded instead)."""
     from payments.actions import payment_cancel
     from payments.models import Payment
 
-    order = _lock(order_id)
-    if not (permissions.is_order_client(actor, order) or permissions.leads(actor, order)):
-        raise PermissionDenied
-    if not permissions.can_cancel(actor, order):
-        raise InvalidTransition(order, Status.CANCELLED.label)
-    if order.payment_id:
-        payment = Payment.objects.get(pk=order.payment_id)
-        if payment.status == Payment.Status.PROCESSING or payment.is_paid:
+    def check(order: ServiceOrder) -> Payment | None:
+        if not (permissions.is_order_client(actor, order) or permissions.leads(actor, order)):
+            raise PermissionDenied
+        if not permissions.can_cancel(actor, order):
+            raise InvalidTransition(order, Status.CANCELLED.label)
+        payment = Payment.objects.filter(pk=order.payment_id).first() if order.payment_id else None
+        if payment is not None and (payment.status == Payment.Status.PROCESSING or payment.is_paid):
             raise DomainError(_("The payment for this order is being processed; it cannot be cancelled now."))
-        if payment.is_open or payment.status == Payment.Status.FAILED:
-            payment_cancel(payment_id=payment.pk, actor=payment.payer_user)
-    _move(order, Status.CANCELLED)
-    order.closed_reason = reason.strip()
-    order.save(update_fields=["status", "closed_reason", "updated_at"])
-    audit.record(actor=actor, target=order, verb="services.order.cancelled", data={"reason": reason})
-    if not permissions.is_order_client(actor, order):
-        _notify_client(
-            order, "services.order.cancelled", _("Order %(number)s was cancelled") % {"number": order.number}
-        )
+        return payment
+
+    with transaction.atomic():
+        payment = check(_lock(order_id))
+    if payment is not None and (payment.is_open or payment.status == Payment.Status.FAILED):
+        payment_cancel(payment_id=payment.pk, actor=payment.payer_user)
+    with transaction.atomic():
+        order = _lock(order_id)
+        payment = check(order)  # again: the order or its payment may have moved meanwhile
+        if payment is not None and payment.status != Payment.Status.CANCELLED:
+            raise DomainError(_("The payment for this order is being processed; it cannot be cancelled now."))
+        _move(order, Status.CANCELLED)
+        order.closed_reason = reason.strip()
+        order.save(update_fields=["status", "closed_reason", "updated_at"])
+        audit.record(actor=actor, target=order, verb="services.order.cancelled", data={"reason": reason})
+        if not permissions.is_order_client(actor, order):
+            _notify_client(
+                order, "services.order.cancelled", _("Order %(number)s was cancelled") % {"number": order.number}
+            )
     return order
+
+
+def finance_staff_ids(organization_id: int) -> list[int]:
+    """The people who refund: the director and business assistant of the receiving office."""
+    return list(
+        StaffProfile.objects.filter(
+            organization_id=organization_id,
+            position__role__in=[Role.DIRECTOR, Role.BUSINESS_ASSISTANT],
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+    )
 
 
 # --- payment -----------------------------------------------------------------------------------
@@ -412,7 +441,12 @@ def order_mark_paid(payment: Any) -> None:
     """Success handler of the "services.order" payment purpose. Idempotent: a second call
     (or a second payment) finds the order paid and changes nothing. An amount or currency
     that is not the quote's is flagged, never accepted."""
-    order = ServiceOrder.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
+    order = (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .filter(pk=int(payment.purpose_id))
+        .first()
+    )
     if order is None or order.paid_at is not None:
         return
     if payment.amount_minor != order.quoted_amount_minor or payment.currency != order.currency:
@@ -424,8 +458,15 @@ def order_mark_paid(payment: Any) -> None:
         )
         return
     if order.status != Status.ACCEPTED:
-        # Paid after a cancellation: finance staff must refund it (they are told).
+        # Paid after a cancellation (a race with the provider): finance staff refund it.
         audit.record(actor=None, target=order, verb="services.order.paid_when_closed", data={"payment": payment.pk})
+        for user_id in finance_staff_ids(order.department.organization_id):
+            notify(
+                recipient_id=user_id,
+                verb="services.order.paid_when_closed",
+                title=_("Payment for closed order %(number)s: please refund") % {"number": order.number},
+                url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+            )
         return
     _move(order, Status.PAID)
     order.paid_at = payment.succeeded_at or timezone.now()
@@ -772,7 +813,7 @@ def order_deliver(
 def delivery_send(*, delivery_id: int) -> bool:
     """Send an e-mail or fax delivery once (idempotent: `emailed_at` is set under the lock)."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("order").get(pk=delivery_id)
+        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("order").get(pk=delivery_id)
         if delivery.emailed_at or delivery.channel not in (DeliveryChannel.EMAIL, DeliveryChannel.FAX):
             return False
         order = delivery.order
@@ -948,7 +989,7 @@ def subscription_create(*, actor: Any, offering_id: int, topic: str, search_term
 
 def _lock_subscription(subscription_id: int) -> Subscription:
     return (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("offering__department", "client")
         .get(pk=subscription_id)
     )
@@ -1147,7 +1188,11 @@ def digest_build(*, period_id: int) -> Digest | None:
 def digest_send_email(*, digest_id: int) -> bool:
     """E-mail a digest once (idempotent: `emailed_at` under the row lock)."""
     with transaction.atomic():
-        digest = Digest.objects.select_for_update().select_related("subscription__client__user").get(pk=digest_id)
+        digest = (
+            Digest.objects.select_for_update(of=("self",))
+            .select_related("subscription__client__user")
+            .get(pk=digest_id)
+        )
         user = digest.subscription.client.user
         if digest.emailed_at or not user.email:
             return False
@@ -1208,7 +1253,7 @@ def consultation_open(*, actor: Any, subject: str, body: str) -> Consultation:
 def consultation_reply(*, consultation_id: int, actor: Any, body: str) -> ConsultationMessage:
     """The client or customer-service staff write in the thread; the first staff answer sets
     the first-response time."""
-    consultation = Consultation.objects.select_for_update().select_related("client").get(pk=consultation_id)
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("client").get(pk=consultation_id)
     is_client = permissions.is_consultation_client(actor, consultation)
     from_staff = permissions.answers_consultation(actor, consultation)
     if not (is_client or from_staff):
@@ -1343,7 +1388,11 @@ def training_send_reminders(*, hours: int = 24) -> int:
     sent = 0
     for pk in list(due[:500]):
         with transaction.atomic():
-            registration = TrainingRegistration.objects.select_for_update().select_related("session", "user").get(pk=pk)
+            registration = (
+                TrainingRegistration.objects.select_for_update(of=("self",))
+                .select_related("session", "user")
+                .get(pk=pk)
+            )
             if registration.reminded_at or registration.status != TrainingRegistration.Status.REGISTERED:
                 continue
             session = registration.session

@@ -108,4 +108,32 @@ def queue_for(*, user: Any) -> dict[str, Any]:
         "sections": [(key, title, list(qs[:50])) for key, title, qs in sections],
         "chart": chart,
         "stats_rows": rows,
+        "departments": department_stats(user=user),
     }
+
+
+def department_stats(*, user: Any) -> list[dict[str, Any]]:
+    """Per providing department: completed orders, average rating, and (for consultations)
+    the average first-response time in hours. Ratings feed the department's statistics."""
+    from django.db.models import Avg, Count
+
+    from services.models import Consultation
+
+    rows = (
+        order_list(user=user)
+        .filter(status=Status.COMPLETED)
+        .values("department__name")
+        .annotate(n=Count("pk"), rating=Avg("rating"))
+        .order_by("department__name")
+    )
+    result = [
+        {"department": r["department__name"], "completed": r["n"], "rating": round(r["rating"] or 0, 2)} for r in rows
+    ]
+    answered = Consultation.objects.visible_to(user).filter(first_response_at__isnull=False)
+    hours = [c.first_response_hours for c in answered.only("created_at", "first_response_at")[:1000]]
+    if hours:
+        result.append(
+            {"department": str(_("Consultations: average first response (hours)")), "completed": len(hours),
+             "rating": round(sum(hours) / len(hours), 1)}
+        )  # fmt: skip
+    return result

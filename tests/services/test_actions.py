@@ -363,3 +363,25 @@ def test_report_is_numbered_signed_off_and_a_pdf(demo):
         actions.report_issue(
             order_id=order.pk, actor=demo.staff_infodev, reviewer_id=demo.head_infodev.pk, findings="a", conclusion="b"
         )
+
+
+def test_payment_after_cancellation_is_flagged_for_finance_not_accepted(demo):
+    order = order_in(demo, "accepted")
+    payment = actions.order_pay(order_id=order.pk, actor=demo.client_a)
+    # The provider's success arrives after the order was closed (simulated race).
+    ServiceOrder.objects.filter(pk=order.pk).update(status=Status.CANCELLED)
+    pay(payment)
+    order.refresh_from_db()
+    assert order.status == Status.CANCELLED and order.paid_at is None
+    assert _audited("services.order.paid_when_closed") == 1
+    assert Notification.objects.filter(recipient=demo.director, verb="services.order.paid_when_closed").exists()
+
+
+def test_cancel_refuses_while_the_payment_is_processing(demo):
+    order = order_in(demo, "accepted")
+    payment = actions.order_pay(order_id=order.pk, actor=demo.client_a)
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.PROCESSING)
+    with pytest.raises(DomainError):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    order.refresh_from_db()
+    assert order.status == Status.ACCEPTED

@@ -304,6 +304,7 @@ def test_queue_and_csv_export(demo):
     order_in(demo, "completed")
     page = demo.client("head_infodev").get(reverse("services:queue"))
     assert page.status_code == 200 and b"services-chart-data" in page.content
+    assert page.context["departments"][0]["rating"] == 5
     response = demo.client("head_infodev").get(reverse("services:queue_export"))
     text = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
