@@ -157,3 +157,7 @@ class LicenceAdmin(admin.ModelAdmin):
     list_display = ["title", "vendor", "organization", "starts_on", "ends_on", "status", "concurrent_users"]
     list_filter = ["status", "organization"]
     search_fields = ["title"]
+
+
+# Consortium buying registers its own admins (procurement/consortia/admin.py).
+import procurement.consortia.admin  # noqa: E402, F401

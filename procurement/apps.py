@@ -10,12 +10,16 @@ class ProcurementConfig(AppConfig):
         from office import demo, inbox
         from office.schedules import DEFAULT_SCHEDULES
         from procurement.actions import register_purpose
+        from procurement.consortia.actions import register_consortium_purpose
+        from procurement.consortia.demo import seed_consortium
         from procurement.demo import seed_procurement
         from procurement.inbox import purchasing_items
 
         register_purpose()
+        register_consortium_purpose()
         inbox.register(purchasing_items)
         demo.register(seed_procurement)
+        demo.register(seed_consortium)  # after seed_procurement: it uses the demo vendors
         # Open orders are polled every five minutes; licences are checked daily.
         DEFAULT_SCHEDULES["purchase order tracking"] = ("procurement.tasks.orders_tracking_sweep_task", 300)
         DEFAULT_SCHEDULES["licence reminders and expiry"] = ("procurement.tasks.licences_sweep_task", 86400)

@@ -587,3 +587,19 @@ class Licence(TimeStampedModel):
     @property
     def days_left(self) -> int:
         return (self.ends_on - timezone.localdate()).days
+
+
+# Consortium buying lives in its own subpackage (procurement/consortia/) so it has the house
+# module names (models, actions, permissions, views) without growing these files; importing its
+# models here registers them with the procurement app.
+from procurement.consortia.models import (  # noqa: E402, F401
+    Consortium,
+    Contract,
+    Election,
+    Membership,
+    Nomination,
+    Offer,
+    OfferTier,
+    ProviderRepresentative,
+    Vote,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from procurement import views
+from procurement.consortia.urls import urlpatterns as consortia_urlpatterns
 
 app_name = "procurement"
 
@@ -45,4 +46,6 @@ urlpatterns = [
     path("licences/<int:pk>/renew/", views.licence_renew, name="licence_renew"),
     path("reports/spending/", views.report_spending, name="report_spending"),
     path("reports/spending.csv", views.report_spending_csv, name="report_spending_csv"),
+    # Consortium buying (procurement/consortia/urls.py), in the same namespace.
+    *consortia_urlpatterns,
 ]

@@ -235,3 +235,166 @@ EXPECTATIONS = [
         post=POST_405,
     ),
 ]
+
+
+# --- consortium buying (procurement/consortia/) ---------------------------------------------
+# The demo consortium (procurement/consortia/demo.py): home, Riverside and North, negotiating;
+# head_infodev is home's representative and the elected negotiator, the director home's
+# leadership (founder), staff_infodev a home staff member who acts for nobody. East is no
+# member: it sees the directory card (the consortium is open for members) and 404 inside.
+# client_a: 403 on staff pages, 404 on pages provider accounts may use (login_required).
+
+
+def _consortium(demo: Any) -> dict[str, int]:
+    from procurement.consortia.demo import DEMO_NAME
+    from procurement.consortia.models import Consortium
+
+    return {"pk": Consortium.objects.get(name=DEMO_NAME).pk}
+
+
+def _membership(code: str) -> Any:
+    def kwargs(demo: Any) -> dict[str, int]:
+        from procurement.consortia.demo import DEMO_NAME
+        from procurement.consortia.models import Membership
+
+        return {"pk": Membership.objects.get(consortium__name=DEMO_NAME, organization__code=code).pk}
+
+    return kwargs
+
+
+def _latest_offer(demo: Any) -> dict[str, int]:
+    from procurement.consortia.demo import DEMO_NAME
+    from procurement.consortia.models import Consortium
+
+    consortium = Consortium.objects.get(name=DEMO_NAME)
+    return {"pk": consortium.pk, "offer": consortium.offers.order_by("-number").first().pk}
+
+
+def _home_contract(demo: Any) -> dict[str, int]:
+    """A contract row for the home office (issued, unsigned); the flow itself is tested in
+    tests/procurement/test_consortia_flow.py."""
+    import datetime
+    import hashlib
+
+    from procurement.consortia.demo import DEMO_NAME
+    from procurement.consortia.models import Contract, Membership
+
+    membership = Membership.objects.get(consortium__name=DEMO_NAME, organization__is_home=True)
+    pdf = b"%PDF-1.4 matrix"
+    contract, _ = Contract.objects.get_or_create(
+        membership=membership,
+        defaults={
+            "consortium": membership.consortium,
+            "organization": membership.organization,
+            "number": "CC-MATRIX",
+            "price_minor": 850_000,
+            "starts_on": datetime.date(2026, 1, 1),
+            "ends_on": datetime.date(2026, 12, 31),
+            "pdf": pdf,
+            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
+    return {"pk": contract.pk}
+
+
+INSIDE_GET = expect(anon=LOGIN, client=404, staff=200, head=200, director=200, other_office=404)
+LOGIN_GET_405 = logged_in(405)
+REP_OR_LEADERSHIP = expect(anon=LOGIN, client=403, staff=403, head=302, director=302, other_office=404)
+NEGOTIATOR_ONLY = expect(anon=LOGIN, client=404, staff=403, head=302, director=403, other_office=404)
+
+EXPECTATIONS += [
+    Entry("procurement:consortium_list", get=STAFF_ONLY, post=POST_405),
+    Entry(
+        "procurement:consortium_create",
+        get=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403),
+        post=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403),
+        note="empty form: errors",
+    ),
+    Entry("procurement:consortium_dashboard", get=STAFF_ONLY, post=POST_405),
+    Entry(
+        "procurement:consortium_detail",
+        kwargs=_consortium,
+        get=expect(anon=LOGIN, client=404, staff=200, head=200, director=200, other_office=200),
+        post=logged_in(405),
+        note="other_office sees only the directory card (open for members), not the inside",
+    ),
+    Entry(
+        "procurement:consortium_apply",
+        kwargs=_consortium,
+        get=GET_405,
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=403),
+        note="home is already a member; staff_east is neither leadership nor a head",
+    ),
+    Entry("procurement:consortium_invite", kwargs=_consortium, get=GET_405, post=REP_OR_LEADERSHIP),
+    Entry("procurement:consortium_cancel", kwargs=_consortium, get=GET_405, post=REP_OR_LEADERSHIP),
+    Entry(
+        "procurement:consortium_renew",
+        kwargs=_consortium,
+        get=GET_405,
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=404),
+        note="negotiating: nothing to renew yet",
+    ),
+    Entry("procurement:election_open", kwargs=_consortium, get=GET_405, post=REP_OR_LEADERSHIP),
+    Entry("procurement:election_nominate", kwargs=_consortium, get=GET_405, post=REP_OR_LEADERSHIP),
+    Entry(
+        "procurement:election_vote",
+        kwargs=_consortium,
+        get=GET_405,
+        post=expect(anon=LOGIN, client=403, staff=403, head=302, director=403, other_office=404),
+        note="only the office's representative votes",
+    ),
+    Entry("procurement:election_close", kwargs=_consortium, get=GET_405, post=REP_OR_LEADERSHIP),
+    Entry("procurement:negotiation_room", kwargs=_consortium, get=INSIDE_GET, post=LOGIN_GET_405),
+    Entry("procurement:offer_post", kwargs=_consortium, get=LOGIN_GET_405, post=NEGOTIATOR_ONLY),
+    Entry(
+        "procurement:offer_accept",
+        kwargs=_latest_offer,
+        get=LOGIN_GET_405,
+        post=NEGOTIATOR_ONLY,
+        note="the latest offer is a counter-offer: refused with a message",
+    ),
+    Entry("procurement:negotiation_deadline", kwargs=_consortium, get=LOGIN_GET_405, post=NEGOTIATOR_ONLY),
+    Entry("procurement:contracts_issue", kwargs=_consortium, get=LOGIN_GET_405, post=NEGOTIATOR_ONLY),
+    Entry(
+        "procurement:membership_answer",
+        kwargs=_membership("riverside"),
+        get=GET_405,
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=403, other_office=404),
+    ),
+    Entry(
+        "procurement:membership_decide",
+        kwargs=_membership("riverside"),
+        get=GET_405,
+        post=REP_OR_LEADERSHIP,
+        note="not an application: refused with a message",
+    ),
+    Entry(
+        "procurement:membership_leave",
+        kwargs=_membership("home"),
+        get=GET_405,
+        post=REP_OR_LEADERSHIP,
+        note="the negotiator's office cannot leave: refused with a message",
+    ),
+    Entry(
+        "procurement:membership_representative",
+        kwargs=_membership("home"),
+        get=GET_405,
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=302, other_office=404),
+    ),
+    Entry("procurement:membership_commit", kwargs=_membership("home"), get=GET_405, post=REP_OR_LEADERSHIP),
+    Entry("procurement:contract_detail", kwargs=_home_contract, get=INSIDE_GET, post=LOGIN_GET_405),
+    Entry("procurement:contract_pdf", kwargs=_home_contract, get=INSIDE_GET, post=LOGIN_GET_405),
+    Entry(
+        "procurement:contract_sign",
+        kwargs=_home_contract,
+        get=LOGIN_GET_405,
+        post=expect(anon=LOGIN, client=404, staff=403, head=302, director=302, other_office=404),
+    ),
+    Entry(
+        "procurement:contract_pay",
+        kwargs=_home_contract,
+        get=GET_405,
+        post=REP_OR_LEADERSHIP,
+        note="not signed yet: refused with a message",
+    ),
+]
