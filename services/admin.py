@@ -84,3 +84,59 @@ class ReportAdmin(ReadOnlyAdmin):
 @admin.register(models.ReportCounter)
 class ReportCounterAdmin(ReadOnlyAdmin):
     list_display = ["year", "last_number"]
+
+
+@admin.register(models.Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["topic", "client", "offering", "status", "paid_until", "price_minor"]
+    list_filter = ["status", "offering"]
+    search_fields = ["topic", "client__display_name"]
+    list_select_related = ["client", "offering"]
+
+
+@admin.register(models.SubscriptionPeriod)
+class SubscriptionPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["subscription", "starts_on", "ends_on", "amount_minor", "paid_at"]
+    list_select_related = ["subscription"]
+
+
+@admin.register(models.Digest)
+class DigestAdmin(ReadOnlyAdmin):
+    list_display = ["subscription", "period_start", "record_count", "item_count", "emailed_at"]
+    list_select_related = ["subscription"]
+
+
+@admin.register(models.SubscriptionItem)
+class SubscriptionItemAdmin(ReadOnlyAdmin):
+    list_display = ["title", "subscription", "added_by", "digest", "created_at"]
+    list_select_related = ["subscription", "added_by"]
+
+
+@admin.register(models.Consultation)
+class ConsultationAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "client", "department", "status", "created_at", "first_response_at"]
+    list_filter = ["status", "department"]
+    list_select_related = ["client", "department"]
+
+
+@admin.register(models.ConsultationMessage)
+class ConsultationMessageAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "author", "from_staff", "created_at"]
+    list_select_related = ["consultation", "author"]
+
+
+@admin.register(models.TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    # Registrations hang off sessions and are changed through actions (waiting list, promotion);
+    # the session's own details may be edited here like on the staff page.
+    list_display = ["title", "starts_at", "location", "capacity", "fee_minor", "trainer", "is_published"]
+    list_filter = ["is_published", "department"]
+    search_fields = ["title", "title_zh"]
+    list_select_related = ["trainer"]
+
+
+@admin.register(models.TrainingRegistration)
+class TrainingRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["session", "user", "status", "created_at", "reminded_at"]
+    list_filter = ["status"]
+    list_select_related = ["session", "user"]
