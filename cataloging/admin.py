@@ -192,6 +192,7 @@ class StatementAdmin(ReadOnlyAdmin):
         "net_minor",
         "currency",
         "status",
+        "paid_at",
     ]
     list_filter = ["status", "organization", "currency"]
     search_fields = ["organization__name", "organization__code"]

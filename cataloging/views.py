@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from cataloging import actions, forms, marc, permissions, search, selectors
+from cataloging import actions, forms, marc, oai, permissions, search, selectors, sru
 from cataloging.models import BibRecord, FeeSchedule, Holding, ImportJob, RecordVersion, Statement
 from office.access import office_of, staff_required
 from office.exceptions import DomainError
@@ -562,3 +562,24 @@ def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="cataloging-statement-{statement.organization.code}-{statement.period_start:%Y-%m}.pdf"'
     )
     return response
+
+
+# --- interoperability: SRU and OAI-PMH (public, shared records only) ---------------------------
+
+XML_CONTENT_TYPE = "text/xml; charset=utf-8"
+
+
+@require_safe
+def sru_endpoint(request: HttpRequest) -> HttpResponse:
+    """SRU 1.2 explain and searchRetrieve; protocol errors are diagnostics in a 200 answer."""
+    params = {name: request.GET.get(name, "") for name in request.GET}
+    body = sru.respond(params, base_url=request.path, host=request.get_host())
+    return HttpResponse(body, content_type=XML_CONTENT_TYPE)
+
+
+@require_safe
+def oai_endpoint(request: HttpRequest) -> HttpResponse:
+    """OAI-PMH 2.0; protocol errors are `<error code=…>` elements in a 200 answer.
+    GET only: the site's CSRF protection refuses a cookieless POST, and harvesters use GET."""
+    repository = oai.Repository(base_url=request.build_absolute_uri(request.path), host=request.get_host())
+    return HttpResponse(repository.respond(dict(request.GET.lists())), content_type=XML_CONTENT_TYPE)

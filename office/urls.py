@@ -33,6 +33,8 @@ urlpatterns = [
     path("health/live/", views.health_live, name="health_live"),
     path("payments/", include("payments.urls")),
     path("catalog/", include("cataloging.urls")),
+    path("sru", include("cataloging.urls_sru")),
+    path("oai", include("cataloging.urls_oai")),
     path("procurement/", include("procurement.urls")),
     path("services/", include("services.urls")),
     path("admin/", admin.site.urls),

@@ -216,4 +216,18 @@ EXPECTATIONS = [
         data=_next("/catalog/fees/"),
         note="leadership and heads of the statement's office; a credit has nothing to pay (back with a message)",
     ),
+    Entry(
+        "sru:endpoint",
+        query="operation=searchRetrieve&version=1.2&query=dc.title%3Dretrieval&maximumRecords=5",
+        get=everyone(200),
+        post=everyone(405),
+        note="public SRU interface (/sru): shared records only, for every caller",
+    ),
+    Entry(
+        "oai:endpoint",
+        query="verb=ListRecords&metadataPrefix=oai_dc",
+        get=everyone(200),
+        post=everyone(405),
+        note="public OAI-PMH interface (/oai): shared records only; harvesters use GET",
+    ),
 ]

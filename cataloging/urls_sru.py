@@ -1,0 +1,10 @@
+"""/sru: the SRU 1.2 endpoint (mounted by office/urls.py without a trailing slash, as SRU
+clients expect a bare base URL)."""
+
+from django.urls import path
+
+from cataloging import views
+
+app_name = "sru"
+
+urlpatterns = [path("", views.sru_endpoint, name="endpoint")]
