@@ -89,7 +89,7 @@ def test_page_answers_each_role_as_the_matrix_says(demo, url_name, kwargs, role,
 
 def test_state_changing_urls_refuse_get(demo):
     client = demo.client("staff_infodev")
-    notification = Notification.objects.get(recipient=demo.staff_infodev)
+    notification = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
     assert client.get(reverse("office:notification_read_all")).status_code == 405
     assert client.get(reverse("office:notification_read", kwargs={"pk": notification.pk})).status_code == 405
     assert not Notification.objects.filter(recipient=demo.staff_infodev, read_at__isnull=False).exists()
@@ -402,11 +402,12 @@ def test_budget_list_keeps_its_query_count_flat(demo, django_assert_max_num_quer
 
 def test_budget_detail_pages_the_ledger(demo):
     budget = Budget.objects.get(department=_dept("topic"))
+    existing = budget.entries.count()  # other apps' demo data may have moved this line too
     for i in range(30):
         BudgetEntry.objects.create(budget=budget, kind=BudgetEntry.Kind.ALLOCATE, amount_minor=0, note=f"n{i}")
     response = demo.client("staff_infodev").get(reverse("office:budget_detail", kwargs={"pk": budget.pk}), {"page": 2})
     assert response.status_code == 200
-    assert len(response.context["page_obj"]) == 6  # 31 entries, 25 a page
+    assert len(response.context["page_obj"]) == min(existing + 30 - 25, 25)  # 25 a page
 
 
 def test_director_allocates_from_decimal_yuan(demo):
@@ -424,6 +425,7 @@ def test_director_allocates_from_decimal_yuan(demo):
 @pytest.mark.parametrize("amount", ["abc", "1.234", "0", ""])
 def test_allocate_rejects_bad_amounts_and_changes_nothing(demo, amount):
     budget = Budget.objects.get(department=_dept("custsvc"))
+    entries, allocated = budget.entries.count(), budget.allocated_minor
     response = demo.client("director").post(
         reverse("office:budget_allocate"),
         {"department": budget.department_id, "fiscal_year": budget.fiscal_year, "amount": amount},
@@ -431,12 +433,13 @@ def test_allocate_rejects_bad_amounts_and_changes_nothing(demo, amount):
     assert response.status_code == 200
     assert "amount" in response.context["form"].errors
     budget.refresh_from_db()
-    assert budget.entries.count() == 1
+    assert (budget.entries.count(), budget.allocated_minor) == (entries, allocated)
 
 
 def test_allocate_below_encumbered_plus_spent_shows_the_error_and_changes_nothing(demo):
     budget = Budget.objects.get(department=_dept("custsvc"))
-    actions.budget_encumber(budget_id=budget.pk, amount_minor=budget.allocated_minor, actor=demo.director)
+    actions.budget_encumber(budget_id=budget.pk, amount_minor=budget.available_minor, actor=demo.director)
+    allocations = AuditEvent.objects.filter(verb="office.budget.allocated").count()
     response = demo.client("director").post(
         reverse("office:budget_allocate"),
         {"department": budget.department_id, "fiscal_year": budget.fiscal_year, "amount": "-0.01"},
@@ -446,7 +449,7 @@ def test_allocate_below_encumbered_plus_spent_shows_the_error_and_changes_nothin
     allocated = budget.allocated_minor
     budget.refresh_from_db()
     assert budget.allocated_minor == allocated
-    assert not AuditEvent.objects.filter(verb="office.budget.allocated").exists()
+    assert AuditEvent.objects.filter(verb="office.budget.allocated").count() == allocations
 
 
 def test_allocate_errors_are_translated(demo):
@@ -473,7 +476,7 @@ def test_allocate_offers_only_the_directors_own_office(demo):
 
 
 def test_htmx_mark_read_returns_the_updated_row(demo):
-    notification = Notification.objects.get(recipient=demo.staff_infodev)
+    notification = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
     response = demo.client("staff_infodev").post(
         reverse("office:notification_read", kwargs={"pk": notification.pk}), HTTP_HX_REQUEST="true"
     )
@@ -487,7 +490,7 @@ def test_htmx_mark_read_returns_the_updated_row(demo):
 
 
 def test_mark_read_without_js_redirects_back(demo):
-    notification = Notification.objects.get(recipient=demo.staff_infodev)
+    notification = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
     response = demo.client("staff_infodev").post(
         reverse("office:notification_read", kwargs={"pk": notification.pk}), {"next": "https://evil.example/"}
     )
@@ -496,7 +499,7 @@ def test_mark_read_without_js_redirects_back(demo):
 
 
 def test_mark_read_of_someone_elses_notification_is_404_and_get_is_405(demo):
-    notification = Notification.objects.get(recipient=demo.head_infodev)
+    notification = Notification.objects.get(recipient=demo.head_infodev, verb="office.demo.welcome")
     client = demo.client("staff_infodev")
     url = reverse("office:notification_read", kwargs={"pk": notification.pk})
     assert client.post(url).status_code == 404
@@ -515,11 +518,12 @@ def test_mark_all_read(demo):
 
 
 def test_notification_list_pages(demo):
+    existing = Notification.objects.filter(recipient=demo.client_a).count()  # from the demo hooks
     for i in range(30):
         actions.notify(recipient_id=demo.client_a.pk, verb="test", title=f"t{i}", send_email=False)
     response = demo.client("client_a").get(reverse("office:notification_list"), {"page": 2})
     assert response.status_code == 200
-    assert len(response.context["notifications"]) == 6
+    assert len(response.context["notifications"]) == min(existing + 30 - 25, 25)
 
 
 # --- audit log -------------------------------------------------------------------------------------
@@ -534,12 +538,14 @@ def test_audit_list_filters_by_verb_actor_and_date(demo):
     client = demo.client("admin_assistant")
     url = reverse("office:audit_list")
 
-    # Other apps' demo hooks may have written events too; the office's own ones are ours.
+    # Other apps' demo hooks write events too (budget encumbrances, tickets): check inclusion.
     everything = list(client.get(url, {"verb": "office."}).context["page_obj"])
-    assert {e.verb for e in everything} == {"office.budget.allocated", "office.document.revised"}
+    assert {"office.budget.allocated", "office.document.revised"} <= {e.verb for e in everything}
+    assert all(e.verb.startswith("office.") for e in everything)
     assert all(e.organization.code == "home" for e in client.get(url).context["page_obj"])
-    budget_only = client.get(url, {"verb": "office.budget"}).context["page_obj"]
-    assert [e.verb for e in budget_only] == ["office.budget.allocated"]
+    budget_only = list(client.get(url, {"verb": "office.budget"}).context["page_obj"])
+    assert "office.budget.allocated" in {e.verb for e in budget_only}
+    assert all(e.verb.startswith("office.budget") for e in budget_only)
     by_actor = client.get(url, {"actor": demo.admin_assistant.pk, "verb": "office."}).context["page_obj"]
     assert [e.verb for e in by_actor] == ["office.document.revised"]
     assert not list(client.get(url, {"date_to": "2000-01-01"}).context["page_obj"])
