@@ -64,6 +64,7 @@ User = get_user_model()
 Status = ServiceOrder.Status
 ORDER_PURPOSE = "services.order"
 PERIOD_PURPOSE = "services.subscription_period"
+TRAINING_PURPOSE = "services.training_registration"
 CONFIRM_SALT = "services.client-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 
@@ -534,6 +535,17 @@ def register_purpose() -> None:
             on_succeeded=order_mark_paid,
             on_refunded=order_mark_refunded,
             url=order_payment_url,
+        )
+    )
+    purposes.register(
+        purposes.Purpose(
+            key=TRAINING_PURPOSE,
+            label=gettext_lazy("Training fee"),
+            on_succeeded=training_registration_mark_paid,
+            url=lambda payment: reverse(
+                "services:training_detail",
+                kwargs={"pk": TrainingRegistration.objects.get(pk=int(payment.purpose_id)).session_id},
+            ),
         )
     )
     purposes.register(
@@ -1337,6 +1349,15 @@ def training_cancel(*, registration_id: int, actor: Any) -> TrainingRegistration
     freed = registration.status == TrainingRegistration.Status.REGISTERED
     registration.status = TrainingRegistration.Status.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
+    if registration.paid_at is not None:
+        # The fee was paid: finance staff refund it (refunds are theirs, payments app).
+        for user_id in finance_staff_ids(session.department.organization_id):
+            notify(
+                recipient_id=user_id,
+                verb="services.training.refund_due",
+                title=_("Training registration cancelled after payment: please refund"),
+                url=reverse("payments:payment_detail", kwargs={"pk": registration.payment_id}),
+            )
     audit.record(
         actor=actor, target=session, verb="services.training.cancelled", data={"registration": registration.pk}
     )
@@ -1429,3 +1450,63 @@ def training_session_save(*, session: TrainingSession, actor: Any) -> TrainingSe
         organization=session.department.organization,
     )
     return session
+
+
+@transaction.atomic
+def training_pay(*, registration_id: int, actor: Any) -> Any:
+    """Start paying the fee of a registration that holds a place; amount from the session."""
+    from payments.actions import payment_create
+
+    registration = (
+        TrainingRegistration.objects.select_for_update(of=("self",))
+        .select_related("session__department__organization")
+        .get(pk=registration_id)
+    )
+    if registration.user_id != actor.pk:
+        raise PermissionDenied
+    session = registration.session
+    if registration.status != TrainingRegistration.Status.REGISTERED or registration.paid_at or not session.fee_minor:
+        raise DomainError(_("Nothing is waiting for payment."))
+    payment = payment_create(
+        purpose_type=TRAINING_PURPOSE,
+        purpose_id=registration.pk,
+        amount_minor=session.fee_minor,
+        currency=session.currency,
+        description=_("Training: %(title)s") % {"title": session.title},
+        payer_user=actor,
+        payee_organization=session.department.organization,
+    )
+    if registration.payment_id != payment.pk:
+        registration.payment = payment
+        registration.save(update_fields=["payment", "updated_at"])
+    return payment
+
+
+def training_registration_mark_paid(payment: Any) -> None:
+    """Success handler of "services.training_registration". Idempotent; checks the amount."""
+    registration = (
+        TrainingRegistration.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .filter(pk=int(payment.purpose_id))
+        .first()
+    )
+    if registration is None or registration.paid_at is not None:
+        return
+    session = registration.session
+    if payment.amount_minor != session.fee_minor or payment.currency != session.currency:
+        audit.record(
+            actor=None, target=session, verb="services.training.payment_mismatch", data={"payment": payment.pk}
+        )
+        return
+    registration.paid_at = payment.succeeded_at or timezone.now()
+    registration.payment_id = payment.pk
+    registration.save(update_fields=["paid_at", "payment", "updated_at"])
+    audit.record(actor=None, target=session, verb="services.training.paid", data={"registration": registration.pk})
+    if registration.status == TrainingRegistration.Status.CANCELLED:
+        for user_id in finance_staff_ids(session.department.organization_id):
+            notify(
+                recipient_id=user_id,
+                verb="services.training.refund_due",
+                title=_("Training fee paid for a cancelled registration: please refund"),
+                url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+            )

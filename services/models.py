@@ -554,6 +554,9 @@ class TrainingRegistration(TimeStampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_registrations")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # Sessions with a fee: the payment purpose "services.training_registration".
+    payment = models.ForeignKey("payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

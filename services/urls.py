@@ -51,6 +51,7 @@ urlpatterns = [
     path("training/<int:pk>/register/", views.training_register, name="training_register"),
     path("training/<int:pk>/calendar.ics", views.training_ical, name="training_ical"),
     path("training/registrations/<int:pk>/cancel/", views.training_cancel, name="training_cancel"),
+    path("training/registrations/<int:pk>/pay/", views.training_pay, name="training_pay"),
     path("training/registrations/<int:pk>/attended/", views.training_attended, name="training_attended"),
     path("queue/", views.queue, name="queue"),
     path("queue/export.csv", views.queue_export, name="queue_export"),

@@ -865,6 +865,18 @@ def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def training_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    try:
+        payment = actions.training_pay(registration_id=registration.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("services:training_detail", pk=registration.session_id)
+    return redirect("payments:payment_checkout", pk=payment.pk)
+
+
+@login_required
+@require_POST
 def training_attended(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
     try:

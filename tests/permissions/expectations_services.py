@@ -307,6 +307,13 @@ EXPECTATIONS = [
         note="the director runs every session (may see it) but cancels only their own registrations",
     ),
     Entry(
+        "services:training_pay",
+        kwargs=_registration,
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=302, staff=404, head=404, director=403, other_office=404),
+        note="the demo session has a fee; client_a goes to the checkout",
+    ),
+    Entry(
         "services:training_attended",
         kwargs=_registration,
         get=NO_GET,

@@ -304,3 +304,34 @@ def test_training_pages_through_the_views(demo):
     assert client_b.post(reverse("services:training_cancel", args=[mine.pk])).status_code == 404
     mine.refresh_from_db()
     assert mine.status == "registered"
+
+
+def test_training_fee_is_paid_once_by_the_registered_client(demo):
+    session = _session(demo)
+    TrainingSession.objects.filter(pk=session.pk).update(fee_minor=20_000)
+    registration = actions.training_register(session_id=session.pk, actor=demo.client_a)
+    with pytest.raises(PermissionDenied):
+        actions.training_pay(registration_id=registration.pk, actor=demo.client_b)
+    payment = actions.training_pay(registration_id=registration.pk, actor=demo.client_a)
+    assert payment.amount_minor == 20_000
+    pay(payment)
+    registration.refresh_from_db()
+    paid_at = registration.paid_at
+    assert paid_at is not None
+    actions.training_registration_mark_paid(payment)
+    registration.refresh_from_db()
+    assert registration.paid_at == paid_at
+    with pytest.raises(DomainError):
+        actions.training_pay(registration_id=registration.pk, actor=demo.client_a)
+    assert demo.client("client_b").post(reverse("services:training_pay", args=[registration.pk])).status_code == 404
+    actions.training_cancel(registration_id=registration.pk, actor=demo.client_a)
+    assert Notification.objects.filter(recipient=demo.director, verb="services.training.refund_due").exists()
+
+
+def test_waitlisted_registrations_cannot_pay(demo):
+    session = _session(demo, capacity=1)
+    TrainingSession.objects.filter(pk=session.pk).update(fee_minor=20_000)
+    actions.training_register(session_id=session.pk, actor=demo.client_a)
+    waiting = actions.training_register(session_id=session.pk, actor=demo.client_b)
+    with pytest.raises(DomainError):
+        actions.training_pay(registration_id=waiting.pk, actor=demo.client_b)
