@@ -252,6 +252,9 @@ SIMULATED_WEBHOOK_SECRET = env("SIMULATED_WEBHOOK_SECRET", default="whsec_simula
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 # A payment still pending after this long is checked with the provider by the periodic task.
 PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", default=900)
+# A payment whose provider intent was never created expires after this long; it must stay well
+# under the 24 hours Stripe remembers an idempotency key.
+PAYMENTS_ABANDON_AFTER_SECONDS = env.int("PAYMENTS_ABANDON_AFTER_SECONDS", default=6 * 3600)
 # How a charge to a payee with a connected Stripe account is made: "destination" or "direct".
 PAYMENTS_CONNECT_MODE = env("PAYMENTS_CONNECT_MODE", default="destination")
 

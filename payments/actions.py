@@ -629,14 +629,12 @@ def _notification_lagging() -> Any:
 
 # --- expiry of payments never started at the provider ---------------------------------------
 
-# Default for settings.PAYMENTS_ABANDON_AFTER_SECONDS: well inside the 24 hours for which
-# Stripe remembers an idempotency key, so an intent is never created under a key the provider
-# has forgotten (which could leave two intents for one payment).
-DEFAULT_ABANDON_AFTER_SECONDS = 6 * 3600
-
 
 def abandon_after_seconds() -> int:
-    return int(getattr(settings, "PAYMENTS_ABANDON_AFTER_SECONDS", DEFAULT_ABANDON_AFTER_SECONDS))
+    """settings.PAYMENTS_ABANDON_AFTER_SECONDS stays well inside the 24 hours for which Stripe
+    remembers an idempotency key, so an intent is never created under a key the provider has
+    forgotten (which could leave two intents for one payment)."""
+    return settings.PAYMENTS_ABANDON_AFTER_SECONDS
 
 
 def _abandoned(older_than_seconds: int) -> Any:

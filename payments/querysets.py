@@ -13,8 +13,9 @@ from django.utils import timezone
 class PaymentQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> PaymentQuerySet:
         """The payer sees their own payments; finance staff (director, business assistant) see
-        their office's payments, paid or received; the home office's finance staff see every
-        payment, since the home office operates the payment platform for the network."""
+        their office's payments, paid or received. Running the platform gives the home office
+        no view of other offices' payments: what office B pays a provider is B's internal data
+        (a consortium member never sees another member's payment)."""
         from payments.permissions import finance_office
 
         if not getattr(user, "is_authenticated", False):
@@ -22,8 +23,6 @@ class PaymentQuerySet(models.QuerySet):
         condition = Q(payer_user_id=user.pk)
         office = finance_office(user)
         if office is not None:
-            if office.is_home:
-                return self
             condition |= Q(payee_organization_id=office.pk) | Q(payer_organization_id=office.pk)
         return self.filter(condition)
 

@@ -179,3 +179,21 @@ def test_nav_fragment_is_role_aware(demo):
     assert "My payments" in render_for(demo.client_a) and "All payments" not in render_for(demo.client_a)
     assert "All payments" in render_for(demo.director)
     assert "All payments" not in render_for(demo.staff_infodev)
+
+
+def test_home_finance_staff_never_see_what_another_office_pays_a_provider(demo, test_purpose):
+    """Running the platform gives the home office no view of member offices' own payments
+    (issue 6: a consortium member never sees another member's payment details)."""
+    from django.urls import reverse
+
+    from office.models import Organization
+
+    east = Organization.objects.get(code="east")
+    payment = new_payment(demo.director_east, payer_organization=east, payee_name="DataStream Provider Ltd")
+    assert Payment.objects.visible_to(demo.director_east).filter(pk=payment.pk).exists()
+    assert not Payment.objects.visible_to(demo.director).filter(pk=payment.pk).exists()
+    assert not Payment.objects.visible_to(demo.business_assistant).filter(pk=payment.pk).exists()
+    url = reverse("payments:payment_detail", kwargs={"pk": payment.pk})
+    assert demo.client("director").get(url).status_code == 404
+    listing = demo.client("director").get(reverse("payments:payment_list")).content.decode()
+    assert "DataStream Provider Ltd" not in listing
