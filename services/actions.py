@@ -474,6 +474,12 @@ def order_mark_paid(payment: Any) -> None:
     order.payment_id = payment.pk
     order.save(update_fields=["status", "paid_at", "payment", "updated_at"])
     audit.record(actor=None, target=order, verb="services.order.paid", data={"payment": payment.pk})
+    # Optional: skip the head's step and give the work to the least-loaded staff member at once.
+    if getattr(settings, "SERVICES_AUTO_ASSIGN_ON_PAYMENT", False):
+        assignee = least_loaded(order)
+        if assignee is not None:
+            _assign(order, assignee, actor=None, automatic=True)
+            return
     for head_id in heads_of(order.department):
         notify(
             recipient_id=head_id,
@@ -612,6 +618,12 @@ def order_assign(*, order_id: int, actor: Any, assignee_id: int | None = None) -
         if profile is None:
             raise DomainError(_("Choose a member of the providing department."))
         assignee = profile.user
+    _assign(order, assignee, actor=actor, automatic=assignee_id is None)
+    return order
+
+
+def _assign(order: ServiceOrder, assignee: Any, *, actor: Any, automatic: bool) -> None:
+    """The write of an assignment; the caller holds the order's lock and checked the rules."""
     previous = order.assignee_id
     _move(order, Status.ASSIGNED)
     order.assignee = assignee
@@ -621,7 +633,7 @@ def order_assign(*, order_id: int, actor: Any, assignee_id: int | None = None) -
         actor=actor,
         target=order,
         verb="services.order.assigned",
-        data={"assignee": assignee.pk, "previous": previous, "automatic": assignee_id is None},
+        data={"assignee": assignee.pk, "previous": previous, "automatic": automatic},
     )
     notify(
         recipient_id=assignee.pk,
@@ -629,7 +641,6 @@ def order_assign(*, order_id: int, actor: Any, assignee_id: int | None = None) -
         title=_("Order %(number)s was assigned to you") % {"number": order.number},
         url=_order_url(order),
     )
-    return order
 
 
 @transaction.atomic

@@ -385,3 +385,12 @@ def test_cancel_refuses_while_the_payment_is_processing(demo):
         actions.order_cancel(order_id=order.pk, actor=demo.client_a)
     order.refresh_from_db()
     assert order.status == Status.ACCEPTED
+
+
+def test_auto_assignment_on_payment_when_configured(demo, settings):
+    settings.SERVICES_AUTO_ASSIGN_ON_PAYMENT = True
+    order = order_in(demo, "accepted")
+    pay(actions.order_pay(order_id=order.pk, actor=demo.client_a))
+    order.refresh_from_db()
+    assert order.status == Status.ASSIGNED and order.assignee is not None
+    assert AuditEvent.objects.filter(verb="services.order.assigned", data__automatic=True).exists()
