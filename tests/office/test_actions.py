@@ -161,8 +161,8 @@ def test_announcement_publish_refuses_a_head_addressing_another_department(demo)
 
 
 def test_notification_mark_read_touches_only_the_users_own(demo):
-    mine = Notification.objects.get(recipient=demo.staff_infodev)
-    theirs = Notification.objects.get(recipient=demo.head_infodev)
+    mine = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
+    theirs = Notification.objects.get(recipient=demo.head_infodev, verb="office.demo.welcome")
 
     assert actions.notification_mark_read(user=demo.staff_infodev, notification_id=theirs.pk) == 0
     assert actions.notification_mark_read(user=demo.staff_infodev, notification_id=mine.pk) == 1
