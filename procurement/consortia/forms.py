@@ -107,7 +107,7 @@ class OfferForm(_Form):
     archival_rights = forms.BooleanField(label=_("Archival rights"), required=False)
     perpetual_access = forms.BooleanField(label=_("Perpetual access"), required=False)
     renewal_cap_percent = forms.IntegerField(
-        label=_("Renewal price cap (% increase)"), min_value=0, max_value=100, required=False
+        label=_("Renewal price cap (percent increase)"), min_value=0, max_value=100, required=False
     )
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on_behalf_of_provider = forms.BooleanField(

@@ -316,7 +316,7 @@ class Offer(TimeStampedModel):
     archival_rights = models.BooleanField(_("archival rights"), default=False)
     perpetual_access = models.BooleanField(_("perpetual access"), default=False)
     renewal_cap_percent = models.PositiveIntegerField(
-        _("renewal price cap (% increase)"), null=True, blank=True, help_text=_("Empty: no cap.")
+        _("renewal price cap (percent increase)"), null=True, blank=True, help_text=_("Empty: no cap.")
     )
     message = models.TextField(_("message"), blank=True)
 
