@@ -310,3 +310,17 @@ def test_queue_and_csv_export(demo):
     assert response["Content-Type"].startswith("text/csv")
     assert "'=HYPERLINK(evil)" in text
     assert demo.client("staff_east").get(reverse("services:queue_export")).status_code == 403
+
+
+def test_demo_seeds_catalog_and_client_a_orders_without_notifications(demo):
+    from office.models import Notification
+
+    assert Offering.objects.count() >= 9
+    statuses = set(ServiceOrder.objects.filter(client__user=demo.client_a).values_list("status", flat=True))
+    assert statuses == {"quoted", "requested"}
+    assert not ServiceOrder.objects.filter(client__user=demo.client_b).exists()
+    assert not Notification.objects.filter(verb__startswith="services.").exists()
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # idempotent
+    assert ServiceOrder.objects.filter(client__user=demo.client_a).count() == 2
