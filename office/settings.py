@@ -272,6 +272,15 @@ BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
 # Where pg_dump / pg_restore / psql live when PATH has an older client than the server.
 BACKUP_PG_BIN_DIR = env("BACKUP_PG_BIN_DIR", default="")
 
+# --- information services ---------------------------------------------------------------
+# Fax deliveries go out as e-mail to this gateway address; "{number}" is the client's fax
+# number (e.g. "{number}@fax.example"). Empty: fax delivery is refused with a message.
+SERVICES_FAX_GATEWAY_ADDRESS = env("SERVICES_FAX_GATEWAY_ADDRESS", default="")
+SERVICES_DOWNLOAD_LINK_DAYS = env.int("SERVICES_DOWNLOAD_LINK_DAYS", default=7)
+SERVICES_MAX_UPLOAD_BYTES = env.int("SERVICES_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+SERVICES_CONSULTATION_DEPARTMENT = env("SERVICES_CONSULTATION_DEPARTMENT", default="custsvc")
+SERVICES_AUTO_ASSIGN_ON_PAYMENT = env.bool("SERVICES_AUTO_ASSIGN_ON_PAYMENT", default=False)
+
 # --- demo data --------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="intranet-demo-2026")
 

@@ -475,7 +475,7 @@ def order_mark_paid(payment: Any) -> None:
     order.save(update_fields=["status", "paid_at", "payment", "updated_at"])
     audit.record(actor=None, target=order, verb="services.order.paid", data={"payment": payment.pk})
     # Optional: skip the head's step and give the work to the least-loaded staff member at once.
-    if getattr(settings, "SERVICES_AUTO_ASSIGN_ON_PAYMENT", False):
+    if settings.SERVICES_AUTO_ASSIGN_ON_PAYMENT:
         assignee = least_loaded(order)
         if assignee is not None:
             _assign(order, assignee, actor=None, automatic=True)
@@ -750,7 +750,7 @@ def order_file_add(*, order_id: int, actor: Any, upload: Any, kind: str) -> Orde
 
 
 def download_link_days() -> int:
-    return int(getattr(settings, "SERVICES_DOWNLOAD_LINK_DAYS", 7))
+    return settings.SERVICES_DOWNLOAD_LINK_DAYS
 
 
 def fax_gateway_address(number: str) -> str:
@@ -758,7 +758,7 @@ def fax_gateway_address(number: str) -> str:
     digits = "".join(ch for ch in number if ch.isdigit())
     if len(digits) < 5:
         raise DomainError(_("Enter the client's fax number."))
-    template = getattr(settings, "SERVICES_FAX_GATEWAY_ADDRESS", "") or ""
+    template = settings.SERVICES_FAX_GATEWAY_ADDRESS
     if "{number}" not in template:
         raise DomainError(_("Fax delivery is not configured (SERVICES_FAX_GATEWAY_ADDRESS)."))
     return template.format(number=digits)
@@ -1246,7 +1246,7 @@ def digest_run_due() -> int:
 
 def consultation_department() -> Department:
     """Customer service answers consultations (DESIGN §3); the code is configurable."""
-    code = getattr(settings, "SERVICES_CONSULTATION_DEPARTMENT", "custsvc")
+    code = settings.SERVICES_CONSULTATION_DEPARTMENT
     return Department.objects.get(organization__is_home=True, code=code)
 
 

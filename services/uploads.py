@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 
 from office.exceptions import DomainError
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
 ZIP = (b"PK\x03\x04",)
 OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
 
@@ -59,7 +57,7 @@ class CheckedUpload:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "SERVICES_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+    return settings.SERVICES_MAX_UPLOAD_BYTES
 
 
 def clean_name(name: str) -> str:
