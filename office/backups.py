@@ -1,6 +1,8 @@
 """Backups of the database and uploaded media, restore drills and restores (issue 8).
 
-A backup is one folder in the backup store (settings.BACKUP_DIR, mode 0700, files 0600):
+A backup is one folder, named `20260101T023000Z-42` (start time and BackupRun id), in the
+backup store: a local folder (settings.BACKUP_DIR, mode 0700, files 0600) by default, or an
+S3-compatible bucket when BACKUP_STORE=s3 (keys `<BACKUP_S3_PREFIX><name>/<file>`):
 
     20260101T023000Z-42/
         db.dump | db.sqlite3    pg_dump -Fc (PostgreSQL) or an online-backup copy (SQLite)
@@ -8,11 +10,16 @@ A backup is one folder in the backup store (settings.BACKUP_DIR, mode 0700, file
         manifest.json           written last: size and SHA-256 of the files above, per-table
                                 row counts and content checksums, app version, migrations
 
-Crash safety (RELIABILITY.md F3): everything is written into `.partial-<name>/`, fsynced, the
-folder renamed, and the manifest written last (temp -> fsync -> rename). A folder without
-manifest.json is never good; the next run marks its row failed and removes the folder.
+Crash safety (RELIABILITY.md F3): everything is first written into the staging folder
+`BACKUP_DIR/.partial-<name>/` and fsynced. The local store then renames the folder into place
+and writes the manifest last (temp -> fsync -> rename); the S3 store uploads the data files and
+then the manifest, as the last object. A backup without manifest.json is never good, whatever
+store it is in; the next run marks its row failed and deletes it (and any unfinished multipart
+upload). A backup is reported good only after it has been read back from the store and every
+file's SHA-256 matched (on S3: from freshly downloaded objects).
 One backup at a time: an exclusive flock on BACKUP_DIR/.lock, which the kernel releases when
-the process dies, so a killed worker never leaves the store locked.
+the process dies, so a killed worker never leaves the store locked; on PostgreSQL also a
+session advisory lock, so workers on different machines sharing one bucket exclude each other.
 
 Row checksums are taken in the same snapshot as the dump (PostgreSQL: an exported snapshot
 that pg_dump imports; SQLite: computed on the copy), so a drill compares like with like.
@@ -312,10 +319,35 @@ def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
 
 
 def store_dir() -> Path:
+    """The local working folder: the local store itself, the staging area and the lock file."""
     store = Path(settings.BACKUP_DIR)
     store.mkdir(parents=True, exist_ok=True)
     os.chmod(store, 0o700)
     return store
+
+
+# An arbitrary constant: the key of the PostgreSQL advisory lock all backup workers take.
+PG_LOCK_KEY = 0x1BAC_0008
+
+
+@contextlib.contextmanager
+def _database_lock() -> Iterator[None]:
+    """On PostgreSQL, a session advisory lock: held by a connection of our own, released by
+    the server when the process dies (its connection closes)."""
+    live = DatabaseTarget.live()
+    if live.vendor != "postgresql":
+        yield
+        return
+    conn = live.connect()
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", [PG_LOCK_KEY])
+            if not cur.fetchone()[0]:
+                raise BackupInProgress(_("Another backup or restore drill is running."))
+        yield
+    finally:
+        conn.close()  # closing the session releases the lock
 
 
 @contextlib.contextmanager
@@ -326,9 +358,294 @@ def _store_lock(store: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BackupInProgress(_("Another backup or restore drill is running.")) from None
-        yield
+        with _database_lock():
+            yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+# --- the backup store: a local folder or an S3-compatible bucket ----------------------------------
+
+BACKUP_NAME = re.compile(r"^\d{8}T\d{6}Z-\d+$")
+
+
+def _disk_state(path: Path, need: int) -> dict[str, Any]:
+    """Free space at `path`: amber under 20 % or two backups' room, red under 5 % or one."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError as exc:
+        return {"state": "red", "free": None, "total": None, "detail": type(exc).__name__}
+    if usage.free < need or usage.free < usage.total * 0.05:
+        state = "red"
+    elif usage.free < 2 * need or usage.free < usage.total * 0.20:
+        state = "amber"
+    else:
+        state = "green"
+    return {"state": state, "free": usage.free, "total": usage.total, "percent_free": 100 * usage.free // usage.total}
+
+
+class BackupStore:
+    """Where finished backups live. A backup is complete only when its manifest is there, and
+    the manifest always arrives last."""
+
+    kind = ""
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def location(self, name: str) -> str:
+        raise NotImplementedError
+
+    def name_of(self, location: str) -> str | None:
+        """The backup's name if `location` is a backup in this store, else None."""
+        raise NotImplementedError
+
+    def publish(self, staging: Path, name: str, manifest: dict[str, Any]) -> str:
+        """Move the files of `staging` into the store, the manifest last; return the location."""
+        raise NotImplementedError
+
+    def fetch(self, name: str) -> contextlib.AbstractContextManager[Path]:
+        """A local folder holding the backup's files (for S3: a fresh download, removed after)."""
+        raise NotImplementedError
+
+    def delete(self, name: str) -> None:
+        raise NotImplementedError
+
+    def remove_incomplete(self) -> list[str]:
+        """Delete every backup without a manifest (called under the lock: nothing is writing)."""
+        raise NotImplementedError
+
+    def open_file(self, name: str, filename: str) -> IO[bytes]:
+        raise NotImplementedError
+
+    def health(self, need: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class LocalStore(BackupStore):
+    kind = "local"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def location(self, name: str) -> str:
+        return str(self.root / name)
+
+    def name_of(self, location: str) -> str | None:
+        if not location or location.startswith("s3://"):
+            return None
+        path = Path(location).resolve()
+        return path.name if path.parent == self.root.resolve() else None
+
+    def publish(self, staging: Path, name: str, manifest: dict[str, Any]) -> str:
+        for path in staging.iterdir():
+            _fsync(path)
+        _fsync(staging)
+        final = self.root / name
+        os.rename(staging, final)
+        _fsync(self.root)
+        _write_json_atomically(final / MANIFEST, manifest)  # last: only now does it look complete
+        return str(final)
+
+    @contextlib.contextmanager
+    def fetch(self, name: str) -> Iterator[Path]:
+        yield self.root / name
+
+    def delete(self, name: str) -> None:
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def remove_incomplete(self) -> list[str]:
+        removed = []
+        if not self.root.is_dir():
+            return removed
+        for path in self.root.iterdir():
+            partial = path.name.startswith(".partial-")
+            if path.is_dir() and (partial or (BACKUP_NAME.match(path.name) and not (path / MANIFEST).exists())):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        return removed
+
+    def open_file(self, name: str, filename: str) -> IO[bytes]:
+        path = (self.root / name / filename).resolve()
+        if path.parent.parent != self.root.resolve() or not path.is_file():
+            raise FileNotFoundError(filename)
+        return path.open("rb")
+
+    def health(self, need: int) -> dict[str, Any]:
+        return {**_disk_state(self.root, need), "store": self.describe(), "kind": self.kind}
+
+
+class S3Store(BackupStore):
+    """An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...) through boto3. Each file is one
+    object, written whole or not at all; the manifest object is put after every data object."""
+
+    kind = "s3"
+
+    def __init__(self, *, bucket: str, prefix: str = "", client: Any = None) -> None:
+        if not bucket:
+            raise BackupError(_("BACKUP_STORE is s3 but BACKUP_S3_BUCKET is empty."))
+        self.bucket = bucket
+        prefix = prefix.strip("/")
+        self.prefix = f"{prefix}/" if prefix else ""
+        self.client = client or s3_client()
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def key(self, name: str, filename: str = "") -> str:
+        return f"{self.prefix}{name}/{filename}"
+
+    def location(self, name: str) -> str:
+        return f"s3://{self.bucket}/{self.prefix}{name}"
+
+    def name_of(self, location: str) -> str | None:
+        base = f"s3://{self.bucket}/{self.prefix}"
+        if not location.startswith(base):
+            return None
+        rest = location[len(base) :]
+        return rest if rest and "/" not in rest and not rest.startswith(".") else None
+
+    def _keys(self, prefix: str) -> Iterator[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield item["Key"]
+
+    def _delete_keys(self, keys: list[str]) -> None:
+        for i in range(0, len(keys), 1000):
+            batch = [{"Key": key} for key in keys[i : i + 1000]]
+            result = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            if result.get("Errors"):
+                raise BackupError(f"S3 refused to delete {result['Errors'][0]}")
+
+    def publish(self, staging: Path, name: str, manifest: dict[str, Any]) -> str:
+        for path in sorted(staging.iterdir()):
+            self.client.upload_file(str(path), self.bucket, self.key(name, path.name))
+        body = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        self.client.put_object(
+            Bucket=self.bucket, Key=self.key(name, MANIFEST), Body=body, ContentType="application/json"
+        )
+        shutil.rmtree(staging, ignore_errors=True)
+        return self.location(name)
+
+    @contextlib.contextmanager
+    def fetch(self, name: str) -> Iterator[Path]:
+        workdir = Path(tempfile.mkdtemp(prefix=".fetch-", dir=store_dir()))  # mode 0700
+        folder = workdir / name
+        folder.mkdir(mode=0o700)
+        try:
+            base = self.key(name)
+            for key in self._keys(base):
+                filename = key[len(base) :]
+                if not filename or "/" in filename or filename.startswith("."):
+                    continue
+                self.client.download_file(self.bucket, key, str(folder / filename))
+                os.chmod(folder / filename, 0o600)
+            yield folder
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def delete(self, name: str) -> None:
+        self._delete_keys(list(self._keys(self.key(name))))
+
+    def remove_incomplete(self) -> list[str]:
+        by_name: dict[str, list[str]] = {}
+        for key in self._keys(self.prefix):
+            name, _sep, filename = key[len(self.prefix) :].partition("/")
+            if BACKUP_NAME.match(name) and filename:
+                by_name.setdefault(name, []).append(key)
+        removed = []
+        for name, keys in sorted(by_name.items()):
+            if self.key(name, MANIFEST) not in keys:
+                self._delete_keys(keys)
+                removed.append(name)
+        # Parts of an upload the dead process never finished are invisible but billed: abort them.
+        uploads = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=self.prefix).get("Uploads", [])
+        for upload in uploads:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        return removed
+
+    def open_file(self, name: str, filename: str) -> IO[bytes]:
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.key(name, filename))["Body"]
+        except ClientError as exc:
+            raise FileNotFoundError(filename) from exc
+
+    def health(self, need: int) -> dict[str, Any]:
+        # Backups are staged on the local disk before upload: it needs room for one too.
+        state = _disk_state(store_dir(), need)
+        state.update(store=self.describe(), kind=self.kind)
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception as exc:  # noqa: BLE001 - any failure means the bucket is not usable
+            state.update(state="red", detail=f"{type(exc).__name__}: {exc}"[:300])
+        return state
+
+
+def s3_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    endpoint = settings.BACKUP_S3_ENDPOINT_URL or None
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=settings.BACKUP_S3_REGION or None,
+        # Empty: boto3's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws, roles).
+        aws_access_key_id=settings.BACKUP_S3_ACCESS_KEY or None,
+        aws_secret_access_key=settings.BACKUP_S3_SECRET_KEY or None,
+        config=Config(
+            # Self-hosted S3 (MinIO and the like) behind an IP or one host name: path-style URLs.
+            s3={"addressing_style": "path" if endpoint else "auto"},
+            retries={"max_attempts": 5, "mode": "standard"},
+            connect_timeout=10,
+            read_timeout=120,
+        ),
+    )
+
+
+def get_store() -> BackupStore:
+    """The configured store (settings.BACKUP_STORE)."""
+    if settings.BACKUP_STORE == "s3":
+        return S3Store(bucket=settings.BACKUP_S3_BUCKET, prefix=settings.BACKUP_S3_PREFIX)
+    if settings.BACKUP_STORE != "local":
+        raise BackupError(_("BACKUP_STORE must be local or s3, not %(value)s.") % {"value": settings.BACKUP_STORE})
+    return LocalStore(Path(settings.BACKUP_DIR))
+
+
+def locate(location: str, *, configured_only: bool = False) -> tuple[BackupStore, str]:
+    """The store and name of the backup at `location` (a BackupRun.location).
+
+    A local folder is found wherever it is (a copy brought back from off-site works), unless
+    `configured_only`, which demands the configured store (downloads)."""
+    if location.startswith("s3://") or configured_only:
+        store = get_store()
+        name = store.name_of(location)
+        if name is None:
+            raise BackupError(
+                _("The backup at %(location)s is not in the configured backup store %(store)s.")
+                % {"location": location, "store": store.describe()}
+            )
+        return store, name
+    path = Path(location)
+    return LocalStore(path.parent), path.name
+
+
+def store_health() -> dict[str, Any]:
+    """For the health page: free space where backups go (and, for S3, that the bucket answers)."""
+    last = BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-started_at").first()
+    need = last.size_bytes if last else 0
+    try:
+        return get_store().health(need)
+    except Exception as exc:  # noqa: BLE001 - e.g. misconfigured: the page must still render
+        return {"state": "red", "free": None, "total": None, "detail": f"{type(exc).__name__}: {exc}"[:300]}
 
 
 class _HashingReader:
@@ -601,15 +918,19 @@ def _folder_name(run: BackupRun) -> str:
     return f"{run.started_at.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
 
 
-def _clean_up_interrupted(store: Path) -> None:
-    """Called under the lock: any RUNNING run or partial folder belongs to a dead process."""
-    for run in BackupRun.objects.filter(status=BackupRun.Status.RUNNING):
+def _clean_up_interrupted(store: BackupStore, staging_root: Path, *, current: int) -> None:
+    """Called under the lock: any other RUNNING run, partial folder or manifest-less backup
+    belongs to a dead process."""
+    for run in BackupRun.objects.filter(status=BackupRun.Status.RUNNING).exclude(pk=current):
         run.status = BackupRun.Status.FAILED
         run.finished_at = run.finished_at or timezone.now()
         run.error = run.error or _("Interrupted: the process running it stopped before it finished.")
         run.save(update_fields=["status", "finished_at", "error"])
-    for path in store.glob(".partial-*"):
+    for path in [*staging_root.glob(".partial-*"), *staging_root.glob(".fetch-*")]:
         shutil.rmtree(path, ignore_errors=True)
+    removed = store.remove_incomplete()
+    if removed:
+        logger.warning("Removed incomplete backups from %s: %s", store.describe(), ", ".join(removed))
     for drill in BackupDrill.objects.filter(status=BackupDrill.Status.RUNNING):
         drill.status = BackupDrill.Status.FAILED
         drill.finished_at = drill.finished_at or timezone.now()
@@ -617,26 +938,22 @@ def _clean_up_interrupted(store: Path) -> None:
         drill.save(update_fields=["status", "finished_at", "error"])
 
 
-def _write_backup(run: BackupRun, store: Path, target: DatabaseTarget) -> tuple[Path, dict[str, Any]]:
+def _write_backup(run: BackupRun, store: BackupStore, staging_root: Path, target: DatabaseTarget) -> dict[str, Any]:
     name = _folder_name(run)
-    partial = store / f".partial-{name}"
+    partial = staging_root / f".partial-{name}"
     partial.mkdir(mode=0o700)
     database = dump_database(target, partial)
     media_files = _write_media_tar(Path(settings.MEDIA_ROOT), partial / MEDIA_TAR)
     files = {}
     for path in sorted(partial.iterdir()):
-        _fsync(path)
         files[path.name] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
-    _fsync(partial)
-    final = store / name
-    os.rename(partial, final)
-    _fsync(store)
     manifest = {
         "format": MANIFEST_FORMAT,
         "backup_id": run.pk,
         "started_at": run.started_at.isoformat(),
         "finished_at": timezone.now().isoformat(),
         "app_version": settings.APP_VERSION,
+        "store": store.kind,
         "size": sum(meta["size"] for meta in files.values()),
         "files": files,
         "database": {k: v for k, v in database.items() if k not in {"tables", "migrations"}},
@@ -648,8 +965,8 @@ def _write_backup(run: BackupRun, store: Path, target: DatabaseTarget) -> tuple[
             "bytes": sum(m["size"] for m in media_files.values()),
         },
     }
-    _write_json_atomically(final / MANIFEST, manifest)  # last: only now does the folder look complete
-    return final, manifest
+    run.location = store.publish(partial, name, manifest)  # the manifest goes in last
+    return manifest
 
 
 def backup_run(*, trigger: str = BackupRun.Trigger.SCHEDULED, target: DatabaseTarget | None = None) -> BackupRun:
@@ -660,23 +977,27 @@ def backup_run(*, trigger: str = BackupRun.Trigger.SCHEDULED, target: DatabaseTa
     transaction: pg_dump sees committed rows only.
     """
     target = target or DatabaseTarget.live()
-    store = store_dir()
-    with _store_lock(store):
-        _clean_up_interrupted(store)
+    staging_root = store_dir()
+    with _store_lock(staging_root):
         run = BackupRun.objects.create(trigger=trigger)
-        folder: Path | None = None
+        store: BackupStore | None = None
         try:
-            folder, manifest = _write_backup(run, store, target)
-            verify_backup(folder)  # reported good only if what is on disk matches
+            store = get_store()
+            _clean_up_interrupted(store, staging_root, current=run.pk)
+            manifest = _write_backup(run, store, staging_root, target)
+            with store.fetch(_folder_name(run)) as folder:
+                verify_backup(folder)  # reported good only if what the store holds matches
         except Exception as exc:
             logger.exception("Backup %s failed", run.pk)
-            shutil.rmtree(store / f".partial-{_folder_name(run)}", ignore_errors=True)
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(staging_root / f".partial-{_folder_name(run)}", ignore_errors=True)
+            if store is not None:  # whatever reached the store, manifest or not
+                with contextlib.suppress(Exception):
+                    store.delete(_folder_name(run))
             run.status = BackupRun.Status.FAILED
+            run.location = ""
             run.error = f"{type(exc).__name__}: {exc}"[:5000]
             run.finished_at = timezone.now()
-            run.save(update_fields=["status", "error", "finished_at"])
+            run.save(update_fields=["status", "location", "error", "finished_at"])
             _alert(
                 verb="office.backup.failed",
                 title=_("Backup failed"),
@@ -685,7 +1006,6 @@ def backup_run(*, trigger: str = BackupRun.Trigger.SCHEDULED, target: DatabaseTa
             )
             return run
         run.status = BackupRun.Status.SUCCEEDED
-        run.location = str(folder)
         run.size_bytes = manifest["size"]
         run.manifest = manifest
         run.finished_at = timezone.now()
@@ -720,9 +1040,14 @@ def retention_keep(runs: list[BackupRun], *, daily: int, weekly: int, monthly: i
     return keep
 
 
-def backup_prune(*, store: Path | None = None) -> list[int]:
-    """Delete the folders of good backups that retention no longer keeps; rows become PRUNED."""
-    store = (store or store_dir()).resolve()
+def backup_prune(*, store: BackupStore | None = None) -> list[int]:
+    """Delete the backups that retention no longer keeps from the store; rows become PRUNED.
+
+    Deletes only inside the configured store (or the local BACKUP_DIR, for backups made before
+    a switch to S3); a row pointing anywhere else is marked pruned and its files left alone."""
+    stores = [store or get_store()]
+    if stores[0].kind != "local":
+        stores.append(LocalStore(Path(settings.BACKUP_DIR)))
     runs = list(BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED))
     keep = retention_keep(
         runs,
@@ -734,13 +1059,20 @@ def backup_prune(*, store: Path | None = None) -> list[int]:
     for run in runs:
         if run.pk in keep:
             continue
-        folder = Path(run.location).resolve() if run.location else None
-        if folder is not None and folder.parent == store:  # never delete outside the store
-            shutil.rmtree(folder, ignore_errors=True)
-        run.status = BackupRun.Status.PRUNED
-        run.pruned_at = timezone.now()
-        run.save(update_fields=["status", "pruned_at"])
-        pruned.append(run.pk)
+        for candidate in stores:
+            name = candidate.name_of(run.location) if run.location else None
+            if name is None:
+                continue
+            try:
+                candidate.delete(name)
+            except Exception:
+                logger.exception("Could not prune backup %s from %s; trying again next time", run.pk, run.location)
+                break
+        else:
+            run.status = BackupRun.Status.PRUNED
+            run.pruned_at = timezone.now()
+            run.save(update_fields=["status", "pruned_at"])
+            pruned.append(run.pk)
     return pruned
 
 
@@ -813,26 +1145,32 @@ def _drill(*, backup_id: int | None) -> BackupDrill:
         if backup is None:
             raise BackupError(_("There is no good backup to restore."))
         live = DatabaseTarget.live()
-        folder = Path(backup.location)
         details["location"] = backup.location
-        manifest = verify_backup(folder)
-        details["files_verified"] = sorted(manifest["files"])
-        vendor = manifest["database"]["vendor"]
-        with tempfile.TemporaryDirectory(prefix="intranet-drill-") as workdir:
-            scratch = _scratch_target(live, vendor, Path(workdir))
-            details["scratch"] = scratch.describe()
-            try:
-                restore_database(folder / manifest["database"]["file"], scratch, vendor=vendor)
-                restored = describe_database(scratch)
-            finally:
-                if vendor == "postgresql":
-                    _pg_drop_database(scratch)
-        _check_restored(manifest, restored, details, failures)
-        media_problems = check_media_archive(folder, manifest)
-        details["media_files_checked"] = manifest["media"]["count"]
-        if media_problems:
-            details["media_mismatches"] = media_problems
-            failures.append(_("%(count)s media files differ from the manifest") % {"count": len(media_problems)})
+        store, name = locate(backup.location)
+        details["store"] = store.kind
+        # From S3 the files are downloaded first: every checksum below is of the bytes fetched.
+        with store.fetch(name) as folder:
+            manifest = verify_backup(folder)
+            details["files_verified"] = sorted(manifest["files"])
+            vendor = manifest["database"]["vendor"]
+            with tempfile.TemporaryDirectory(prefix="intranet-drill-") as workdir:
+                scratch = _scratch_target(live, vendor, Path(workdir))
+                details["scratch"] = scratch.describe()
+                try:
+                    restore_database(folder / manifest["database"]["file"], scratch, vendor=vendor)
+                    _check_restored(manifest, describe_database(scratch), details, failures)
+                    if details["pending_migrations"]:
+                        details["smoke_test"] = {"skipped": _("the backup is older than the code's migrations")}
+                    else:
+                        details["smoke_test"] = smoke_test(scratch, manifest, failures)
+                finally:
+                    if vendor == "postgresql":
+                        _pg_drop_database(scratch)
+            media_problems = check_media_archive(folder, manifest)
+            details["media_files_checked"] = manifest["media"]["count"]
+            if media_problems:
+                details["media_mismatches"] = media_problems
+                failures.append(_("%(count)s media files differ from the manifest") % {"count": len(media_problems)})
     except Exception as exc:
         logger.exception("Restore drill %s failed", drill.pk)
         failures.append(f"{type(exc).__name__}: {exc}"[:5000])
@@ -846,24 +1184,99 @@ def _drill(*, backup_id: int | None) -> BackupDrill:
     return drill
 
 
-def find_backup(reference: str) -> Path:
-    """A backup by id (BackupRun pk), folder name in the store, or folder path."""
+# The application's own reads on the restored copy: (app, model) whose count and newest row
+# (with the rows it points to, select_related) are loaded through the ORM.
+SMOKE_MODELS = (
+    ("office", "Organization"),
+    ("auth", "User"),
+    ("payments", "Payment"),
+    ("procurement", "PurchaseOrder"),
+    ("services", "ServiceOrder"),
+    ("cataloging", "BibRecord"),
+)
+
+
+@contextlib.contextmanager
+def scratch_alias(target: DatabaseTarget) -> Iterator[str]:
+    """A temporary Django database alias for `target`, so the ORM can query it."""
+    from django.db.utils import ConnectionHandler, load_backend
+
+    alias = f"backup_scratch_{secrets.token_hex(4)}"
+    if target.vendor == "sqlite":
+        config: dict[str, Any] = {"ENGINE": "django.db.backends.sqlite3", "NAME": target.name}
+    else:
+        live = connections["default"].settings_dict
+        config = {
+            "ENGINE": live["ENGINE"] if "postgresql" in live["ENGINE"] else "django.db.backends.postgresql",
+            "NAME": target.name,
+            "USER": target.user,
+            "PASSWORD": target.password,
+            "HOST": target.host,
+            "PORT": target.port,
+        }
+    # configure_settings fills in every default key Django expects of an alias. The wrapper is
+    # registered for this thread only and never in settings.DATABASES: nothing else can use it.
+    config = ConnectionHandler().configure_settings({"default": config})["default"]
+    wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, alias)
+    connections[alias] = wrapper
+    try:
+        yield alias
+    finally:
+        wrapper.close()
+        del connections[alias]
+
+
+def smoke_test(target: DatabaseTarget, manifest: dict[str, Any], failures: list[str]) -> dict[str, Any]:
+    """Query the restored database as the application does; a count that differs from the
+    manifest or a row the ORM cannot load is a failure."""
+    from django.apps import apps
+
+    results: dict[str, Any] = {}
+    with scratch_alias(target) as alias:
+        for app_label, model_name in SMOKE_MODELS:
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                continue
+            label = f"{app_label}.{model_name}"
+            table = model._meta.db_table
+            if table not in manifest["tables"]:
+                continue
+            try:
+                rows = model._base_manager.using(alias)
+                count = rows.count()
+                newest = rows.select_related().order_by("-pk").first()
+            except Exception as exc:  # noqa: BLE001 - recorded as a failure of the drill
+                results[label] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+                failures.append(_("the application cannot read %(model)s: %(error)s") % {"model": label, "error": exc})
+                continue
+            expected = manifest["tables"][table]["rows"]
+            results[label] = {"count": count, "newest_pk": newest.pk if newest is not None else None}
+            if count != expected or (expected and newest is None):
+                failures.append(
+                    _("the application counts %(count)s %(model)s rows, the manifest %(expected)s")
+                    % {"count": count, "model": label, "expected": expected}
+                )
+    return results
+
+
+def find_backup(reference: str) -> tuple[BackupStore, str]:
+    """A backup by id (BackupRun pk), name in the configured store, s3:// location or folder path."""
     if reference.isdigit():
         run = BackupRun.objects.filter(pk=int(reference)).exclude(location="").first()
         if run is None:
             raise BackupError(_("No backup with id %(id)s.") % {"id": reference})
-        return Path(run.location)
+        return locate(run.location)
+    if reference.startswith("s3://"):
+        return locate(reference)
     path = Path(reference)
-    return path if path.is_absolute() or path.exists() else Path(settings.BACKUP_DIR) / reference
+    if path.is_absolute() or path.exists():
+        return LocalStore(path.parent), path.name
+    return get_store(), reference
 
 
-def backup_restore(
-    *, folder: Path, target: DatabaseTarget, allow_live: bool = False, media_root: Path | None = None
-) -> dict[str, Any]:
-    """Restore a verified backup into `target` and check every table against the manifest.
-
-    Refuses the live database (and the live MEDIA_ROOT) unless `allow_live`.
-    """
+def check_restore_target(*, target: DatabaseTarget, allow_live: bool, media_root: Path | None) -> None:
+    """Refuse the live database (and the live MEDIA_ROOT) unless `allow_live`."""
     live = DatabaseTarget.live()
     if target.same_database_as(live) and not allow_live:
         raise LiveDatabaseRefused(
@@ -872,6 +1285,17 @@ def backup_restore(
         )
     if media_root is not None and media_root.resolve() == Path(settings.MEDIA_ROOT).resolve() and not allow_live:
         raise LiveDatabaseRefused(_("That is the live MEDIA_ROOT; confirm with the flag to restore into it."))
+
+
+def backup_restore(
+    *, folder: Path, target: DatabaseTarget, allow_live: bool = False, media_root: Path | None = None
+) -> dict[str, Any]:
+    """Restore a verified backup (a local folder: see BackupStore.fetch) into `target` and
+    check every table against the manifest.
+
+    Refuses the live database (and the live MEDIA_ROOT) unless `allow_live`.
+    """
+    check_restore_target(target=target, allow_live=allow_live, media_root=media_root)
     manifest = verify_backup(folder)
     vendor = manifest["database"]["vendor"]
     restore_database(folder / manifest["database"]["file"], target, vendor=vendor)
@@ -884,11 +1308,14 @@ def backup_restore(
     return details
 
 
-def backup_file_for_download(*, backup_id: int, name: str, actor: Any, ip_address: str | None = None) -> Path:
-    """The path of one file of a good backup, for technical services only; audited.
+def backup_file_for_download(
+    *, backup_id: int, name: str, actor: Any, ip_address: str | None = None
+) -> tuple[str, IO[bytes]]:
+    """One file of a good backup, opened for reading, and the name to save it as; for
+    technical services only; audited.
 
-    Refuses (PermissionDenied) anyone else; 404 for an unknown backup or file name, or a path
-    that would leave the backup store.
+    Refuses (PermissionDenied) anyone else; 404 for an unknown backup or file name, or a
+    backup outside the configured store (or the local BACKUP_DIR).
     """
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -898,13 +1325,18 @@ def backup_file_for_download(*, backup_id: int, name: str, actor: Any, ip_addres
     if not permissions.can_download_backup(actor):
         raise PermissionDenied
     backup = BackupRun.objects.filter(pk=backup_id, status=BackupRun.Status.SUCCEEDED).first()
-    if backup is None or (name != MANIFEST and name not in backup.manifest.get("files", {})):
+    if backup is None or "/" in name or (name != MANIFEST and name not in backup.manifest.get("files", {})):
         raise Http404
-    store = Path(settings.BACKUP_DIR).resolve()
-    path = (Path(backup.location) / name).resolve()
-    if path.parent.parent != store or not path.is_file():
-        raise Http404
-    audit.record(
-        actor=actor, target=backup, verb="office.backup.downloaded", data={"file": name}, ip_address=ip_address
-    )
-    return path
+    for store in (get_store(), LocalStore(Path(settings.BACKUP_DIR))):
+        folder = store.name_of(backup.location)
+        if folder is None:
+            continue
+        try:
+            handle = store.open_file(folder, name)
+        except FileNotFoundError:
+            raise Http404 from None
+        audit.record(
+            actor=actor, target=backup, verb="office.backup.downloaded", data={"file": name}, ip_address=ip_address
+        )
+        return f"{folder}-{name}", handle
+    raise Http404

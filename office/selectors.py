@@ -129,26 +129,10 @@ def health_queues() -> list[dict[str, Any]]:
 
 
 def health_backup_disk() -> dict[str, Any]:
-    """Free space where backups go: amber under 20 % or two backups' room, red under one."""
-    import shutil
-    from pathlib import Path
+    """Free space where backups go (local folder, or S3 staging plus a reachable bucket)."""
+    from office.backups import store_health
 
-    path = Path(settings.BACKUP_DIR)
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    try:
-        usage = shutil.disk_usage(path)
-    except OSError as exc:
-        return {"state": RED, "free": None, "total": None, "detail": type(exc).__name__}
-    last = BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-started_at").first()
-    need = last.size_bytes if last else 0
-    if usage.free < need or usage.free < usage.total * 0.05:
-        state = RED
-    elif usage.free < 2 * need or usage.free < usage.total * 0.20:
-        state = AMBER
-    else:
-        state = GREEN
-    return {"state": state, "free": usage.free, "total": usage.total, "percent_free": 100 * usage.free // usage.total}
+    return store_health()
 
 
 def health_last_backup() -> dict[str, Any]:

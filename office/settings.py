@@ -259,9 +259,22 @@ PAYMENTS_ABANDON_AFTER_SECONDS = env.int("PAYMENTS_ABANDON_AFTER_SECONDS", defau
 PAYMENTS_CONNECT_MODE = env("PAYMENTS_CONNECT_MODE", default="destination")
 
 # --- backups ----------------------------------------------------------------------------
-# The backup store: a local folder (mode 0700, files 0600) outside the web root. Copy it off
-# the machine with your usual tooling; docs/disaster-recovery.md says how.
+# The backup store: "local" keeps backups in BACKUP_DIR (mode 0700, files 0600, outside the
+# web root); "s3" puts them in an S3-compatible bucket (docs/disaster-recovery.md).
+# A wrong value or a missing bucket makes each backup fail with an alert (the site still runs).
+BACKUP_STORE = env("BACKUP_STORE", default="local")
+# The local store, and with S3 the staging area where a backup is written before upload (it
+# needs room for one backup) and the lock file.
 BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET", default="")
+# Key prefix inside the bucket ("intranet/" -> intranet/20260101T023000Z-42/db.dump).
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", default="")
+# Empty for AWS; the URL of a self-hosted service otherwise (MinIO: http://minio:9000).
+BACKUP_S3_ENDPOINT_URL = env("BACKUP_S3_ENDPOINT_URL", default="")
+BACKUP_S3_REGION = env("BACKUP_S3_REGION", default="")
+# Empty: boto3's usual credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws, role).
+BACKUP_S3_ACCESS_KEY = env("BACKUP_S3_ACCESS_KEY", default="")
+BACKUP_S3_SECRET_KEY = env("BACKUP_S3_SECRET_KEY", default="")
 # Retention: the newest backup of each of the last N days, ISO weeks and months is kept; the
 # newest good backup is never pruned.
 BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)

@@ -610,10 +610,10 @@ def backup_download(request: HttpRequest, pk: int, name: str) -> FileResponse:
     """One file of a backup, after the check; backup folders are never served by path."""
     from office.backups import backup_file_for_download
 
-    path = backup_file_for_download(
+    filename, handle = backup_file_for_download(
         backup_id=pk, name=name, actor=request.user, ip_address=request.META.get("REMOTE_ADDR")
     )
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{path.parent.name}-{name}")
+    response = FileResponse(handle, as_attachment=True, filename=filename)
     response["Content-Type"] = "application/octet-stream"
     response["Cache-Control"] = "no-store"
     return response

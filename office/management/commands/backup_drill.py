@@ -22,7 +22,10 @@ class Command(BaseCommand):
             drill = backup_drill(backup_id=options["backup"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        summary = {k: drill.details.get(k) for k in ("location", "tables_checked", "rows_checked", "scratch")}
+        summary = {
+            k: drill.details.get(k)
+            for k in ("location", "store", "tables_checked", "rows_checked", "scratch", "smoke_test")
+        }
         if drill.status != BackupDrill.Status.PASSED:
             raise CommandError(f"Restore drill {drill.pk} FAILED: {drill.error}\n{json.dumps(summary, indent=2)}")
         self.stdout.write(self.style.SUCCESS(f"Restore drill {drill.pk} passed: {json.dumps(summary)}"))

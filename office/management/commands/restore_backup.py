@@ -12,14 +12,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from office.backups import BackupError, DatabaseTarget, backup_restore, find_backup
+from office.backups import BackupError, DatabaseTarget, backup_restore, check_restore_target, find_backup
 
 
 class Command(BaseCommand):
     help = "Restore a backup (id, folder name or path) into the database named by --database-url."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("backup", help="backup id, folder name in BACKUP_DIR, or folder path")
+        parser.add_argument(
+            "backup", help="backup id, name in the backup store, s3://bucket/prefix/name, or folder path"
+        )
         parser.add_argument(
             "--database-url",
             required=True,
@@ -37,13 +39,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             target = DatabaseTarget.from_url(options["database_url"])
-            folder = find_backup(options["backup"])
-            details = backup_restore(
-                folder=folder,
-                target=target,
-                allow_live=options["allow_live"],
-                media_root=Path(options["media_root"]) if options["media_root"] else None,
-            )
+            media_root = Path(options["media_root"]) if options["media_root"] else None
+            check_restore_target(target=target, allow_live=options["allow_live"], media_root=media_root)
+            store, name = find_backup(options["backup"])
+            folder = store.location(name)
+            with store.fetch(name) as local:  # from S3: downloaded, then verified
+                details = backup_restore(
+                    folder=local, target=target, allow_live=options["allow_live"], media_root=media_root
+                )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         summary = {k: details.get(k) for k in ("tables_checked", "rows_checked", "pending_migrations")}
