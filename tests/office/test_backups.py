@@ -98,6 +98,9 @@ def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> Non
     assert drill.backup == run
     assert drill.details["table_mismatches"] == []
     assert drill.details["rows_checked"] == sum(t["rows"] for t in manifest["tables"].values())
+    # The application's own reads through the ORM on the restored copy: the backup's rows.
+    assert drill.details["smoke_test"]["office.Organization"] == {"count": len(offices), "newest_pk": offices[-1].pk}
+    assert drill.details["smoke_test"]["auth.User"]["count"] == manifest["tables"]["auth_user"]["rows"]
     assert Organization.objects.filter(pk=deleted_pk).count() == 0  # the drill never touched live data
 
     target = _restore_target(tmp_path)
@@ -116,6 +119,13 @@ def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> Non
         finally:
             conn.close()
         assert (tmp_path / "restored-media" / "uploads" / "scan.pdf").read_bytes() == b"%PDF-1.4 demo\n"
+
+        # The smoke test fails when what the application reads is not what the manifest says.
+        failures: list[str] = []
+        wrong = {**manifest, "tables": {**manifest["tables"], "office_organization": {"rows": 99, "sha256": "0"}}}
+        result = backups.smoke_test(target, wrong, failures)
+        assert result["office.Organization"]["count"] == len(offices)
+        assert failures == [f"the application counts {len(offices)} office.Organization rows, the manifest 99"]
     finally:
         _drop(target)
 
@@ -202,6 +212,22 @@ def test_two_backups_never_run_at_once(store: Path) -> None:
         with pytest.raises(BackupInProgress):
             backups.backup_drill()
     assert not BackupRun.objects.exists()
+
+
+@postgres_only
+def test_backups_on_other_machines_are_excluded_by_the_database_lock(store: Path) -> None:
+    """Workers sharing one S3 bucket have different local folders: PostgreSQL's lock decides."""
+    other = DatabaseTarget.live().connect()
+    try:
+        other.autocommit = True
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [backups.PG_LOCK_KEY])
+        with pytest.raises(BackupInProgress):
+            backups.backup_run()
+    finally:
+        other.close()
+    assert not BackupRun.objects.exists()
+    assert backups.backup_run().status == BackupRun.Status.SUCCEEDED
 
 
 # The two tests below never dump (so no transactional database): seed_demo needs rows that
