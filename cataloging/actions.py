@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -581,28 +581,13 @@ def marc_import(
     share: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Import every good record of a MARC file; each record commits on its own, so a bad one
-    is reported (number, 001, reason) and never stops or undoes the rest. A file-level
-    problem (empty, not MARC, truncated, unsafe XML) raises MarcFileError before any write."""
-    parsed_records = marc.read_marc_file(data)
-    result = ImportResult()
-    total = len(parsed_records)
-    for index, parsed in enumerate(parsed_records, start=1):
-        try:
-            with transaction.atomic():
-                row = _import_one(parsed, organization=organization, actor=actor, share=share)
-        except (IntegrityError, DomainError, ValueError) as exc:
-            row = ImportRow(parsed.number, parsed.control_number, "error", message=str(exc))
-        result.rows.append(row)
-        if progress is not None:
-            progress(index, total)
-    audit.record(
-        actor=actor,
-        verb="cataloging.import.finished",
-        organization=organization,
-        data={o: result.count(o) for o in ("created", "updated", "unchanged", "skipped", "error")},
-    )
-    return result
+    """Import every good record of a MARC file; a bad record is reported (number, 001, reason)
+    and never stops or undoes the rest. A file-level problem (empty, not MARC, truncated,
+    unsafe XML) raises MarcFileError before any write. Runs in `cataloging.importer`: new
+    records in bulk, everything that matches through `_import_one` as before."""
+    from cataloging import importer
+
+    return importer.marc_import(data=data, organization=organization, actor=actor, share=share, progress=progress)
 
 
 @transaction.atomic

@@ -572,6 +572,11 @@ class Check:
     message: str
 
 
+# Unicode category Cc is exactly these two ranges; a regex is ~20x faster than
+# unicodedata.category per character, which dominated the import profile.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def encoding_problems(record: Record) -> list[str]:
     problems = []
     for f in record.fields:
@@ -579,7 +584,7 @@ def encoding_problems(record: Record) -> list[str]:
         text = "".join(values)
         if "\ufffd" in text:
             problems.append(_("Field %(tag)s contains characters that could not be decoded (U+FFFD).") % {"tag": f.tag})
-        elif any(unicodedata.category(ch) == "Cc" for ch in text):
+        elif _CONTROL.search(text):
             problems.append(_("Field %(tag)s contains control characters.") % {"tag": f.tag})
     return problems
 

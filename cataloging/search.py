@@ -48,6 +48,17 @@ def _terms(text: str) -> list[str]:
     return _WORD.findall((text or "").lower())
 
 
+# At a million records a very common word (研究, "the") matches half the catalog; ranking,
+# counting facets over, or sorting all of those rows costs seconds. As Evergreen does with
+# its "superpages", ranking and facets look at a bounded window of the matches:
+# a keyword query is ranked (ts_rank) within its first RANK_WINDOW matches, so results are
+# exactly ranked whenever a query matches fewer records than that, and facets are counted
+# over the first FACET_WINDOW records of any result. The record count stays exact (the
+# count of a tsvector match is answered from the GIN index and the visibility map).
+RANK_WINDOW = 10_000
+FACET_WINDOW = 10_000
+
+
 def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     """Ranked on PostgreSQL (best first), every word required on both databases."""
     terms = _terms(text)
@@ -56,12 +67,20 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     query_text = cjk_bigrams(" ".join(terms))
     if is_postgres() and all(len(t) > 1 for t in query_text.split()):
         query = SearchQuery(query_text, config="simple", search_type="plain")
-        return (
-            qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
-        )
+        matches = qs.filter(search_vector=query)
+        window = matches.order_by().values("pk")[:RANK_WINDOW]
+        ranked = qs.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+        return _with_count_of(ranked, matches)
     for term in terms:
         qs = qs.filter(search_text__icontains=term)
     return qs
+
+
+def _with_count_of(qs: QuerySet[BibRecord], full: QuerySet[BibRecord]) -> QuerySet[BibRecord]:
+    """`qs` (the ranked window) whose count() is that of all matches, for the paginator."""
+    windowed = qs._chain()  # type: ignore[attr-defined]
+    windowed.__class__ = type("RankedWindow", (qs.__class__,), {"count": lambda self: full.count()})
+    return windowed
 
 
 @dataclass
@@ -106,16 +125,19 @@ def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
         qs = qs.filter(format=params.format)
     if params.office:
         qs = qs.filter(Q(holdings__organization__code=params.office) | Q(organization__code=params.office))
+    if params.office or params.isbn:  # joins to holdings or identifiers may repeat a record
+        qs = qs.distinct()
     if params.q:
-        qs = keyword_filter(qs, params.q)
-    else:
-        qs = qs.order_by("title", "pk")
-    return qs.distinct() if params.office or params.isbn else qs
+        return keyword_filter(qs, params.q)
+    return qs.order_by("title", "pk")
 
 
 def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per year, language, format and holding office: four queries, whatever the size."""
+    """Counts per year, language, format and holding office over the first FACET_WINDOW
+    records of `qs` (all of them when there are fewer): four queries, whatever the size."""
     ids = qs.order_by().values("pk")
+    if is_postgres():
+        ids = ids[:FACET_WINDOW]
     base = BibRecord.objects.filter(pk__in=ids)
     years = list(base.exclude(year__isnull=True).values("year").annotate(n=Count("pk")).order_by("-year")[:15])
     languages = list(base.exclude(language="").values("language").annotate(n=Count("pk")).order_by("-n")[:10])

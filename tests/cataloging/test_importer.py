@@ -1,0 +1,71 @@
+"""The bulk import path (cataloging.importer): same outcomes as one record at a time, few queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+
+from cataloging import actions, importer, search
+from cataloging.models import BibRecord, RecordIdentifier, RecordVersion
+from office.models import AuditEvent, Organization
+from tests.cataloging.factories import make_raw
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def north(demo):
+    return Organization.objects.get(code="north")
+
+
+def _import(data: bytes, org, **kwargs):
+    return actions.marc_import(data=data, organization=org, actor=None, **kwargs)
+
+
+def _raws(n: int, start: int = 0) -> list[bytes]:
+    return [make_raw(control=f"B{i}", title=f"Bulk title {i}", isbn=None, year=2000) for i in range(start, start + n)]
+
+
+def test_new_records_are_written_in_bulk_with_everything_record_create_writes(north):
+    with CaptureQueriesContext(connection) as small:
+        _import(b"".join(_raws(3)), north, share=True)
+    with CaptureQueriesContext(connection) as large:
+        result = _import(b"".join(_raws(60, start=100)), north, share=True)
+    assert [r.outcome for r in result.rows] == ["created"] * 60
+    assert len(large) == len(small)  # queries per window, not per record
+    record = BibRecord.objects.get(organization=north, control_number="B130")
+    assert (record.title, record.version, record.status, record.year) == ("Bulk title 130", 1, "approved", 2000)
+    assert record.shared_at is not None and result.rows[30].record_id == record.pk
+    assert RecordVersion.objects.get(record=record).number == 1
+    assert set(RecordIdentifier.objects.filter(record=record).values_list("scheme", flat=True)) == {"ctl"}
+    event = AuditEvent.objects.get(verb="cataloging.record.created", target_id=str(record.pk))
+    assert event.organization == north and event.data == {"shared": True, "note": "Imported"}
+    assert event.target_repr == "Bulk title 130"
+    if search.is_postgres():
+        assert search.keyword_filter(BibRecord.objects.all(), "bulk 130").get() == record
+
+
+def test_a_record_matching_an_earlier_one_of_the_same_file_is_matched_not_duplicated(north):
+    first = make_raw(control="D1", title="Twice in one file", isbn="9780070544840")
+    changed = make_raw(control="D2", title="Twice in one file, corrected", isbn="978-0-07-054484-0")
+    data = b"".join([*_raws(5), first, *_raws(5, start=10), changed, first, *_raws(3, start=20)])
+    result = _import(data, north)
+    outcomes = [r.outcome for r in result.rows]
+    assert outcomes[5] == "created" and outcomes[11] == "updated" and outcomes[12] == "updated"
+    assert outcomes.count("created") == 14
+    record = BibRecord.objects.get(pk=result.rows[5].record_id)
+    assert result.rows[11].record_id == result.rows[12].record_id == record.pk
+    assert (record.version, record.title) == (3, "Twice in one file")
+    assert BibRecord.objects.filter(organization=north).count() == 14
+    assert [r.number for r in result.rows] == list(range(1, 17))
+
+
+def test_a_failing_bulk_insert_falls_back_to_one_record_at_a_time(north, monkeypatch):
+    def broken(pending, state):
+        raise DatabaseError("simulated")
+
+    monkeypatch.setattr(importer, "_bulk_create", broken)
+    result = _import(b"".join(_raws(4)), north)
+    assert [r.outcome for r in result.rows] == ["created"] * 4
+    assert BibRecord.objects.filter(organization=north).count() == 4
