@@ -35,8 +35,9 @@ from office.access import staff_profile
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from office.models import Organization
+from office.money import format_money
 from procurement.actions import _add_months
-from procurement.consortia import permissions
+from procurement.consortia import permissions, selectors
 from procurement.consortia.models import (
     MAX_PRICE_MINOR,
     Consortium,
@@ -96,6 +97,20 @@ def _notify_members(
 ) -> None:
     for user_id in sorted(_member_ids(consortium) - {exclude}):
         notify(recipient_id=user_id, verb=verb, title=title, url=_url(consortium), send_email=email)
+
+
+def _notify_provider(consortium: Consortium, *, verb: str, title: str, url: str) -> None:
+    """The provider's active representatives (their own accounts) hear what they must act on."""
+    from procurement.consortia.models import ProviderRepresentative
+
+    for user_id in sorted(
+        set(
+            ProviderRepresentative.objects.filter(
+                vendor_id=consortium.vendor_id, is_active=True, user__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    ):
+        notify(recipient_id=user_id, verb=verb, title=title, url=url)
 
 
 def _move(consortium: Consortium, status: str) -> None:
@@ -475,7 +490,7 @@ def tally(election: Election) -> tuple[list[dict[str, Any]], Nomination | None, 
     rows = [
         {
             "nomination": n.pk,
-            "candidate": n.candidate.get_full_name() or n.candidate.get_username(),
+            "candidate": selectors.name_of(n.candidate),
             "office": str(n.membership.organization),
             "votes": counts[n.pk],
         }
@@ -524,7 +539,13 @@ def election_close(*, election_id: int, actor: Any, negotiation_days: int = DEFA
         verb="procurement.election.closed",
         email=True,
         title=_("%(name)s: %(winner)s was elected negotiator")
-        % {"name": consortium, "winner": winner.candidate.get_full_name() or winner.candidate},
+        % {"name": consortium, "winner": selectors.name_of(winner.candidate)},
+    )
+    _notify_provider(
+        consortium,
+        verb="procurement.negotiation.opened",
+        title=_("%(name)s: the consortium invites your offer") % {"name": consortium},
+        url=reverse("procurement:negotiation_room", kwargs={"pk": consortium.pk}),
     )
     return election
 
@@ -776,6 +797,12 @@ def contracts_issue(*, consortium_id: int, actor: Any, starts_on: datetime.date 
         verb="procurement.consortium.contracts_issued",
         data={"quantity": quantity, "price_minor": price, "contracts": [c.pk for c in contracts]},
     )
+    _notify_provider(
+        consortium,
+        verb="procurement.contract.issued",
+        title=_("%(name)s: %(n)s contracts are ready for your signature") % {"name": consortium, "n": len(contracts)},
+        url=_url(consortium),
+    )
     return contracts
 
 
@@ -875,6 +902,11 @@ def _licence_terms(offer: Offer, contract: Contract) -> str:
     yes, no = _("yes"), _("no")
     lines = [
         _("Consortium contract %(number)s") % {"number": contract.number},
+        _("Consortium price: %(price)s (list price %(list)s)")
+        % {
+            "price": format_money(contract.price_minor, contract.currency),
+            "list": format_money(contract.consortium.list_price_minor, contract.consortium.currency),
+        },
         _("Interlibrary loan: %(v)s") % {"v": yes if offer.ill_allowed else no},
         _("Archival rights: %(v)s") % {"v": yes if offer.archival_rights else no},
         _("Perpetual access: %(v)s") % {"v": yes if offer.perpetual_access else no},

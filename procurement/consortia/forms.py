@@ -64,8 +64,17 @@ class InviteForm(_Form):
         self.fields["organization"].queryset = offices
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People listed by their staff display name (usernames mean nothing to other offices)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        from procurement.consortia.selectors import name_of
+
+        return name_of(obj)
+
+
 class RepresentativeForm(_Form):
-    representative = forms.ModelChoiceField(queryset=None, label=_("Representative"))
+    representative = PersonChoiceField(queryset=None, label=_("Representative"))
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,7 +86,7 @@ class DeadlineForm(_Form):
 
 
 class NominationForm(_Form):
-    candidate = forms.ModelChoiceField(queryset=None, label=_("Candidate"))
+    candidate = PersonChoiceField(queryset=None, label=_("Candidate"))
     statement = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:

@@ -11,6 +11,12 @@ from office.access import staff_profile
 from procurement.consortia.models import Consortium, Membership, Offer, tier_price
 
 
+def name_of(user: Any) -> str:
+    """How a person is shown: the staff display name, else the account's full name or username."""
+    profile = staff_profile(user)
+    return (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
+
+
 def own_membership(consortium: Consortium, user: Any) -> Membership | None:
     profile = staff_profile(user)
     if profile is None:

@@ -141,10 +141,17 @@ def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quantity, price = selectors.current_price(consortium, offer)
     own_contract = Contract.objects.filter(consortium=consortium, membership=own).first() if own else None
     profile = staff_profile(user)
+    is_provider = permissions.is_provider_of(user, consortium)
     context = {
         "consortium": consortium,
         "own": own,
-        "is_provider": permissions.is_provider_of(user, consortium),
+        "is_provider": is_provider,
+        # The provider signs every member's contract; a member sees only its own (own_contract).
+        "provider_contracts": list(
+            Contract.objects.visible_to(user).filter(consortium=consortium).select_related("organization")
+        )
+        if is_provider
+        else [],
         "memberships": memberships,
         "election": election,
         "nominations": list(election.nominations.select_related("candidate", "membership__organization"))
