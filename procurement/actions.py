@@ -40,8 +40,8 @@ from office import audit
 from office.access import Role, is_director, staff_profile
 from office.actions import budget_encumber, budget_release, budget_spend, notify
 from office.exceptions import DomainError, InvalidTransition
-from office.models import Budget, StaffProfile
-from office.money import parse_money
+from office.models import Budget, BudgetEntry, StaffProfile
+from office.money import format_money, parse_money
 from office.queue import enqueue_on_commit
 from procurement import permissions
 from procurement.integrations import VendorApiError, VendorEvent, adapter_for
@@ -792,7 +792,8 @@ def order_payment_succeeded(payment: Any) -> None:
     order.encumbered_minor = 0
     order.status = OS.PAID
     order.paid_at = payment.succeeded_at or timezone.now()
-    order.save(update_fields=["spent_minor", "encumbered_minor", "status", "paid_at", "updated_at"])
+    order.payment = payment
+    order.save(update_fields=["spent_minor", "encumbered_minor", "status", "paid_at", "payment", "updated_at"])
     _event(
         order,
         key=f"payment-{payment.pk}-paid",
@@ -821,6 +822,112 @@ def order_payment_failed(payment: Any) -> None:
         )
 
 
+def _budget_unspend(*, budget_id: int, amount_minor: int, reference: str, note: str) -> Budget:
+    """Give refunded money back to a budget line: spending goes down, available goes up by the
+    same amount (nothing is re-encumbered). The ledger shows it as negative spending."""
+    budget = Budget.objects.select_for_update().get(pk=budget_id)
+    if amount_minor <= 0 or amount_minor > budget.spent_minor:
+        raise DomainError(_("Only money that was spent can be refunded to the budget."))
+    budget.spent_minor -= amount_minor
+    budget.save(update_fields=["spent_minor", "updated_at"])
+    BudgetEntry.objects.create(
+        budget=budget, kind=BudgetEntry.Kind.SPEND, amount_minor=-amount_minor, reference=reference, note=note
+    )
+    audit.record(
+        actor=None,
+        target=budget,
+        verb="office.budget.refunded",
+        data={"amount_minor": amount_minor, "reference": reference},
+    )
+    return budget
+
+
+def order_payment_refunded(payment: Any) -> None:
+    """Payment purpose handler: money the vendor refunded goes back to the budget line.
+
+    `payment.refunded_minor` is the cumulative refund; the order keeps how much of it has
+    already reached the budget (`order.refunded_minor`), so only the difference moves and a
+    repeated or out-of-date refund event changes nothing. Everything happens in one
+    transaction under the lock order of this module (request, order, budget line).
+
+    The choice, by the order's state:
+
+    * The refund always reduces spending and releases the money to *available*; the
+      encumbrance is never restored. Payment turned the encumbrance into spending, and the
+      payments app keeps one live payment per order, so a refunded order cannot be paid a
+      second time: money put back into the encumbrance would stay reserved for a payment that
+      can never happen.
+    * A full refund of an order of which nothing has been received (paid or shipped) means
+      the purchase is off: the order becomes cancelled (the vendor gave all the money back).
+    * A partial refund, or a refund after goods were received (returns, a price difference
+      found on the invoice), leaves the order's state alone: it was delivered (or is still
+      being delivered) at a lower price.
+    * A payment that never counted for the order (a second payment of an order already paid,
+      or money that arrived after the order was cancelled) was never spent from the budget:
+      its refund only lands on the order's timeline.
+    """
+    order_id = int(payment.purpose_id)
+    with transaction.atomic():
+        first = PurchaseOrder.objects.filter(pk=order_id).first()
+        if first is None:
+            logger.error("Refunded payment %s names unknown purchase order %s", payment.pk, payment.purpose_id)
+            return
+        pr = PurchaseRequest.objects.select_for_update().get(pk=first.request_id)
+        order = PurchaseOrder.objects.select_for_update().get(pk=order_id)
+        refunded = format_money(payment.refunded_minor, payment.currency)
+        if order.payment_id != payment.pk:
+            _event(
+                order,
+                key=f"payment-{payment.pk}-refund-{payment.refunded_minor}",
+                source=TrackingEvent.Source.SYSTEM,
+                message=_("Payment #%(pk)s refunded (%(amount)s in all); it was never counted as spending.")
+                % {"pk": payment.pk, "amount": refunded},
+            )
+            return
+        amount = min(payment.refunded_minor - order.refunded_minor, order.spent_minor)
+        if amount <= 0:
+            return  # told already: a repeated event
+        _budget_unspend(
+            budget_id=pr.budget_id,
+            amount_minor=amount,
+            reference=order.number,
+            note=_("Refund of payment #%(pk)s") % {"pk": payment.pk},
+        )
+        order.spent_minor -= amount
+        order.refunded_minor += amount
+        fully = payment.refunded_minor >= payment.amount_minor
+        nothing_received = not order.lines.filter(received_quantity__gt=0).exists() and not order.receipts.exists()
+        cancelled = fully and nothing_received and order.status in (OS.PAID, OS.SHIPPED)
+        if cancelled:
+            order.status = OS.CANCELLED
+        order.save(update_fields=["spent_minor", "refunded_minor", "status", "updated_at"])
+        _event(
+            order,
+            key=f"payment-{payment.pk}-refund-{payment.refunded_minor}",
+            source=TrackingEvent.Source.SYSTEM,
+            status=OS.CANCELLED if cancelled else "",
+            message=(
+                _("Refunded in full (%(amount)s); the order is cancelled") % {"amount": refunded}
+                if cancelled
+                else _("Refund of %(amount)s returned to the budget (%(total)s refunded in all)")
+                % {"amount": format_money(amount, payment.currency), "total": refunded}
+            ),
+        )
+        audit.record(
+            actor=None,
+            target=order,
+            verb="procurement.purchase_order.refunded",
+            data={"payment": payment.pk, "amount_minor": amount, "cancelled": cancelled},
+        )
+        notify(
+            recipient_id=pr.requester_id,
+            verb="procurement.purchase_order.refunded",
+            title=_("Order %(number)s: %(amount)s refunded") % {"number": order.number, "amount": refunded},
+            url=_order_url(order),
+            send_email=False,
+        )
+
+
 def order_payment_url(payment: Any) -> str:
     return reverse("procurement:order_detail", kwargs={"pk": int(payment.purpose_id)})
 
@@ -836,6 +943,7 @@ def register_purpose() -> None:
             label=gettext_lazy("Purchase order"),
             on_succeeded=order_payment_succeeded,
             on_failed=order_payment_failed,
+            on_refunded=order_payment_refunded,
             url=order_payment_url,
         )
     )
@@ -1178,6 +1286,82 @@ def purchase_order_close(*, order_id: int, actor: Any) -> PurchaseOrder:
 
 
 # --- licences ----------------------------------------------------------------------------------
+
+MAX_CONCURRENT_USERS = 100_000
+MAX_IP_RANGES = 200
+MAX_TERMS_LENGTH = 20_000
+LICENCE_EDITABLE = ("starts_on", "ends_on", "concurrent_users", "permitted_sites", "ip_ranges", "terms")
+
+
+def normalize_ip_ranges(text: str) -> str:
+    """One CIDR range (IPv4 or IPv6) per line, written the canonical way (10.0.0.0/16; a bare
+    address is its own /32 or /128); blank lines and repeats dropped. DomainError names the
+    first line that is not a range."""
+    import ipaddress
+
+    ranges: list[str] = []
+    for line in filter(None, (raw.strip() for raw in (text or "").splitlines())):
+        try:
+            network = str(ipaddress.ip_network(line, strict=False))
+        except ValueError:
+            raise DomainError(_("%(value)s is not an IP range such as 10.0.0.0/16.") % {"value": line[:50]}) from None
+        if network not in ranges:
+            ranges.append(network)
+    if len(ranges) > MAX_IP_RANGES:
+        raise DomainError(_("Enter at most %(n)s IP ranges.") % {"n": MAX_IP_RANGES})
+    return "\n".join(ranges)
+
+
+@transaction.atomic
+def licence_update(*, licence_id: int, actor: Any, changes: dict[str, Any]) -> Licence:
+    """Correct a licence's usage rights: term, concurrent users, permitted sites, IP ranges,
+    terms text. Audited with every changed field's old and new value. A new end date asks for a
+    fresh renewal reminder and sets the state the date implies (active or expired). A renewed
+    licence is history and stays as it was; a renewal may not start before its predecessor ends.
+    Bad input raises DomainError and changes nothing."""
+    licence = Licence.objects.select_for_update().get(pk=licence_id)
+    if not permissions.can_manage_licences(actor, licence.organization_id):
+        raise PermissionDenied(_("You cannot change licences."))
+    if licence.status == Licence.Status.RENEWED:
+        raise DomainError(_("This licence has been renewed; change the renewal instead."))
+    new = {field: changes.get(field, getattr(licence, field)) for field in LICENCE_EDITABLE}
+    if not isinstance(new["starts_on"], datetime.date) or not isinstance(new["ends_on"], datetime.date):
+        raise DomainError(_("Enter the term's first and last day."))
+    if new["ends_on"] < new["starts_on"]:
+        raise DomainError(_("The licence must end after it starts."))
+    predecessor = Licence.objects.filter(renewed_by=licence).first()
+    if predecessor is not None and new["starts_on"] <= predecessor.ends_on:
+        raise DomainError(
+            _("This licence renews one that runs until %(date)s; it must start after that.")
+            % {"date": predecessor.ends_on}
+        )
+    users = new["concurrent_users"]
+    if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_CONCURRENT_USERS:
+        raise DomainError(_("Concurrent users must lie between 1 and %(max)s.") % {"max": MAX_CONCURRENT_USERS})
+    new["permitted_sites"] = str(new["permitted_sites"] or "").strip()
+    if len(new["permitted_sites"]) > 300:
+        raise DomainError(_("Describe the permitted sites in at most 300 characters."))
+    new["ip_ranges"] = normalize_ip_ranges(str(new["ip_ranges"] or ""))
+    new["terms"] = str(new["terms"] or "").strip()
+    if len(new["terms"]) > MAX_TERMS_LENGTH:
+        raise DomainError(_("The licence terms may be at most %(n)s characters long.") % {"n": MAX_TERMS_LENGTH})
+    diff = {
+        field: [str(getattr(licence, field)), str(value)]
+        for field, value in new.items()
+        if getattr(licence, field) != value
+    }
+    if not diff:
+        return licence
+    for field, value in new.items():
+        setattr(licence, field, value)
+    fields = [*diff, "updated_at"]
+    if "ends_on" in diff:
+        licence.reminder_sent_at = None  # remind again before the new end
+        licence.status = Licence.Status.EXPIRED if licence.ends_on < timezone.localdate() else Licence.Status.ACTIVE
+        fields += ["reminder_sent_at", "status"]
+    licence.save(update_fields=fields)
+    audit.record(actor=actor, target=licence, verb="procurement.licence.edited", data={"changes": diff})
+    return licence
 
 
 @transaction.atomic

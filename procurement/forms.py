@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from office.exceptions import DomainError
 from office.money import parse_money
 from procurement.integrations import VENDOR_STATUSES
 from procurement.models import MAX_PRICE_MINOR, MAX_QUANTITY, Licence, Vendor, VendorItem
@@ -184,7 +185,36 @@ class InvoiceForm(_Crispy, forms.Form):
         self._helper()
 
 
-class LicenceForm(_Crispy, forms.ModelForm):
+class _LicenceFields(_Crispy, forms.ModelForm):
+    """Shape checks shared by the new-licence and the edit form; `actions.licence_update`
+    checks the same rules again."""
+
+    def clean_ip_ranges(self) -> str:
+        from procurement.actions import normalize_ip_ranges
+
+        try:
+            return normalize_ip_ranges(self.cleaned_data["ip_ranges"])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_concurrent_users(self) -> int:
+        from procurement.actions import MAX_CONCURRENT_USERS
+
+        value = self.cleaned_data["concurrent_users"]
+        if not 1 <= value <= MAX_CONCURRENT_USERS:
+            raise forms.ValidationError(
+                _("Concurrent users must lie between 1 and %(max)s.") % {"max": MAX_CONCURRENT_USERS}
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The licence must end after it starts."))
+        return data
+
+
+class LicenceForm(_LicenceFields):
     class Meta:
         model = Licence
         fields = [
@@ -207,24 +237,23 @@ class LicenceForm(_Crispy, forms.ModelForm):
         self.fields["vendor"].queryset = vendors
         self._helper()
 
-    def clean_ip_ranges(self) -> str:
-        import ipaddress
 
-        text = self.cleaned_data["ip_ranges"]
-        for line in filter(None, (raw.strip() for raw in text.splitlines())):
-            try:
-                ipaddress.ip_network(line, strict=False)
-            except ValueError:
-                raise forms.ValidationError(
-                    _("%(value)s is not an IP range such as 10.0.0.0/16.") % {"value": line[:50]}
-                ) from None
-        return text
+class LicenceEditForm(_LicenceFields):
+    """Usage rights of an existing licence (the resource and vendor stay)."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The licence must end after it starts."))
-        return data
+    class Meta:
+        model = Licence
+        fields = ["starts_on", "ends_on", "concurrent_users", "permitted_sites", "ip_ranges", "terms"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ip_ranges": forms.Textarea(attrs={"rows": 4, "placeholder": "10.0.0.0/16"}),
+            "terms": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._helper()
 
 
 class RenewForm(forms.Form):

@@ -324,8 +324,9 @@ class PurchaseOrder(TimeStampedModel):
     TRANSITIONS = {
         Status.PLACED: {Status.CONFIRMED, Status.PAID, Status.CANCELLED},
         Status.CONFIRMED: {Status.PAID, Status.CANCELLED},
-        Status.PAID: {Status.SHIPPED, Status.PARTIALLY_RECEIVED, Status.RECEIVED},
-        Status.SHIPPED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED},
+        # Paid or shipped -> cancelled only through a full refund of an order nothing was received of.
+        Status.PAID: {Status.SHIPPED, Status.PARTIALLY_RECEIVED, Status.RECEIVED, Status.CANCELLED},
+        Status.SHIPPED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED, Status.CANCELLED},
         Status.PARTIALLY_RECEIVED: {Status.RECEIVED},
         Status.RECEIVED: {Status.INVOICED},
         Status.INVOICED: {Status.CLOSED},
@@ -347,6 +348,17 @@ class PurchaseOrder(TimeStampedModel):
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     encumbered_minor = models.BigIntegerField(_("encumbered"), default=0)
     spent_minor = models.BigIntegerField(_("spent"), default=0)
+    # The payment whose success turned the encumbrance into spending, and how much of it has
+    # been refunded back to the budget line (see actions.order_payment_refunded).
+    payment = models.ForeignKey(
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment"),
+    )
+    refunded_minor = models.BigIntegerField(_("refunded"), default=0)
     promised_on = models.DateField(_("promised delivery"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent to vendor"), null=True, blank=True)
     vendor_reference = models.CharField(_("vendor's reference"), max_length=100, blank=True)
@@ -368,6 +380,7 @@ class PurchaseOrder(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(encumbered_minor__gte=0) & Q(spent_minor__gte=0), name="purchaseorder_amounts_gte_0"
             ),
+            models.CheckConstraint(condition=Q(refunded_minor__gte=0), name="purchaseorder_refunded_gte_0"),
             models.UniqueConstraint(fields=["request", "vendor"], name="purchaseorder_one_per_request_vendor"),
         ]
 

@@ -137,6 +137,11 @@ def can_manage_licences(user: Any, organization_id: int | None = None) -> bool:
     return can_manage_vendors(user, organization_id)
 
 
+def can_edit_licence(user: Any, licence: Licence) -> bool:
+    """Usage rights are corrected by those who manage licences; a renewed one is history."""
+    return licence.status != Licence.Status.RENEWED and can_manage_licences(user, licence.organization_id)
+
+
 def can_renew_licence(user: Any, licence: Licence) -> bool:
     return licence.status != Licence.Status.RENEWED and can_manage_licences(user, licence.organization_id)
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("licences/", views.licence_list, name="licence_list"),
     path("licences/new/", views.licence_create, name="licence_create"),
     path("licences/<int:pk>/", views.licence_detail, name="licence_detail"),
+    path("licences/<int:pk>/edit/", views.licence_edit, name="licence_edit"),
     path("licences/<int:pk>/renew/", views.licence_renew, name="licence_renew"),
     path("reports/spending/", views.report_spending, name="report_spending"),
     path("reports/spending.csv", views.report_spending_csv, name="report_spending_csv"),

@@ -696,6 +696,7 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "licence": licence,
             "can_renew": permissions.can_renew_licence(request.user, licence),
+            "can_edit": permissions.can_edit_licence(request.user, licence),
             "form": forms.RenewForm(),
         },
     )
@@ -716,6 +717,27 @@ def licence_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Licence recorded."))
         return redirect("procurement:licence_detail", pk=licence.pk)
     return render(request, "procurement/licence_form.html", {"form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(Licence.objects.visible_to(request.user).select_related("vendor"), pk=pk)
+    if not permissions.can_manage_licences(request.user, licence.organization_id):
+        raise PermissionDenied
+    if not permissions.can_edit_licence(request.user, licence):
+        messages.error(request, _("This licence has been renewed; change the renewal instead."))
+        return redirect("procurement:licence_detail", pk=licence.pk)
+    form = forms.LicenceEditForm(request.POST or None, instance=Licence.objects.get(pk=licence.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.licence_update(licence_id=licence.pk, actor=request.user, changes=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Licence saved."))
+            return redirect("procurement:licence_detail", pk=licence.pk)
+    return render(request, "procurement/licence_edit.html", {"form": form, "licence": licence})
 
 
 @staff_required

@@ -219,6 +219,13 @@ EXPECTATIONS = [
     Entry("procurement:licence_create", get=MANAGERS, post=MANAGERS),
     Entry("procurement:licence_detail", kwargs=_licence, get=HOME_OBJECT, post=POST_405),
     Entry(
+        "procurement:licence_edit",
+        kwargs=_licence,
+        get=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=404),
+        post=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=404),
+        note="an empty POST re-shows the form with its errors",
+    ),
+    Entry(
         "procurement:licence_renew",
         kwargs=_licence,
         get=GET_405,
