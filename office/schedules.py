@@ -27,6 +27,8 @@ DEFAULT_SCHEDULES: dict[str, tuple[str, int | Crontab]] = {
     "nightly backup": ("office.tasks.backup_run_task", Crontab(minute="30", hour="2")),
     "backup restore drill": ("office.tasks.backup_drill_task", Crontab(minute="30", hour="4")),
     "backup watchdog": ("office.tasks.backup_watchdog_task", 3600),
+    # Consortium buying: election and negotiation deadlines, contracts ending (procurement/consortia).
+    "consortium deadlines and expiry": ("procurement.consortia.tasks.consortia_sweep_task", 900),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from procurement import actions
+from procurement.consortia.tasks import consortia_sweep_task  # noqa: F401  (so Celery's autodiscovery finds it)
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)

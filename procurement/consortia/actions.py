@@ -1048,3 +1048,174 @@ def consortium_renew(*, consortium_id: int, actor: Any) -> Consortium:
             url=_url(new),
         )
     return new
+
+
+# --- beat: deadlines and the end of the term --------------------------------------------------
+# Each step below runs in its own transaction under the consortium's row lock and re-checks the
+# state there, so a sweep that runs twice (or races a member's click) changes nothing the second
+# time. They are called by `consortia_sweep`, the beat task's body (procurement/consortia/tasks.py).
+
+
+@transaction.atomic
+def election_deadline_passed(*, election_id: int) -> str:
+    """Tally an open election whose deadline has passed (tie rule as in `tally`). With nobody
+    nominated nobody can be elected, and nominating is over: the consortium is cancelled.
+    Returns "closed", "cancelled" or "" (nothing to do)."""
+    consortium, election = _lock_election(election_id)
+    if not election.is_open or consortium.status != CS.ELECTING or timezone.now() < election.deadline:
+        return ""
+    _rows, winner, _tie = tally(election)
+    if winner is not None:
+        election_close(election_id=election.pk, actor=None)
+        return "closed"
+    _move(consortium, CS.CANCELLED)
+    consortium.save(update_fields=["status", "updated_at"])
+    election.status = Election.Status.CLOSED
+    election.closed_at = timezone.now()
+    election.result = []
+    election.save(update_fields=["status", "closed_at", "result", "updated_at"])
+    audit.record(
+        actor=None,
+        target=consortium,
+        verb="procurement.election.failed",
+        data={"deadline": election.deadline.isoformat(), "reason": "no candidates"},
+    )
+    _notify_members(
+        consortium,
+        verb="procurement.election.failed",
+        email=True,
+        title=_("%(name)s: nobody was nominated by the deadline; the consortium is cancelled") % {"name": consortium},
+    )
+    return "cancelled"
+
+
+@transaction.atomic
+def negotiation_deadline_passed(*, consortium_id: int) -> bool:
+    """A negotiation whose deadline passed without an accepted offer lapses: no more offers,
+    nothing to accept. (An accepted offer moved the consortium to "agreed" already.)"""
+    consortium = _lock(consortium_id)
+    deadline = consortium.negotiation_deadline
+    if consortium.status != CS.NEGOTIATING or deadline is None or timezone.now() < deadline:
+        return False
+    _move(consortium, CS.LAPSED)
+    consortium.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=None,
+        target=consortium,
+        verb="procurement.negotiation.lapsed",
+        data={"deadline": deadline.isoformat(), "offers": consortium.offers.count()},
+    )
+    title = _("%(name)s: the negotiation lapsed without agreement by its deadline") % {"name": consortium}
+    _notify_members(consortium, verb="procurement.negotiation.lapsed", email=True, title=title)
+    _notify_provider(
+        consortium,
+        verb="procurement.negotiation.lapsed",
+        title=title,
+        url=reverse("procurement:negotiation_room", kwargs={"pk": consortium.pk}),
+    )
+    return True
+
+
+@transaction.atomic
+def consortium_term_ended(*, consortium_id: int) -> int:
+    """Expire the contracts whose term has ended (paid or not: an unpaid one can no longer be
+    paid) and the members' licences from them; once every contract has expired, so has the
+    consortium (a renewal round may follow). Returns the number of contracts expired."""
+    consortium = _lock(consortium_id)
+    if consortium.status not in (CS.CONTRACTING, CS.ACTIVE):
+        return 0
+    today = timezone.localdate()
+    contracts = list(
+        Contract.objects.select_for_update()
+        .filter(consortium=consortium)
+        .exclude(status=Contract.Status.EXPIRED)
+        .select_related("membership")
+        .order_by("pk")
+    )
+    ended = [c for c in contracts if c.ends_on < today]
+    for contract in ended:
+        contract.status = Contract.Status.EXPIRED
+        contract.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=None, target=contract, verb="procurement.contract.expired", data={"ends_on": str(contract.ends_on)}
+        )
+        if contract.licence_id:
+            licence = Licence.objects.select_for_update().get(pk=contract.licence_id)
+            if licence.status == Licence.Status.ACTIVE and licence.ends_on < today:
+                licence.status = Licence.Status.EXPIRED
+                licence.save(update_fields=["status", "updated_at"])
+                audit.record(actor=None, target=licence, verb="procurement.licence.expired")
+        if contract.membership.representative_id:
+            notify(
+                recipient_id=contract.membership.representative_id,
+                verb="procurement.contract.expired",
+                title=_("Contract %(number)s has ended on %(date)s")
+                % {"number": contract.number, "date": contract.ends_on},
+                url=reverse("procurement:contract_detail", kwargs={"pk": contract.pk}),
+                send_email=False,
+            )
+    if ended and len(ended) == len(contracts):
+        _move(consortium, CS.EXPIRED)
+        consortium.save(update_fields=["status", "updated_at"])
+        audit.record(actor=None, target=consortium, verb="procurement.consortium.expired", data={"on": str(today)})
+        _notify_members(
+            consortium,
+            verb="procurement.consortium.expired",
+            email=True,
+            title=_("%(name)s has expired: start the renewal round if your office wants to continue")
+            % {"name": consortium},
+        )
+    return len(ended)
+
+
+def consortia_sweep() -> dict[str, int]:
+    """Beat: close elections, lapse negotiations and expire contracts whose time has come. One
+    transaction per consortium; a failure is logged and the others still run."""
+    counts = {"elections_closed": 0, "consortia_cancelled": 0, "negotiations_lapsed": 0, "contracts_expired": 0}
+    now, today = timezone.now(), timezone.localdate()
+    steps: list[tuple[str, Any, list[int]]] = [
+        (
+            "election",
+            lambda pk: election_deadline_passed(election_id=pk),
+            list(
+                Election.objects.filter(
+                    status=Election.Status.OPEN, deadline__lte=now, consortium__status=CS.ELECTING
+                ).values_list("pk", flat=True)
+            ),
+        ),
+        (
+            "negotiation",
+            lambda pk: negotiation_deadline_passed(consortium_id=pk),
+            list(
+                Consortium.objects.filter(status=CS.NEGOTIATING, negotiation_deadline__lte=now).values_list(
+                    "pk", flat=True
+                )
+            ),
+        ),
+        (
+            "term",
+            lambda pk: consortium_term_ended(consortium_id=pk),
+            list(
+                Consortium.objects.filter(status__in=[CS.CONTRACTING, CS.ACTIVE], contracts__ends_on__lt=today)
+                .distinct()
+                .values_list("pk", flat=True)
+            ),
+        ),
+    ]
+    for kind, step, ids in steps:
+        for pk in ids:
+            try:
+                result = step(pk)
+            except Exception:  # one broken consortium must not stop the sweep for the others
+                logger.exception("Consortium sweep: %s step failed for %s", kind, pk)
+                continue
+            if kind == "election":
+                if result == "closed":
+                    counts["elections_closed"] += 1
+                elif result == "cancelled":
+                    counts["consortia_cancelled"] += 1
+            elif kind == "negotiation":
+                counts["negotiations_lapsed"] += int(result)
+            else:
+                counts["contracts_expired"] += result
+    return counts

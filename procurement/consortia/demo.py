@@ -70,6 +70,10 @@ def seed_consortium(stdout: Any) -> None:
         for rep in (head, riverside, north):
             actions.vote_cast(election_id=election.pk, actor=rep, nomination_id=nomination.pk)
         actions.election_close(election_id=election.pk, actor=head)
+        # A long deadline keeps the demo mid-negotiation: the beat sweep lapses expired ones.
+        actions.negotiation_deadline_set(
+            consortium_id=consortium.pk, actor=head, deadline=now + datetime.timedelta(days=365)
+        )
         actions.offer_post(
             consortium_id=consortium.pk,
             actor=provider,

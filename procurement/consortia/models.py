@@ -54,6 +54,7 @@ class Consortium(TimeStampedModel):
         ACTIVE = "active", _("Active")
         EXPIRED = "expired", _("Expired")
         CANCELLED = "cancelled", _("Cancelled")
+        LAPSED = "lapsed", _("Lapsed: no agreement by the deadline")
 
     # The only legal moves; actions consult this and nothing else assigns `status`.
     # "Paying" (DESIGN §4) is a per-contract state here: a member pays as soon as its own contract
@@ -61,9 +62,11 @@ class Consortium(TimeStampedModel):
     TRANSITIONS = {
         Status.FORMING: {Status.ELECTING, Status.CANCELLED},
         Status.ELECTING: {Status.NEGOTIATING, Status.CANCELLED},
-        Status.NEGOTIATING: {Status.AGREED, Status.CANCELLED},
+        # The beat sweep (actions.consortia_sweep) lapses a negotiation whose deadline passed
+        # without an accepted offer, and expires the consortium at the end of the contracts' term.
+        Status.NEGOTIATING: {Status.AGREED, Status.CANCELLED, Status.LAPSED},
         Status.AGREED: {Status.CONTRACTING, Status.CANCELLED},
-        Status.CONTRACTING: {Status.ACTIVE},
+        Status.CONTRACTING: {Status.ACTIVE, Status.EXPIRED},
         Status.ACTIVE: {Status.EXPIRED},
     }
     # Offices may still join or leave (and commitments move the tier) until contracts are issued.
@@ -378,8 +381,14 @@ class Contract(TimeStampedModel):
         ISSUED = "issued", _("Waiting for signatures")
         SIGNED = "signed", _("Signed: waiting for payment")
         PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired: the term has ended")
 
-    TRANSITIONS = {Status.ISSUED: {Status.SIGNED}, Status.SIGNED: {Status.PAID}}
+    # At the end of the term every contract expires, paid or not (an unpaid one can no longer be paid).
+    TRANSITIONS = {
+        Status.ISSUED: {Status.SIGNED, Status.EXPIRED},
+        Status.SIGNED: {Status.PAID, Status.EXPIRED},
+        Status.PAID: {Status.EXPIRED},
+    }
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="contracts")
     membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="contract")
