@@ -44,6 +44,7 @@ import sqlite3
 import subprocess  # noqa: S404 - pg_dump/pg_restore with argument lists, never a shell
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
@@ -580,16 +581,17 @@ class S3Store(BackupStore):
 
     def health(self, need: int) -> dict[str, Any]:
         # Backups are staged on the local disk before upload: it needs room for one too.
-        state = _disk_state(store_dir(), need)
+        state = _disk_state(Path(settings.BACKUP_DIR), need)
         state.update(store=self.describe(), kind=self.kind)
         try:
-            self.client.head_bucket(Bucket=self.bucket)
+            # A quick client: the health page must answer even when S3 does not.
+            s3_client(quick=True).head_bucket(Bucket=self.bucket)
         except Exception as exc:  # noqa: BLE001 - any failure means the bucket is not usable
             state.update(state="red", detail=f"{type(exc).__name__}: {exc}"[:300])
         return state
 
 
-def s3_client() -> Any:
+def s3_client(*, quick: bool = False) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -604,9 +606,9 @@ def s3_client() -> Any:
         config=Config(
             # Self-hosted S3 (MinIO and the like) behind an IP or one host name: path-style URLs.
             s3={"addressing_style": "path" if endpoint else "auto"},
-            retries={"max_attempts": 5, "mode": "standard"},
-            connect_timeout=10,
-            read_timeout=120,
+            retries={"total_max_attempts": 1} if quick else {"max_attempts": 5, "mode": "standard"},
+            connect_timeout=3 if quick else 10,
+            read_timeout=5 if quick else 120,
         ),
     )
 
@@ -926,8 +928,14 @@ def _clean_up_interrupted(store: BackupStore, staging_root: Path, *, current: in
         run.finished_at = run.finished_at or timezone.now()
         run.error = run.error or _("Interrupted: the process running it stopped before it finished.")
         run.save(update_fields=["status", "finished_at", "error"])
-    for path in [*staging_root.glob(".partial-*"), *staging_root.glob(".fetch-*")]:
+    for path in staging_root.glob(".partial-*"):
         shutil.rmtree(path, ignore_errors=True)
+    # Downloads from S3 left by a killed drill; a restore_backup running now (it takes no lock)
+    # has a fresh one, so only day-old ones go.
+    for path in staging_root.glob(".fetch-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > 86400:
+                shutil.rmtree(path, ignore_errors=True)
     removed = store.remove_incomplete()
     if removed:
         logger.warning("Removed incomplete backups from %s: %s", store.describe(), ", ".join(removed))

@@ -174,6 +174,10 @@ def test_s3_backup_drill_and_restore_round_trip(s3: Any, settings: Any, tmp_path
         finally:
             conn.close()
         assert (tmp_path / "m" / "uploads" / "scan.pdf").read_bytes() == b"%PDF-1.4 demo\n"
+        # After losing the database (no history rows), the location or the bare name finds it.
+        for reference in (run.location, name):
+            store, found = backups.find_backup(reference)
+            assert (store.kind, found) == ("s3", name)
     finally:
         _drop(target)
 
@@ -300,6 +304,12 @@ def test_health_checks_the_bucket_and_the_staging_disk(s3: Any, settings: Any) -
     settings.BACKUP_S3_BUCKET = "no-such-bucket"
     check = selectors.health_backup_disk()
     assert check["state"] == selectors.RED and "404" in check["detail"]
+
+    settings.BACKUP_S3_ENDPOINT_URL = f"http://127.0.0.1:{_free_port()}"  # nobody listens
+    began = time.monotonic()
+    check = selectors.health_backup_disk()
+    assert check["state"] == selectors.RED and "Could not connect" in check["detail"]
+    assert time.monotonic() - began < 10  # no long retry loop on the health page
 
 
 @pytest.mark.django_db

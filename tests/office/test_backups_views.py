@@ -88,6 +88,14 @@ def test_backup_history_lists_runs_and_feeds_the_chart(demo: Any, backup: Backup
     assert response.context["chart"]["sizes"] == [10]
     detail = demo.client("director").get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
     assert "office_organization" in detail
+    BackupDrill.objects.create(
+        backup=backup,
+        status=BackupDrill.Status.PASSED,
+        finished_at=timezone.now(),
+        details={"smoke_test": {"office.Organization": {"count": 4, "newest_pk": 9}}},
+    )
+    detail = demo.client("director").get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
+    assert "office.Organization 4 rows" in " ".join(detail.split())
     assert reverse("office:backup_download", kwargs={"pk": backup.pk, "name": "db.dump"}) not in detail
 
 
