@@ -102,6 +102,7 @@ def _fill_offer(page: Any, tiers: str, *, users: str, ill: bool, archival: bool,
     page.fill("#id_message", message)
 
 
+@pytest.mark.timeout(900)  # a long journey: five people, three payments, on a shared 2-core machine
 def test_three_offices_buy_together_and_each_holds_a_licence_at_the_volume_price(
     browser: Any, live_server: Any, demo: Any
 ) -> None:
