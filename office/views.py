@@ -64,7 +64,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "office/home.html", context)
     if is_client(request.user):
         return render(request, "office/client_home.html", context)
-    # An account with neither profile (e.g. a bare superuser) gets a page that says so.
+    # A partner's account (a resource provider's representative) has work but no profile: its
+    # desk lists that work. An account with neither (e.g. a bare superuser) gets a page that says so.
+    if context["inbox_items"]:
+        return render(request, "office/partner_home.html", context)
     return render(request, "office/no_profile.html", context, status=403)
 
 

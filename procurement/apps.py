@@ -13,11 +13,12 @@ class ProcurementConfig(AppConfig):
         from procurement.consortia.actions import register_consortium_purpose
         from procurement.consortia.demo import seed_consortium
         from procurement.demo import seed_procurement
-        from procurement.inbox import purchasing_items
+        from procurement.inbox import provider_items, purchasing_items
 
         register_purpose()
         register_consortium_purpose()
         inbox.register(purchasing_items)
+        inbox.register(provider_items)
         demo.register(seed_procurement)
         demo.register(seed_consortium)  # after seed_procurement: it uses the demo vendors
         # Open orders are polled every five minutes; licences are checked daily.

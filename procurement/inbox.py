@@ -37,3 +37,29 @@ def purchasing_items(user: Any) -> list[InboxItem]:
             )
         )
     return items
+
+
+def provider_items(user: Any) -> list[InboxItem]:
+    """A provider's representative: one entry per consortium it answers for that is still in play."""
+    from procurement.consortia.models import Consortium
+    from procurement.consortia.querysets import provider_vendor_ids
+
+    vendors = provider_vendor_ids(user)
+    if not vendors:
+        return []
+    in_play = [
+        Consortium.Status.NEGOTIATING,
+        Consortium.Status.AGREED,
+        Consortium.Status.CONTRACTING,
+    ]
+    consortia = Consortium.objects.filter(vendor_id__in=vendors, status__in=in_play).order_by("name")
+    return [
+        InboxItem(
+            title=_("Consortium: %(name)s (%(state)s)") % {"name": c.name, "state": c.get_status_display()},
+            url=reverse("procurement:negotiation_room", args=[c.pk])
+            if c.status == Consortium.Status.NEGOTIATING
+            else reverse("procurement:consortium_detail", args=[c.pk]),
+            kind="task",
+        )
+        for c in consortia
+    ]
