@@ -17,5 +17,6 @@ nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" load --count "
 uptime
 nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" query
 uptime
+nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" sql
 nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" http
 uptime

@@ -8,14 +8,17 @@ with a GIN index: "信息检索" becomes 信息 & 息检 & 检索, which matches
 and is ranked with ts_rank like any other word. Latin words are matched whole (`simple`
 config: no stemming, so a mixed-language catalog treats both alike).
 The fielded searches (title, author, subject) use `icontains`, which PostgreSQL answers
-from pg_trgm GIN indexes (gin_trgm_ops, migration 0002), in Chinese too: pg_trgm hashes
-non-ASCII trigrams under the cluster's C.UTF-8 locale. A one-character keyword cannot be
+from pg_trgm GIN indexes on UPPER(column) (gin_trgm_ops, migration 0005; Django writes
+icontains as UPPER(col) LIKE UPPER(pattern)), in Chinese too: pg_trgm hashes non-ASCII
+trigrams under the cluster's C.UTF-8 locale; two-character Chinese text, too short for a
+trigram, is narrowed by the bigram tsvector first (`_contains`). A one-character keyword cannot be
 bigrammed and falls back to `icontains` as well.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +27,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 
-from cataloging.marc import cjk_bigrams, normalize_isbn
+from cataloging.marc import _CJK, cjk_bigrams, normalize_isbn
 from cataloging.models import BibRecord, Holding
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -53,10 +56,10 @@ def _terms(text: str) -> list[str]:
 # its "superpages", ranking and facets look at a bounded window of the matches:
 # a keyword query is ranked (ts_rank) within its first RANK_WINDOW matches, so results are
 # exactly ranked whenever a query matches fewer records than that, and facets are counted
-# over the first FACET_WINDOW records of any result. The record count stays exact (the
-# count of a tsvector match is answered from the GIN index and the visibility map).
-RANK_WINDOW = 10_000
-FACET_WINDOW = 10_000
+# over the first FACET_WINDOW records of any result. The record count stays exact; it is
+# the part of a common-word page that still grows with the catalog (docs/benchmarks.md).
+RANK_WINDOW = 2_000
+FACET_WINDOW = 5_000
 
 
 def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
@@ -83,6 +86,22 @@ def _with_count_of(qs: QuerySet[BibRecord], full: QuerySet[BibRecord]) -> QueryS
     return windowed
 
 
+def _contains(qs: QuerySet[BibRecord], text: str, *columns: str) -> QuerySet[BibRecord]:
+    """`icontains` on any of `columns`. pg_trgm needs three characters, and a Chinese name or
+    word is often two (王伟, 信息), which left a scan of the whole table; so on PostgreSQL the
+    Chinese runs of `text` also go to the bigram tsvector: every character pair of the text
+    is a token of a record that contains it, the GIN index narrows, `icontains` decides."""
+    match = Q()
+    for column in columns:
+        match |= Q(**{f"{column}__icontains": text})
+    qs = qs.filter(match)
+    runs = [run for run in _CJK.findall(text) if len(run) > 1]
+    if runs and is_postgres():
+        query = SearchQuery(cjk_bigrams(" ".join(runs)).lower(), config="simple", search_type="plain")
+        qs = qs.filter(search_vector=query)
+    return qs
+
+
 @dataclass
 class SearchParams:
     q: str = ""
@@ -107,11 +126,11 @@ class SearchParams:
 
 def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
     if params.title:
-        qs = qs.filter(title__icontains=params.title)
+        qs = _contains(qs, params.title, "title")
     if params.author:
-        qs = qs.filter(Q(authors__icontains=params.author) | Q(responsibility__icontains=params.author))
+        qs = _contains(qs, params.author, "authors", "responsibility")
     if params.subject:
-        qs = qs.filter(subjects__icontains=params.subject)
+        qs = _contains(qs, params.subject, "subjects")
     if params.isbn:
         isbn = normalize_isbn(params.isbn)
         qs = qs.filter(identifiers__scheme="isbn", identifiers__value=isbn) if isbn else qs.none()
@@ -134,18 +153,25 @@ def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
 
 def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     """Counts per year, language, format and holding office over the first FACET_WINDOW
-    records of `qs` (all of them when there are fewer): four queries, whatever the size."""
+    records of `qs` (all of them when there are fewer): two queries, whatever the size."""
     ids = qs.order_by().values("pk")
     if is_postgres():
         ids = ids[:FACET_WINDOW]
-    base = BibRecord.objects.filter(pk__in=ids)
-    years = list(base.exclude(year__isnull=True).values("year").annotate(n=Count("pk")).order_by("-year")[:15])
-    languages = list(base.exclude(language="").values("language").annotate(n=Count("pk")).order_by("-n")[:10])
+    # One scan of the window for the three record facets, counted here, instead of three GROUP BYs.
+    year_n: Counter[int] = Counter()
+    language_n: Counter[str] = Counter()
+    format_n: Counter[str] = Counter()
+    for year, language, fmt in BibRecord.objects.filter(pk__in=ids).values_list("year", "language", "format"):
+        if year is not None:
+            year_n[year] += 1
+        if language:
+            language_n[language] += 1
+        format_n[fmt] += 1
+    years = [{"year": y, "n": n} for y, n in sorted(year_n.items(), reverse=True)[:15]]
+    languages = [{"language": c, "n": n} for c, n in sorted(language_n.items(), key=lambda i: (-i[1], i[0]))[:10]]
     labels = dict(BibRecord.Format.choices)
-    formats = [
-        {"format": row["format"], "label": labels.get(row["format"], row["format"]), "n": row["n"]}
-        for row in base.values("format").annotate(n=Count("pk")).order_by("-n")
-    ]
+    by_count = sorted(format_n.items(), key=lambda i: (-i[1], i[0]))
+    formats = [{"format": f, "label": labels.get(f, f), "n": n} for f, n in by_count]
     offices = list(
         Holding.objects.filter(record__in=ids)
         .values("organization__code", "organization__name", "organization__name_zh")
