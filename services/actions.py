@@ -203,6 +203,32 @@ def client_confirm_email(*, token: str) -> ClientAccount:
     return account
 
 
+PROFILE_FIELDS = ("kind", "display_name", "organisation_name", "phone", "fax", "postal_address", "invoice_title",
+                  "tax_id")  # fmt: skip
+
+
+@transaction.atomic
+def client_profile_update(*, actor: Any, **values: str) -> ClientAccount:
+    """The client edits its own contact and invoice details (validated by the form). The
+    e-mail address is not among them: it is the login identity and the delivery address and
+    changes only through customer service. Audited with the names of the changed fields."""
+    account = ClientAccount.objects.select_for_update(of=("self",)).filter(user=actor).first()
+    if account is None:
+        raise PermissionDenied
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise DomainError(_("These details cannot be changed here."))
+    changed = [name for name, value in values.items() if getattr(account, name) != value]
+    if not changed:
+        return account
+    for name in changed:
+        setattr(account, name, values[name])
+    account.full_clean(exclude=["user"])
+    account.save(update_fields=[*changed, "updated_at"])
+    audit.record(actor=actor, target=account, verb="services.client.profile_changed", data={"fields": changed})
+    return account
+
+
 # --- orders: requested -> quoted -> accepted ----------------------------------------------------
 
 
@@ -360,9 +386,13 @@ def order_decline(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrde
 
 
 def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder:
-    """Cancel an order that has not been paid (client or head). A payment still open for it
-    is cancelled first, at the provider and holding no lock of ours (STYLE §9), so it can never
-    be paid later; a paid or processing one refuses (a paid order is refunded instead)."""
+    """Cancel an order before delivery (`permissions.can_cancel`).
+
+    Not paid yet: a payment still open for it is cancelled first, at the provider and holding
+    no lock of ours (STYLE §9), so it can never be paid later; a processing one refuses. Paid
+    and not delivered: the order is closed as refunded and a full refund of the payment is
+    issued automatically through the payments app (`auto_refund`), in the same transaction;
+    the provider is called after commit."""
     from payments.actions import payment_cancel
     from payments.models import Payment
 
@@ -372,6 +402,8 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
         if not permissions.can_cancel(actor, order):
             raise InvalidTransition(order, Status.CANCELLED.label)
         payment = Payment.objects.filter(pk=order.payment_id).first() if order.payment_id else None
+        if order.paid_at is not None:
+            return payment
         if payment is not None and (payment.status == Payment.Status.PROCESSING or payment.is_paid):
             raise DomainError(_("The payment for this order is being processed; it cannot be cancelled now."))
         return payment
@@ -381,19 +413,110 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
     if payment is not None and (payment.is_open or payment.status == Payment.Status.FAILED):
         payment_cancel(payment_id=payment.pk, actor=payment.payer_user)
     with transaction.atomic():
+        # Lock order as in the payment's handlers: the payment first, then the order.
+        payment_id = ServiceOrder.objects.values_list("payment_id", flat=True).get(pk=order_id)
+        if payment_id:
+            Payment.objects.select_for_update().get(pk=payment_id)
         order = _lock(order_id)
         payment = check(order)  # again: the order or its payment may have moved meanwhile
-        if payment is not None and payment.status != Payment.Status.CANCELLED:
-            raise DomainError(_("The payment for this order is being processed; it cannot be cancelled now."))
-        _move(order, Status.CANCELLED)
-        order.closed_reason = reason.strip()
-        order.save(update_fields=["status", "closed_reason", "updated_at"])
-        audit.record(actor=actor, target=order, verb="services.order.cancelled", data={"reason": reason})
+        reason = reason.strip()
+        if order.paid_at is not None:
+            _move(order, Status.REFUNDED)
+            order.closed_reason = reason
+            order.save(update_fields=["status", "closed_reason", "updated_at"])
+            refund = auto_refund(
+                payment_id=order.payment_id,
+                requested_by=actor,
+                reason=_("Order %(number)s cancelled before delivery.") % {"number": order.number}
+                + (f" {reason}" if reason else ""),
+            )
+            audit.record(
+                actor=actor,
+                target=order,
+                verb="services.order.cancelled",
+                data={"reason": reason, "refund": refund.pk if refund else None},
+            )
+            if order.assignee_id:
+                notify(
+                    recipient_id=order.assignee_id,
+                    verb="services.order.cancelled",
+                    title=_("Order %(number)s was cancelled") % {"number": order.number},
+                    url=_order_url(order),
+                )
+        else:
+            if payment is not None and payment.status != Payment.Status.CANCELLED:
+                raise DomainError(_("The payment for this order is being processed; it cannot be cancelled now."))
+            _move(order, Status.CANCELLED)
+            order.closed_reason = reason
+            order.save(update_fields=["status", "closed_reason", "updated_at"])
+            audit.record(actor=actor, target=order, verb="services.order.cancelled", data={"reason": reason})
         if not permissions.is_order_client(actor, order):
             _notify_client(
                 order, "services.order.cancelled", _("Order %(number)s was cancelled") % {"number": order.number}
             )
     return order
+
+
+def auto_refund(*, payment_id: int, requested_by: Any, reason: str) -> Any:
+    """Refund what is left of a paid payment, automatically (a cancellation before delivery,
+    a payment that arrived for something already closed). Runs inside the caller's
+    transaction: it locks the payment, writes a pending `payments.Refund` row (the payments
+    app's refund record, its idempotency key as `payments.actions.payment_refund` makes it)
+    and, after commit, hands it to `payments.actions.refund_submit`, which calls the provider
+    and applies the result (the payment's purpose hears of it through `on_refunded`). If the
+    provider is unreachable the refund stays pending and the payments sweep retries it.
+
+    Idempotent: nothing is written when the payment is not paid or is refunded already (or a
+    refund of the rest is pending). Returns the new Refund or None."""
+    from django.db.models import Max, Sum
+
+    from payments.models import Payment, Refund
+    from services.tasks import auto_refund_submit_task
+
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if not payment.is_paid:
+        return None
+    pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(s=Sum("amount_minor"))["s"] or 0
+    available = payment.amount_minor - payment.refunded_minor - pending
+    if available <= 0:
+        return None
+    number = (payment.refunds.aggregate(n=Max("number"))["n"] or 0) + 1
+    refund = Refund.objects.create(
+        payment=payment,
+        number=number,
+        amount_minor=available,
+        reason=reason,
+        requested_by=requested_by,
+        idempotency_key=f"{payment.idempotency_key}-refund-{number}",
+    )
+    audit.record(
+        actor=requested_by,
+        verb="payments.refund.requested",
+        target=payment,
+        organization=payment.payee_organization,
+        data={"refund": number, "amount_minor": available, "reason": reason, "automatic": True},
+    )
+    enqueue_on_commit(auto_refund_submit_task, refund_id=refund.pk)
+    return refund
+
+
+def auto_refund_submit(*, refund_id: int) -> Any:
+    """Send an automatic refund to the provider (payments app). A refusal by the provider is
+    left for finance staff: they are told, with a link to the payment."""
+    from payments.actions import refund_submit
+    from payments.models import Refund
+
+    refund = refund_submit(refund_id=refund_id)
+    if refund.status == Refund.Status.FAILED:
+        payment = refund.payment
+        for user_id in finance_staff_ids(payment.payee_organization_id):
+            notify(
+                recipient_id=user_id,
+                verb="services.refund_failed",
+                title=_("An automatic refund failed: please refund by hand"),
+                url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+            )
+    return refund
 
 
 def finance_staff_ids(organization_id: int) -> list[int]:
@@ -448,7 +571,17 @@ def order_mark_paid(payment: Any) -> None:
         .filter(pk=int(payment.purpose_id))
         .first()
     )
-    if order is None or order.paid_at is not None:
+    if order is None:
+        return
+    if order.paid_at is not None:
+        if order.payment_id != payment.pk:
+            # A second payment for an order paid already: an order is paid at most once.
+            audit.record(actor=None, target=order, verb="services.order.paid_twice", data={"payment": payment.pk})
+            auto_refund(
+                payment_id=payment.pk,
+                requested_by=None,
+                reason=_("Order %(number)s was paid already.") % {"number": order.number},
+            )
         return
     if payment.amount_minor != order.quoted_amount_minor or payment.currency != order.currency:
         audit.record(
@@ -459,15 +592,13 @@ def order_mark_paid(payment: Any) -> None:
         )
         return
     if order.status != Status.ACCEPTED:
-        # Paid after a cancellation (a race with the provider): finance staff refund it.
+        # Paid after a cancellation (a race with the provider): refunded automatically.
         audit.record(actor=None, target=order, verb="services.order.paid_when_closed", data={"payment": payment.pk})
-        for user_id in finance_staff_ids(order.department.organization_id):
-            notify(
-                recipient_id=user_id,
-                verb="services.order.paid_when_closed",
-                title=_("Payment for closed order %(number)s: please refund") % {"number": order.number},
-                url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
-            )
+        auto_refund(
+            payment_id=payment.pk,
+            requested_by=None,
+            reason=_("Order %(number)s was closed before the payment arrived.") % {"number": order.number},
+        )
         return
     _move(order, Status.PAID)
     order.paid_at = payment.succeeded_at or timezone.now()
@@ -496,8 +627,8 @@ def order_mark_refunded(payment: Any) -> None:
     if payment.status != Payment.Status.REFUNDED:
         return
     order = ServiceOrder.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
-    if order is None or not order.can_move_to(Status.REFUNDED):
-        return
+    if order is None or order.payment_id != payment.pk or not order.can_move_to(Status.REFUNDED):
+        return  # a refunded duplicate or late payment leaves the order as it is
     order.status = Status.REFUNDED
     order.save(update_fields=["status", "updated_at"])
     audit.record(actor=None, target=order, verb="services.order.refunded", data={"payment": payment.pk})
@@ -1349,10 +1480,18 @@ def training_register(*, session_id: int, actor: Any) -> TrainingRegistration:
 @transaction.atomic
 def training_cancel(*, registration_id: int, actor: Any) -> TrainingRegistration:
     """Cancel a registration (its owner); a freed place goes to the first on the waiting list."""
-    session_id = TrainingRegistration.objects.values_list("session_id", flat=True).get(pk=registration_id)
-    # Lock order: session, then its registrations.
+    from payments.models import Payment
+
+    session_id, payment_id = TrainingRegistration.objects.values_list("session_id", "payment_id").get(
+        pk=registration_id
+    )
+    # Lock order: the payment (as its success handler does), the session, its registrations.
+    if payment_id:
+        Payment.objects.select_for_update().get(pk=payment_id)
     session = TrainingSession.objects.select_for_update().get(pk=session_id)
     registration = TrainingRegistration.objects.select_for_update().get(pk=registration_id)
+    if registration.payment_id != payment_id:
+        raise DomainError(_("A payment is being processed; try again in a moment."))
     if registration.user_id != actor.pk:
         raise PermissionDenied
     if registration.status not in (TrainingRegistration.Status.REGISTERED, TrainingRegistration.Status.WAITLISTED):
@@ -1361,14 +1500,12 @@ def training_cancel(*, registration_id: int, actor: Any) -> TrainingRegistration
     registration.status = TrainingRegistration.Status.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
     if registration.paid_at is not None:
-        # The fee was paid: finance staff refund it (refunds are theirs, payments app).
-        for user_id in finance_staff_ids(session.department.organization_id):
-            notify(
-                recipient_id=user_id,
-                verb="services.training.refund_due",
-                title=_("Training registration cancelled after payment: please refund"),
-                url=reverse("payments:payment_detail", kwargs={"pk": registration.payment_id}),
-            )
+        # The fee was paid: refunded in full, automatically (payments app, after commit).
+        auto_refund(
+            payment_id=registration.payment_id,
+            requested_by=actor,
+            reason=_("Training registration for %(title)s cancelled.") % {"title": session.title},
+        )
     audit.record(
         actor=actor, target=session, verb="services.training.cancelled", data={"registration": registration.pk}
     )
@@ -1501,7 +1638,15 @@ def training_registration_mark_paid(payment: Any) -> None:
         .filter(pk=int(payment.purpose_id))
         .first()
     )
-    if registration is None or registration.paid_at is not None:
+    if registration is None:
+        return
+    if registration.paid_at is not None:
+        if registration.payment_id != payment.pk:  # a second payment of the same fee
+            auto_refund(
+                payment_id=payment.pk,
+                requested_by=None,
+                reason=_("The training fee was paid already."),
+            )
         return
     session = registration.session
     if payment.amount_minor != session.fee_minor or payment.currency != session.currency:
@@ -1514,10 +1659,10 @@ def training_registration_mark_paid(payment: Any) -> None:
     registration.save(update_fields=["paid_at", "payment", "updated_at"])
     audit.record(actor=None, target=session, verb="services.training.paid", data={"registration": registration.pk})
     if registration.status == TrainingRegistration.Status.CANCELLED:
-        for user_id in finance_staff_ids(session.department.organization_id):
-            notify(
-                recipient_id=user_id,
-                verb="services.training.refund_due",
-                title=_("Training fee paid for a cancelled registration: please refund"),
-                url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
-            )
+        # Paid after cancelling (a race with the provider): refunded automatically.
+        auto_refund(
+            payment_id=payment.pk,
+            requested_by=None,
+            reason=_("Training registration for %(title)s was cancelled before the payment arrived.")
+            % {"title": session.title},
+        )

@@ -173,6 +173,106 @@ class ClientRegistrationForm(forms.Form):
         return data
 
 
+PHONE_RE = r"^[0-9+()\-. /]*\Z"
+
+
+def _clean_phone(value: str, label: str) -> str:
+    """A telephone or fax number: digits with + ( ) - . / and spaces, at least 5 digits."""
+    import re
+
+    value = " ".join(value.split())
+    if not value:
+        return ""
+    if not re.match(PHONE_RE, value) or sum(ch.isdigit() for ch in value) < 5:
+        raise forms.ValidationError(
+            _("Enter a valid %(what)s number: digits, spaces and + ( ) - only.") % {"what": label}
+        )
+    return value
+
+
+class ClientProfileForm(forms.ModelForm):
+    """A client's contact and invoice details. The e-mail address is not on this form: it is
+    the account's login identity and where deliveries go, so it changes only through customer
+    service (see the page)."""
+
+    class Meta:
+        model = ClientAccount
+        fields = [
+            "kind",
+            "display_name",
+            "organisation_name",
+            "phone",
+            "fax",
+            "postal_address",
+            "invoice_title",
+            "tax_id",
+        ]
+        labels = {
+            "kind": _("I am"),
+            "display_name": _("Contact name"),
+            "organisation_name": _("Organisation"),
+            "phone": _("Phone"),
+            "fax": _("Fax"),
+            "postal_address": _("Postal address"),
+            "invoice_title": _("Invoice title"),
+            "tax_id": _("Tax ID"),
+        }
+        help_texts = {
+            "fax": _("Used when results are delivered by fax."),
+            "postal_address": _("Used when results are delivered by post."),
+            "invoice_title": _("The name printed on your invoices (an organisation's full registered name)."),
+            "tax_id": _("Unified social credit code or taxpayer number: 15 to 20 letters and digits."),
+        }
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.helper = _helper(
+            Layout(
+                Row(Column("kind"), Column("display_name")),
+                "organisation_name",
+                Row(Column("phone"), Column("fax")),
+                "postal_address",
+                Row(Column("invoice_title"), Column("tax_id")),
+            )
+        )
+
+    def clean_display_name(self) -> str:
+        value = self.cleaned_data["display_name"].strip()
+        if not value:
+            raise forms.ValidationError(_("Enter a contact name."))
+        return value
+
+    def clean_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["phone"], _("phone"))
+
+    def clean_fax(self) -> str:
+        return _clean_phone(self.cleaned_data["fax"], _("fax"))
+
+    def clean_postal_address(self) -> str:
+        value = self.cleaned_data["postal_address"].strip()
+        if len(value) > 500:
+            raise forms.ValidationError(_("The postal address is too long (500 characters at most)."))
+        return value
+
+    def clean_tax_id(self) -> str:
+        import re
+
+        value = self.cleaned_data["tax_id"].strip().upper().replace(" ", "")
+        if value and not re.fullmatch(r"[0-9A-Z]{15,20}", value):
+            raise forms.ValidationError(_("A tax ID has 15 to 20 letters and digits."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == ClientAccount.Kind.ORGANISATION and not (data.get("organisation_name") or "").strip():
+            self.add_error("organisation_name", _("Enter the organisation's name."))
+        if data.get("tax_id") and not (data.get("invoice_title") or "").strip():
+            self.add_error("invoice_title", _("Enter the invoice title that goes with the tax ID."))
+        return data
+
+
 # --- orders -------------------------------------------------------------------------------------
 
 

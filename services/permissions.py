@@ -71,10 +71,14 @@ def can_pay(user: Any, order: ServiceOrder) -> bool:
 
 
 def can_cancel(user: Any, order: ServiceOrder) -> bool:
-    """Before payment the client or the department's head may cancel; afterwards it is a refund."""
-    if order.status not in ServiceOrder.OPEN:
-        return False
-    return is_order_client(user, order) or leads(user, order)
+    """Before delivery. Before payment, and after payment until the work starts, the client or
+    the department's head may cancel; once work is in progress only the head may. A paid
+    order is refunded in full automatically when cancelled (`actions.order_cancel`)."""
+    if order.status in (*ServiceOrder.OPEN, Status.PAID, Status.ASSIGNED):
+        return is_order_client(user, order) or leads(user, order)
+    if order.status == Status.IN_PROGRESS:
+        return leads(user, order)
+    return False
 
 
 def can_refund(user: Any, order: ServiceOrder) -> bool:
@@ -100,6 +104,12 @@ def can_work(user: Any, order: ServiceOrder) -> bool:
 
 def can_confirm(user: Any, order: ServiceOrder) -> bool:
     return order.status == Status.DELIVERED and is_order_client(user, order)
+
+
+def can_view_invoice(user: Any, order: ServiceOrder) -> bool:
+    """A paid order's invoice: its client, and the staff who may see the order (the caller
+    starts from `visible_to`, so that is everybody who reaches this question)."""
+    return order.paid_at is not None and order.payment_id is not None
 
 
 def can_post_message(user: Any, order: ServiceOrder) -> bool:

@@ -108,3 +108,113 @@ def report_pdf(report: Report) -> bytes:
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def invoice_number(order: object) -> str:
+    """Stable and unique: derived from the order's unique number (one invoice per paid order)."""
+    return "INV-" + order.number.removeprefix("SO")
+
+
+def invoice_pdf(order: object) -> bytes:
+    """The formal invoice of a paid order: letterhead, buyer's invoice title and tax ID, the
+    service, the amount actually paid (the quote) and the payment's receipt number; a refund
+    is stated on it. Rendered on request from the order and its payment."""
+    from office.money import format_money
+
+    font = cjk_font_name()
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1, spaceAfter=4)
+    letterhead = ParagraphStyle("letterhead", parent=body, fontSize=14, leading=20, alignment=1)
+    right = ParagraphStyle("right", parent=body, alignment=2)
+    home = order.department.organization
+    client = order.client
+    payment = order.payment
+    number = invoice_number(order)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=20 * mm,
+        title=f"{_('Invoice')} {number}",
+        author=str(home),
+    )
+    contact = " · ".join(x for x in [home.address, home.phone, home.email, home.website] if x)
+    paid = timezone.localtime(order.paid_at)
+    story = [
+        _p(f"{home.name} {home.name_zh}".strip(), letterhead),
+        _p(contact or getattr(settings, "SITE_URL", ""), small),
+        HRFlowable(width="100%", thickness=1.2, color=colors.darkblue, spaceBefore=3, spaceAfter=8),
+        _p(_("Invoice") + " 发票", title),
+        _p(_("Invoice number: %(number)s") % {"number": number}, body),
+        _p(_("Date: %(date)s") % {"date": paid.strftime("%Y-%m-%d")}, body),
+        Spacer(1, 4 * mm),
+    ]
+    buyer = client.invoice_title or f"{client.display_name} {client.organisation_name}".strip()
+    parties = [
+        (_("Seller"), f"{home.name} {home.name_zh}".strip()),
+        (_("Buyer"), buyer),
+        (_("Buyer's tax ID"), client.tax_id or "—"),
+        (_("Buyer's address"), client.postal_address or "—"),
+        (_("Order"), order.number),
+    ]
+    table = Table([[_p(k, body), _p(v, body)] for k, v in parties], colWidths=[40 * mm, 130 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.lightgrey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    amount = format_money(order.quoted_amount_minor, order.currency)
+    lines = Table(
+        [
+            [_p(_("Service"), body), _p(_("Quantity"), body), _p(_("Amount"), right)],
+            [
+                _p(f"{order.offering.name} {order.offering.name_zh}\n{order.topic}".strip(), body),
+                _p("1", body),
+                _p(amount, right),
+            ],  # fmt: skip
+            [_p(_("Total paid"), body), "", _p(amount, right)],
+        ],
+        colWidths=[120 * mm, 20 * mm, 30 * mm],
+    )
+    lines.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.grey),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 6 * mm), lines, Spacer(1, 6 * mm)]
+    if payment is not None:
+        story.append(
+            _p(
+                _("Paid online on %(date)s; payment receipt %(receipt)s.")
+                % {"date": paid.strftime("%Y-%m-%d"), "receipt": payment.receipt_number or "—"},
+                body,
+            )
+        )
+        if payment.refunded_minor:
+            story.append(
+                _p(
+                    _("Refunded: %(amount)s.") % {"amount": format_money(payment.refunded_minor, payment.currency)},
+                    body,
+                )
+            )
+    story += [
+        Spacer(1, 8 * mm),
+        _p(
+            _("Issued by the office's information services; amounts in %(currency)s.") % {"currency": order.currency},
+            small,
+        ),  # fmt: skip
+    ]
+    doc.build(story)
+    return buffer.getvalue()

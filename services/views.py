@@ -68,6 +68,7 @@ def offering_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "offering": offering,
             "can_order": permissions.can_order(request.user) and offering.pricing != Offering.Pricing.SUBSCRIPTION,
+            "can_subscribe": permissions.can_order(request.user) and offering.pricing == Offering.Pricing.SUBSCRIPTION,
             "can_edit": permissions.can_edit_offering(request.user, offering),
         },
     )
@@ -153,6 +154,27 @@ def client_confirm_resend(request: HttpRequest) -> HttpResponse:
     return redirect("services:order_list")
 
 
+@client_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def client_profile(request: HttpRequest) -> HttpResponse:
+    """The client's own contact and invoice details (never anybody else's: no id in the URL)."""
+    account = client_account(request.user)
+    if account is None:
+        raise PermissionDenied
+    form = forms.ClientProfileForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in actions.PROFILE_FIELDS}
+        try:
+            actions.client_profile_update(actor=request.user, **values)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your details were saved."))
+            return redirect("services:client_profile")
+    return render(request, "services/client_profile.html", {"form": form, "account": account})
+
+
 # --- orders ------------------------------------------------------------------------------------
 
 
@@ -233,6 +255,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_start": permissions.can_start(user, order),
         "can_work": permissions.can_work(user, order) and works_on,
         "can_confirm": permissions.can_confirm(user, order),
+        "can_view_invoice": permissions.can_view_invoice(user, order),
         "can_message": permissions.can_post_message(user, order),
         "can_log_work": permissions.can_log_work(user, order),
         "can_attach": permissions.can_attach(user, order),
@@ -510,6 +533,24 @@ def order_report(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("The report was issued."),
     )
+
+
+@login_required
+@never_cache
+@require_GET
+def order_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice PDF of a paid order: its client and the staff who see the order (a client's
+    other orders, and orders not paid, are a 404)."""
+    from services.reports import invoice_number, invoice_pdf
+
+    order = _order(request, pk)
+    if not permissions.can_view_invoice(request.user, order):
+        raise Http404
+    response = HttpResponse(invoice_pdf(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_number(order)}.pdf"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -142,6 +142,12 @@ EXPECTATIONS = [
         ),
     ),  # fmt: skip
     Entry(
+        "services:client_profile",
+        get=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=403),
+        post=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=403),
+        note="the client's own details, no id in the URL; empty form -> 200 with errors",
+    ),
+    Entry(
         "services:order_list",
         get=expect(anon=LOGIN, client=200, staff=200, head=200, director=200, other_office=403),
         post=expect(anon=LOGIN, client=405, staff=405, head=405, director=405, other_office=405),
@@ -164,6 +170,13 @@ EXPECTATIONS = [
         post=expect(anon=LOGIN, client=302, staff=403, head=302, director=302, other_office=404),
     ),
     Entry("services:order_pay", kwargs=_order("accepted"), get=NO_GET, post=CLIENT_ONLY_POST),
+    Entry(
+        "services:order_invoice",
+        kwargs=_order("paid"),
+        get=ORDER_VISIBLE,
+        post=logged_in(405),
+        note="PDF of a paid order; an unpaid one is a 404 (tests/services/test_invoice.py)",
+    ),
     Entry(
         "services:order_refund",
         kwargs=_order("paid"),

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from office.exceptions import DomainError, InvalidTransition
 from office.models import AuditEvent, Notification
-from payments.models import Payment
+from payments.models import Payment, Refund
 from payments.receipts import WQY_PATH
 from services import actions
 from services.models import Offering, OrderFile, ServiceOrder
@@ -138,10 +139,101 @@ def test_cancel_by_client_before_payment_cancels_the_open_payment(demo):
     assert order.status == Status.CANCELLED and payment.status == Payment.Status.CANCELLED
 
 
-def test_cancel_refuses_a_paid_order(demo):
-    order = order_in(demo, "paid")
+def test_cancel_of_a_paid_order_refunds_it_automatically_once(demo, django_capture_on_commit_callbacks):
+    order = order_in(demo, "assigned", amount=66_600)
+    with pytest.raises(PermissionDenied):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_b)
+    with django_capture_on_commit_callbacks(execute=True):  # the provider is called after commit
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a, reason="Found it elsewhere")
+    order.refresh_from_db()
+    payment = Payment.objects.get(pk=order.payment_id)
+    assert order.status == Status.REFUNDED and order.closed_reason == "Found it elsewhere"
+    refund = Refund.objects.get(payment=payment)
+    assert refund.amount_minor == 66_600 and refund.status == Refund.Status.SUCCEEDED
+    assert refund.requested_by == demo.client_a and "Found it elsewhere" in refund.reason
+    assert payment.status == Payment.Status.REFUNDED and payment.refunded_minor == 66_600
+    assert AuditEvent.objects.filter(verb="payments.refund.requested", data__automatic=True).count() == 1
+    # Idempotent: the order is closed, and asking again refunds nothing more.
     with pytest.raises(InvalidTransition):
         actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        assert actions.auto_refund(payment_id=payment.pk, requested_by=None, reason="again") is None
+    assert Refund.objects.filter(payment=payment).count() == 1
+    # The payments app told the purpose: the order stays refunded, no second transition.
+    actions.order_mark_refunded(payment)
+    assert _audited("services.order.refunded") == 0
+
+
+def test_only_the_head_cancels_work_in_progress_and_nobody_a_delivered_order(demo, django_capture_on_commit_callbacks):
+    order = order_in(demo, "in_progress")
+    with pytest.raises(InvalidTransition):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    with pytest.raises(PermissionDenied):
+        actions.order_cancel(order_id=order.pk, actor=demo.staff_infodev)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.order_cancel(order_id=order.pk, actor=demo.head_infodev, reason="No sources")
+    order.refresh_from_db()
+    assert order.status == Status.REFUNDED
+    assert Payment.objects.get(pk=order.payment_id).status == Payment.Status.REFUNDED
+    assert Notification.objects.filter(recipient=demo.client_a, verb="services.order.cancelled").exists()
+    delivered = order_in(demo, "delivered")
+    for who in ("client_a", "head_infodev"):
+        with pytest.raises(InvalidTransition):
+            actions.order_cancel(order_id=delivered.pk, actor=demo.users[who])
+    assert not Refund.objects.filter(payment_id=delivered.payment_id).exists()
+
+
+def test_cancel_and_refund_are_atomic(demo, monkeypatch):
+    order = order_in(demo, "paid")
+
+    def broken(**kwargs):
+        raise RuntimeError("refund row could not be written")
+
+    monkeypatch.setattr(actions, "auto_refund", broken)
+    with pytest.raises(RuntimeError):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    order.refresh_from_db()
+    assert order.status == Status.PAID and not Refund.objects.exists()
+
+
+def test_refund_stays_pending_when_the_provider_is_down_and_the_sweep_retries(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+):
+    from payments import actions as payment_actions
+    from payments.gateways.base import GatewayUnavailable
+    from payments.gateways.simulated import SimulatedGateway
+
+    order = order_in(demo, "paid")
+    real_refund = SimulatedGateway.refund
+
+    def down(self, **kwargs):
+        raise GatewayUnavailable("timeout")
+
+    monkeypatch.setattr(SimulatedGateway, "refund", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    refund = Refund.objects.get(payment_id=order.payment_id)
+    assert refund.status == Refund.Status.PENDING
+    order.refresh_from_db()
+    assert order.status == Status.REFUNDED
+    monkeypatch.setattr(SimulatedGateway, "refund", real_refund)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_actions.payment_reconcile(older_than_seconds=-1)
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert Payment.objects.get(pk=order.payment_id).status == Payment.Status.REFUNDED
+
+
+def test_a_refused_automatic_refund_is_left_to_finance(demo, monkeypatch, django_capture_on_commit_callbacks):
+    from payments.gateways.base import ChargeResult
+    from payments.gateways.simulated import SimulatedGateway
+
+    order = order_in(demo, "paid")
+    monkeypatch.setattr(SimulatedGateway, "refund", lambda self, **kw: ChargeResult(ok=False, error="Card closed"))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    assert Refund.objects.get(payment_id=order.payment_id).status == Refund.Status.FAILED
+    assert Notification.objects.filter(recipient=demo.director, verb="services.refund_failed").exists()
 
 
 # --- payment ----------------------------------------------------------------------------------------
@@ -365,16 +457,51 @@ def test_report_is_numbered_signed_off_and_a_pdf(demo):
         )
 
 
-def test_payment_after_cancellation_is_flagged_for_finance_not_accepted(demo):
+def test_payment_after_cancellation_is_refunded_automatically_not_accepted(demo, django_capture_on_commit_callbacks):
     order = order_in(demo, "accepted")
     payment = actions.order_pay(order_id=order.pk, actor=demo.client_a)
     # The provider's success arrives after the order was closed (simulated race).
     ServiceOrder.objects.filter(pk=order.pk).update(status=Status.CANCELLED)
-    pay(payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(payment)
     order.refresh_from_db()
+    payment.refresh_from_db()
     assert order.status == Status.CANCELLED and order.paid_at is None
     assert _audited("services.order.paid_when_closed") == 1
-    assert Notification.objects.filter(recipient=demo.director, verb="services.order.paid_when_closed").exists()
+    assert payment.status == Payment.Status.REFUNDED
+    assert Refund.objects.get(payment=payment).requested_by is None
+    # A redelivered success changes nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.order_mark_paid(payment)
+    assert Refund.objects.filter(payment=payment).count() == 1
+
+
+def test_a_second_payment_for_a_paid_order_is_refunded(demo, django_capture_on_commit_callbacks):
+    order = order_in(demo, "paid")
+    first = Payment.objects.get(pk=order.payment_id)
+    # A second payment for the same order succeeds: an earlier attempt that was closed, paid
+    # late at the provider (the payments app records it, `paid_after_close_at`).
+    second = Payment.objects.create(
+        purpose_type="services.order",
+        purpose_id=str(order.pk),
+        amount_minor=first.amount_minor,
+        currency=first.currency,
+        description=first.description,
+        payer_user=demo.client_a,
+        payee_organization=first.payee_organization,
+        provider=first.provider,
+        payee_name=first.payee_name,
+        attempt=first.attempt + 1,
+        idempotency_key="second-attempt",
+        paid_after_close_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(second)
+    second.refresh_from_db()
+    order.refresh_from_db()
+    assert order.payment_id == first.pk and order.status == Status.PAID
+    assert second.status == Payment.Status.REFUNDED
+    assert not Refund.objects.filter(payment=first).exists()
 
 
 def test_cancel_refuses_while_the_payment_is_processing(demo):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from office.exceptions import DomainError
+from office.exceptions import DomainError, InvalidTransition
 from office.models import Notification, Organization
 from payments.models import Payment
 from services import actions
@@ -324,8 +324,44 @@ def test_training_fee_is_paid_once_by_the_registered_client(demo):
     with pytest.raises(DomainError):
         actions.training_pay(registration_id=registration.pk, actor=demo.client_a)
     assert demo.client("client_b").post(reverse("services:training_pay", args=[registration.pk])).status_code == 404
+
+
+def test_cancelling_a_paid_training_registration_refunds_the_fee(demo, django_capture_on_commit_callbacks):
+    from payments.models import Refund
+
+    session = _session(demo, capacity=1)
+    TrainingSession.objects.filter(pk=session.pk).update(fee_minor=20_000)
+    registration = actions.training_register(session_id=session.pk, actor=demo.client_a)
+    waiting = actions.training_register(session_id=session.pk, actor=demo.client_b)
+    payment = pay(actions.training_pay(registration_id=registration.pk, actor=demo.client_a))
+    with pytest.raises(PermissionDenied):
+        actions.training_cancel(registration_id=registration.pk, actor=demo.client_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.training_cancel(registration_id=registration.pk, actor=demo.client_a)
+    payment.refresh_from_db()
+    waiting.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED and payment.refunded_minor == 20_000
+    refund = Refund.objects.get(payment=payment)
+    assert refund.requested_by == demo.client_a and refund.status == Refund.Status.SUCCEEDED
+    assert waiting.status == TrainingRegistration.Status.REGISTERED  # promoted
+    # Idempotent: a cancelled registration cannot be cancelled again; no second refund.
+    with pytest.raises(InvalidTransition):
+        actions.training_cancel(registration_id=registration.pk, actor=demo.client_a)
+    assert Refund.objects.filter(payment=payment).count() == 1
+
+
+def test_a_fee_paid_after_cancelling_is_refunded_automatically(demo, django_capture_on_commit_callbacks):
+    session = _session(demo)
+    TrainingSession.objects.filter(pk=session.pk).update(fee_minor=20_000)
+    registration = actions.training_register(session_id=session.pk, actor=demo.client_a)
+    payment = actions.training_pay(registration_id=registration.pk, actor=demo.client_a)
     actions.training_cancel(registration_id=registration.pk, actor=demo.client_a)
-    assert Notification.objects.filter(recipient=demo.director, verb="services.training.refund_due").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(payment)
+    payment.refresh_from_db()
+    registration.refresh_from_db()
+    assert registration.paid_at is not None and registration.status == TrainingRegistration.Status.CANCELLED
+    assert payment.status == Payment.Status.REFUNDED
 
 
 def test_waitlisted_registrations_cannot_pay(demo):
