@@ -54,7 +54,13 @@ def can_review(user: Any, record: BibRecord | None = None) -> bool:
 
 
 def can_copy(user: Any, record: BibRecord) -> bool:
-    return is_staff_member(user) and record.status == BibRecord.Status.APPROVED
+    """Add a holding (馆藏) of the record for the user's office: any office copies a shared
+    record (copy cataloging, charged); the contributing office records its own copies of its
+    own record in any state, so the catalog knows it holds the book from the day it is
+    catalogued (free)."""
+    return is_staff_member(user) and (
+        record.status == BibRecord.Status.APPROVED or same_office(user, record.organization_id)
+    )
 
 
 def can_edit_holding(user: Any, holding: Holding) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Left, Replace, Upper
 from pymarc import Record
 
-from cataloging import marc
+from cataloging import classification, marc
 from cataloging.models import BibRecord, Holding, LedgerEntry, RecordVersion, Statement
 
 HOLDINGS_PREFETCH = Prefetch(
@@ -67,3 +68,51 @@ def statement_payment(statement: Statement) -> Any:
         "payer_user"
     )
     return payments.exclude(status=Payment.Status.CANCELLED).first() or payments.order_by("-attempt").first()
+
+
+# --- classification browse (CLC main classes and Dewey hundreds) ----------------------------------
+
+
+def _clc_normalised() -> Any:
+    """The CLC number as a browse key: upper case, without dots and spaces (see classification)."""
+    return Replace(Replace(Upper("clc"), Value("."), Value("")), Value(" "), Value(""))
+
+
+def class_counts(qs: QuerySet[BibRecord], scheme: str) -> dict[str, int]:
+    """Records per main class ("G" → n, or Dewey "3" → n): one grouped query, whatever the size."""
+    field = "clc" if scheme == "clc" else "dewey"
+    head = Upper(Left(field, 1)) if scheme == "clc" else Left(field, 1)
+    rows = qs.order_by().exclude(**{field: ""}).annotate(main=head).values("main").annotate(n=Count("pk"))
+    return {row["main"]: row["n"] for row in rows}
+
+
+def clc_facet(qs: QuerySet[BibRecord]) -> list[dict[str, Any]]:
+    """The search page's classification facet: [{"clc": "G", "n": 12}, …] by CLC main class,
+    largest first (what `search.facets` may return under "clc")."""
+    counts = class_counts(qs, "clc")
+    rows = [{"clc": code, "n": n} for code, n in counts.items() if code in classification.CLC_BY_CODE]
+    return sorted(rows, key=lambda row: (-row["n"], row["clc"]))
+
+
+def class_records(qs: QuerySet[BibRecord], scheme: str, key: str) -> QuerySet[BibRecord]:
+    """The records of a class and all its subdivisions, in shelf order (by class number)."""
+    if scheme == "clc":
+        return qs.annotate(clc_key=_clc_normalised()).filter(clc_key__startswith=key).order_by("clc", "title", "pk")
+    return qs.filter(dewey__startswith=key).order_by("dewey", "title", "pk")
+
+
+def class_subdivisions(qs: QuerySet[BibRecord], scheme: str, key: str) -> list[dict[str, Any]]:
+    """The next level under a class, as found in the records: for CLC one more letter or digit
+    ("G" → G2, G3…; "T" → TB, TP…), for Dewey the tens, then the units. One query."""
+    if scheme == "dewey" and len(key) >= 3:
+        return []
+    depth = len(key) + 1
+    records = class_records(qs, scheme, key).order_by()
+    source = F("clc_key") if scheme == "clc" else F("dewey")
+    rows = records.annotate(sub=Left(source, depth)).values("sub").annotate(n=Count("pk")).order_by("sub")
+    display = classification.clc_display if scheme == "clc" else classification.dewey_display
+    return [
+        {"key": row["sub"], "display": display(row["sub"]), "n": row["n"]}
+        for row in rows
+        if len(row["sub"]) == depth and (scheme == "clc" or row["sub"].isdigit())
+    ]

@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from cataloging import actions, forms, marc, oai, permissions, search, selectors, sru
+from cataloging import actions, classification, forms, marc, oai, permissions, search, selectors, sru
 from cataloging.models import BibRecord, FeeSchedule, Holding, ImportJob, RecordVersion, Statement
 from office.access import office_of, staff_required
 from office.exceptions import DomainError
@@ -75,6 +76,67 @@ def public_search(request: HttpRequest) -> HttpResponse:
     context = _search_context(request, selectors.record_list(user=None, shared_only=True))
     context["public"] = True
     return render(request, "cataloging/record_search.html", context)
+
+
+# --- classification browse -----------------------------------------------------------------------
+
+
+def _browse_context(request: HttpRequest, qs: Any) -> dict[str, Any]:
+    """The overview of both schemes with counts, or one class (`?clc=G25`, `?dewey=3`): its
+    subdivisions as found in the records, and its records in shelf order, paged."""
+    context: dict[str, Any] = {"scheme": None, "error": ""}
+    scheme = "clc" if "clc" in request.GET else "dewey" if "dewey" in request.GET else None
+    raw = request.GET.get(scheme, "") if scheme else ""
+    key = ""
+    main: classification.MainClass | None = None
+    if scheme == "clc":
+        key = classification.clc_key(raw)
+        main = classification.clc_main(key)
+    elif scheme == "dewey":
+        key = classification.dewey_key(raw)
+        main = classification.dewey_main(key)
+    if scheme and (not key or main is None):
+        context["error"] = (
+            _("“%(value)s” is not a class of the Chinese Library Classification.")
+            if scheme == "clc"
+            else _("“%(value)s” is not a Dewey class (one to three digits).")
+        ) % {"value": raw[:40]}
+        scheme = None
+    if scheme is None:
+        clc_counts = selectors.class_counts(qs, "clc")
+        dewey_counts = selectors.class_counts(qs, "dewey")
+        context["clc_classes"] = [(c, clc_counts.get(c.code, 0)) for c in classification.CLC_CLASSES]
+        context["dewey_classes"] = [(c, dewey_counts.get(c.code, 0)) for c in classification.DEWEY_CLASSES]
+        return context
+    display = classification.clc_display if scheme == "clc" else classification.dewey_display
+    page = Paginator(selectors.class_records(qs, scheme, key), PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "scheme": scheme,
+            "key": key,
+            "display": display(key),
+            "main": main,
+            "trail": [(key[:n], display(key[:n])) for n in range(1, len(key))],
+            "subdivisions": selectors.class_subdivisions(qs, scheme, key),
+            "page_obj": page,
+            "records": page.object_list,
+        }
+    )
+    return context
+
+
+@staff_required
+@require_GET
+def classification_browse(request: HttpRequest) -> HttpResponse:
+    context = _browse_context(request, selectors.record_list(user=request.user))
+    return render(request, "cataloging/classification_browse.html", context)
+
+
+@require_GET
+def public_classification_browse(request: HttpRequest) -> HttpResponse:
+    context = _browse_context(request, selectors.record_list(user=None, shared_only=True))
+    context["public"] = True
+    return render(request, "cataloging/classification_browse.html", context)
 
 
 def _record_context(request: HttpRequest, record: BibRecord) -> dict[str, Any]:
@@ -320,9 +382,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def record_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy cataloging (a shared record of another office: a holding, and the copy fee), or the
+    contributing office recording its own copies of its record (free)."""
     record = _record_or_404(request, pk)
     if not permissions.can_copy(request.user, record):
         raise PermissionDenied
+    own = record.organization_id == getattr(office_of(request.user), "pk", None)
     form = forms.HoldingForm(request.POST or None, initial={"call_number": record.clc, "copies": 1, "lendable": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -330,14 +395,14 @@ def record_copy(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Copied into your catalog; a holding was added."))
+            messages.success(
+                request, _("Your holding was added.") if own else _("Copied into your catalog; a holding was added.")
+            )
         return redirect("cataloging:record_detail", pk=record.pk)
-    schedule = (
-        actions.fee_schedule_current()
-        if record.organization_id != getattr(office_of(request.user), "pk", None)
-        else None
+    schedule = None if own else actions.fee_schedule_current()
+    return render(
+        request, "cataloging/record_copy.html", {"record": record, "form": form, "schedule": schedule, "own": own}
     )
-    return render(request, "cataloging/record_copy.html", {"record": record, "form": form, "schedule": schedule})
 
 
 @staff_required
@@ -577,9 +642,16 @@ def sru_endpoint(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=XML_CONTENT_TYPE)
 
 
-@require_safe
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def oai_endpoint(request: HttpRequest) -> HttpResponse:
     """OAI-PMH 2.0; protocol errors are `<error code=…>` elements in a 200 answer.
-    GET only: the site's CSRF protection refuses a cookieless POST, and harvesters use GET."""
+
+    The protocol (§3.1.1) allows GET, or POST with the arguments in an
+    application/x-www-form-urlencoded body (harvesters use it for long resumption tokens);
+    a POST's query string is ignored, and a body of another type carries no arguments (badVerb).
+    csrf_exempt: harvesters have no session and no CSRF cookie, and the endpoint is public and
+    read-only (shared records only, nothing changes), so there is no request to forge."""
+    arguments = request.POST if request.method == "POST" else request.GET
     repository = oai.Repository(base_url=request.build_absolute_uri(request.path), host=request.get_host())
-    return HttpResponse(repository.respond(dict(request.GET.lists())), content_type=XML_CONTENT_TYPE)
+    return HttpResponse(repository.respond(dict(arguments.lists())), content_type=XML_CONTENT_TYPE)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from cataloging import permissions
+from cataloging import classification, permissions
 
 register = template.Library()
 
@@ -16,3 +16,9 @@ def catalog_reviewer(context: dict[str, Any]) -> bool:
     """`{% catalog_reviewer as reviewer %}`: whether to show the review queue link."""
     request = context.get("request")
     return bool(request is not None and permissions.can_review(request.user))
+
+
+@register.filter
+def clc_class(code: str) -> classification.MainClass | None:
+    """`{{ "G"|clc_class }}`: the CLC main class of a letter (its names), or None."""
+    return classification.CLC_BY_CODE.get(str(code)[:1].upper())

@@ -2,7 +2,8 @@
 
 contribute → review → shared → copied → charged → statement paid.
 
-1. Sun Li (staff_infodev, home office) catalogs a new record in the MARC editor and submits it.
+1. Sun Li (staff_infodev, home office) catalogs a new record in the MARC editor, records the
+   home office's own copies (a holding, free) and submits the record.
 2. Chen Jing (head_infodev, the union-catalog quality team) takes it from the review queue;
    the automatic checks flag its ISBN, so she returns it with a note.
 3. Sun Li reads the note, corrects the ISBN (a new version) and submits again.
@@ -47,6 +48,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 TITLE = "联合编目之旅：信息组织实务"
 SEARCH_WORDS = "编目之旅"  # a Chinese phrase inside the title: found through the bigram index
 CALL_NUMBER = "G254.3/M12 东"
+HOME_CALL_NUMBER = "G254.3/S86"
 CARD_OK = "4242 4242 4242 4242"
 
 
@@ -120,6 +122,17 @@ def test_two_offices_contribute_review_copy_and_settle_the_statement(
     assert urlsplit(page.url).path == reverse("cataloging:record_detail", args=[record.pk])
     _flash(page, "success", "The record was saved as a draft.")
     expect(page.locator("main h1")).to_have_text(TITLE)
+    # The home office holds the book: it records its own copies at once (no fee for its own record).
+    with page.expect_navigation():
+        page.locator("#record-actions a", has_text="Add our holding").click()
+    expect(page.locator("main .alert-info")).to_have_count(0)  # no fee notice
+    page.fill("#id_call_number", HOME_CALL_NUMBER)
+    page.fill("#id_location", "书库 2")
+    with page.expect_navigation():
+        page.click("#copy-form button[type=submit]")
+    _flash(page, "success", "Your holding was added.")
+    expect(page.locator("#holdings tbody tr", has_text=home.name)).to_contain_text(HOME_CALL_NUMBER)
+    assert not LedgerEntry.objects.filter(record=record).exists()
     with page.expect_navigation():
         page.locator("#record-actions button", has_text="Submit to the union catalog").click()
     _flash(page, "success", "Submitted to the union catalog for review.")
@@ -208,7 +221,8 @@ def test_two_offices_contribute_review_copy_and_settle_the_statement(
     with page.expect_navigation():
         hit.locator("a", has_text=TITLE).click()
     assert urlsplit(page.url).path == reverse("cataloging:record_detail", args=[record.pk])
-    expect(page.locator("#holdings")).to_contain_text("No office holds this record yet.")
+    expect(page.locator("#holdings tbody tr")).to_have_count(1)
+    expect(page.locator("#holdings tbody tr", has_text=home.name)).to_contain_text(HOME_CALL_NUMBER)
     with page.expect_navigation():
         page.locator("#record-actions a", has_text="Copy into my catalog").click()
     expect(page.locator("main .alert-info")).to_contain_text(fee)

@@ -4,10 +4,13 @@ server, plus the protocol's error codes through the test client. Shared records 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.test import Client
 from pymarc.marcxml import parse_xml_to_array
 from sickle import Sickle, oaiexceptions
 
@@ -69,6 +72,14 @@ def test_sickle_harvests_every_verb(live_server, demo, home, east, monkeypatch):
         sickle.GetRecord(identifier=f"oai:{host}:{records['draft'].pk}", metadataPrefix="oai_dc")
     with pytest.raises(oaiexceptions.CannotDisseminateFormat):
         sickle.GetRecord(identifier=f"oai:{host}:{records['east_1'].pk}", metadataPrefix="mods")
+
+    # The same harvest over POST (OAI-PMH §3.1.1: form-encoded arguments in the body, no
+    # cookie, no CSRF token), resumption tokens included.
+    posting = Sickle(f"{live_server.url}/oai", http_method="POST", max_retries=0, timeout=30)
+    posted = list(posting.ListRecords(metadataPrefix="oai_dc"))
+    assert [r.header.identifier for r in posted] == [r.header.identifier for r in harvested]
+    got = posting.GetRecord(identifier=f"oai:{host}:{records['east_2'].pk}", metadataPrefix="oai_dc")
+    assert got.metadata["title"] == ['Harvest east <two> & "more"']
 
 
 def _error(client: Any, **params: str) -> tuple[str, dict[str, str]]:
@@ -148,3 +159,54 @@ def test_list_records_query_count_does_not_grow_with_the_page(demo, east, django
     with django_assert_max_num_queries(6):
         response = demo.client(None).get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc21", "set": "east"})
     assert len(parse_xml_to_array(io.BytesIO(response.content), strict=True)) >= 12
+
+
+def _without_date(body: bytes) -> bytes:
+    """The answer without its responseDate (the one element that differs from call to call)."""
+    stripped, n = re.subn(rb"<(\w+:)?responseDate>[^<]*</(\w+:)?responseDate>", b"", body)
+    assert n == 1, body[:300]
+    return stripped
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"verb": "Identify"},
+        {"verb": "ListSets"},
+        {"verb": "ListRecords", "metadataPrefix": "marc21", "set": "east"},
+        {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "from": "2000-01-01"},
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:testserver:{east_1}"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
+        {"verb": "Harvest"},
+    ],
+)
+def test_a_form_post_answers_exactly_as_get(demo, home, east, params):
+    """A harvester's POST: form-encoded body, no session, no CSRF cookie or token."""
+    records = _harvest_fixture(home, east)
+    params = {k: v.format(east_1=records["east_1"].pk) for k, v in params.items()}
+    harvester = Client(enforce_csrf_checks=True)
+    got = harvester.get("/oai", params)
+    posted = harvester.post("/oai", urlencode(params), content_type="application/x-www-form-urlencoded")
+    assert posted.status_code == got.status_code == 200
+    assert posted["Content-Type"] == got["Content-Type"] == "text/xml; charset=utf-8"
+    assert _without_date(posted.content) == _without_date(got.content)
+
+
+@pytest.mark.django_db
+def test_a_post_takes_its_arguments_from_the_form_body_only(demo, home, east):
+    _harvest_fixture(home, east)
+    harvester = Client(enforce_csrf_checks=True)
+    form = "application/x-www-form-urlencoded"
+    response = harvester.post("/oai", "verb=ListSets", content_type=form)
+    assert response.status_code == 200
+    root = fromstring(response.content)
+    assert root.find(f"{OAI}ListSets") is not None and root.find(f"{OAI}error") is None
+    # Arguments in the query string, or in a body of another type, are not OAI-PMH POST arguments.
+    for response in (
+        harvester.post("/oai?verb=Identify", "", content_type=form),
+        harvester.post("/oai", '{"verb": "Identify"}', content_type="application/json"),
+    ):
+        assert response.status_code == 200
+        assert fromstring(response.content).find(f"{OAI}error").get("code") == "badVerb"
+    assert harvester.put("/oai", "verb=Identify", content_type=form).status_code == 405

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,6 +88,30 @@ def test_contribute_review_share_copy_flow(demo, riverside, django_capture_on_co
     assert LedgerEntry.objects.get(record=record, organization=riverside).amount_minor == 200
     public = demo.client(None).get(_url("public_search") + "?q=联合编目").content.decode()
     assert "联合编目实务" in public
+
+
+def test_the_contributing_office_records_its_own_copies_of_a_draft_free(demo, east):
+    draft = make_record(east, title="Our new book")
+    own, other = demo.client("staff_east"), demo.client("staff_riverside")
+    page = own.get(_url("record_detail", pk=draft.pk)).content.decode()
+    assert "Add our holding" in page and "Copy into my catalog" not in page
+    form = own.get(_url("record_copy", pk=draft.pk)).content.decode()
+    assert "Add holding" in form and "cataloging fee" not in form
+    response = own.post(_url("record_copy", pk=draft.pk), {"call_number": "G1/2", "location": "Stacks", "copies": 3})
+    assert response.status_code == 302
+    holding = Holding.objects.get(record=draft)
+    assert (holding.organization, holding.call_number, holding.copies) == (east, "G1/2", 3)
+    assert not LedgerEntry.objects.filter(record=draft).exists()
+    again = own.post(_url("record_copy", pk=draft.pk), {"copies": 1}, follow=True)
+    assert "Your office already holds this record." in again.content.decode()
+    assert Holding.objects.filter(record=draft).count() == 1
+    # Another office can neither see the draft nor copy it.
+    assert other.post(_url("record_copy", pk=draft.pk), {"copies": 1}).status_code == 404
+    submitted = make_record(east, status=S.SUBMITTED, title="Waiting")
+    with pytest.raises(PermissionDenied):
+        actions.record_copy(record_id=submitted.pk, actor=demo.staff_riverside)
+    assert demo.client("staff_infodev").get(_url("record_copy", pk=submitted.pk)).status_code == 403  # a reviewer
+    assert not Holding.objects.filter(record=submitted).exists()
 
 
 def test_invalid_marc_text_is_a_form_error(demo):

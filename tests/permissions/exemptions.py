@@ -16,4 +16,5 @@ CSRF_EXEMPT_VIEWS: dict[str, str] = {
     "payments:stripe_webhook": "Stripe signs the body (Stripe-Signature, STRIPE_WEBHOOK_SECRET); bad signature -> 400.",
     "payments:simulated_webhook": "Signed like Stripe, SIMULATED_WEBHOOK_SECRET; 404 when the Stripe backend is on.",
     "procurement:vendor_webhook": "Vendors sign the body (X-Vendor-Signature, HMAC-SHA256 with the vendor's secret); bad -> 400.",
+    "oai:endpoint": "OAI-PMH allows form POSTs from cookieless harvesters; public and read-only.",
 }

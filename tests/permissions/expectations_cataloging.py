@@ -114,6 +114,13 @@ EXPECTATIONS = [
     Entry("cataloging:record_search", get=logged_in(200, client=403)),
     Entry("cataloging:public_search", get=everyone(200), note="anonymous visitors search shared records"),
     Entry("cataloging:public_record_detail", kwargs=_east_shared, get=everyone(200)),
+    Entry(
+        "cataloging:public_classification_browse",
+        query="clc=G",
+        get=everyone(200),
+        note="anonymous visitors browse shared records by class",
+    ),
+    Entry("cataloging:classification_browse", query="dewey=0", get=logged_in(200, client=403)),
     Entry("cataloging:my_catalog", get=logged_in(200, client=403)),
     Entry(
         "cataloging:record_create",
@@ -227,7 +234,7 @@ EXPECTATIONS = [
         "oai:endpoint",
         query="verb=ListRecords&metadataPrefix=oai_dc",
         get=everyone(200),
-        post=everyone(405),
-        note="public OAI-PMH interface (/oai): shared records only; harvesters use GET",
+        post=everyone(200),
+        note="public OAI-PMH interface (/oai): shared records only; GET or a form POST (csrf_exempt, read-only)",
     ),
 ]
