@@ -33,7 +33,8 @@ def test_new_records_are_written_in_bulk_with_everything_record_create_writes(no
     with CaptureQueriesContext(connection) as large:
         result = _import(b"".join(_raws(60, start=100)), north, share=True)
     assert [r.outcome for r in result.rows] == ["created"] * 60
-    assert len(large) == len(small)  # queries per window, not per record
+    # Queries per window, not per record (SQLite splits a bulk INSERT by its parameter limit).
+    assert len(large) < len(small) + 5
     record = BibRecord.objects.get(organization=north, control_number="B130")
     assert (record.title, record.version, record.status, record.year) == ("Bulk title 130", 1, "approved", 2000)
     assert record.shared_at is not None and result.rows[30].record_id == record.pk
