@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from office.exceptions import DomainError
-from office.money import parse_money
+from office.money import exponent, parse_money
 from procurement.integrations import VENDOR_STATUSES
 from procurement.models import MAX_PRICE_MINOR, MAX_QUANTITY, Licence, Vendor, VendorItem
 
@@ -36,6 +37,8 @@ class MoneyField(forms.CharField):
             amount = parse_money(value, self.currency)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+        except ArithmeticError:  # "Infinity", "1e400": decimal refuses to quantize them
+            raise forms.ValidationError(_("Enter an amount such as 1234.50.")) from None
         if not 0 <= amount <= MAX_PRICE_MINOR:
             raise forms.ValidationError(_("Enter an amount between zero and 100,000,000."))
         return amount
@@ -86,6 +89,18 @@ class VendorForm(_Crispy, forms.ModelForm):
         if data.get("integration") == Vendor.Integration.API and not data.get("webhook_secret"):
             self.add_error("webhook_secret", _("An API vendor needs a secret to sign its webhook calls."))
         return data
+
+
+class ApprovalLimitForm(forms.Form):
+    """A department head's approval limit, typed as an amount ("8,000.00") in the office currency."""
+
+    limit = MoneyField(label=_("Approval limit"))
+
+    def __init__(self, *args: Any, currency: str = "CNY", current_minor: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["limit"].currency = currency
+        if current_minor is not None:
+            self.initial["limit"] = f"{Decimal(current_minor).scaleb(-exponent(currency)):.{exponent(currency)}f}"
 
 
 class CatalogImportForm(_Crispy, forms.Form):

@@ -154,3 +154,9 @@ def can_view_reports(user: Any) -> bool:
 def can_manage_deputies(user: Any) -> bool:
     profile = staff_profile(user)
     return profile is not None and profile.position.role == Role.HEAD
+
+
+def can_set_approval_limits(user: Any) -> bool:
+    """Only the director sets how much each department head may approve alone (DESIGN §4);
+    the limits are those of the director's own office."""
+    return is_director(user)

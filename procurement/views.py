@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -435,6 +436,72 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
             return redirect("procurement:deputy_list")
     deputies = Deputy.objects.filter(department_id=profile.department_id).select_related("deputy__staff_profile")
     return render(request, "procurement/deputy_list.html", {"form": form, "deputies": deputies})
+
+
+# --- approval limits (the director) ------------------------------------------------------------
+
+
+def _limit_units(request: HttpRequest) -> Any:
+    """The units of the director's own office; another office's unit is a 404."""
+    from office.models import Department
+
+    profile = staff_profile(request.user)
+    return Department.objects.filter(organization_id=profile.organization_id).select_related("parent")
+
+
+def _limit_row(department: Any, form: Any = None) -> dict[str, Any]:
+    currency = settings.DEFAULT_CURRENCY
+    if form is None:
+        form = forms.ApprovalLimitForm(currency=currency, current_minor=department.approval_limit_minor)
+    return {"department": department, "form": form, "currency": currency}
+
+
+@staff_required
+@require_GET
+def approval_limits(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_set_approval_limits(request.user):
+        raise PermissionDenied
+    rows = [_limit_row(d) for d in _limit_units(request)]
+    return render(request, "procurement/approval_limits.html", {"rows": rows})
+
+
+@staff_required
+@require_POST
+def approval_limit_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one unit's limit. It applies to head approvals from now on; requests already
+    approved keep their route. Row-locked, audited with the old and the new value."""
+    from office.models import Department
+
+    if not permissions.can_set_approval_limits(request.user):
+        raise PermissionDenied
+    department = get_object_or_404(_limit_units(request), pk=pk)
+    form = forms.ApprovalLimitForm(request.POST, currency=settings.DEFAULT_CURRENCY)
+    result = ""
+    if form.is_valid():
+        new = form.cleaned_data["limit"]
+        with transaction.atomic():
+            locked = Department.objects.select_for_update().get(pk=department.pk)
+            old = locked.approval_limit_minor
+            if new != old:
+                locked.approval_limit_minor = new
+                locked.save(update_fields=["approval_limit_minor"])
+                audit.record(
+                    actor=request.user,
+                    target=locked,
+                    verb="procurement.approval_limit.changed",
+                    data={"old_minor": old, "new_minor": new, "currency": settings.DEFAULT_CURRENCY},
+                )
+        department.approval_limit_minor = new
+        result = _("Limit saved.") if new != old else _("The limit is unchanged.")
+        if not request.htmx:
+            messages.success(request, _("%(unit)s: %(result)s") % {"unit": department, "result": result})
+            return redirect("procurement:approval_limits")
+        form = None
+    elif not request.htmx:
+        rows = [_limit_row(d, form if d.pk == department.pk else None) for d in _limit_units(request)]
+        return render(request, "procurement/approval_limits.html", {"rows": rows})
+    # htmx swaps only 2xx answers: the row comes back with its result or its errors.
+    return render(request, "procurement/_approval_limit_row.html", {**_limit_row(department, form), "result": result})
 
 
 # --- orders ------------------------------------------------------------------------------------

@@ -61,6 +61,12 @@ def _cart_line(demo: Any) -> dict[str, int]:
     return {"pk": line.pk}
 
 
+def _infodev_unit(demo: Any) -> dict[str, int]:
+    from office.models import Department
+
+    return {"pk": Department.objects.get(code="infodev", organization__is_home=True).pk}
+
+
 def _licence(demo: Any) -> dict[str, int]:
     from procurement.models import Licence
 
@@ -165,6 +171,18 @@ EXPECTATIONS = [
         "procurement:deputy_list",
         get=expect(anon=LOGIN, client=403, staff=403, head=200, director=403, other_office=403),
         post=expect(anon=LOGIN, client=403, staff=403, head=200, director=403, other_office=403),
+    ),
+    Entry(
+        "procurement:approval_limits",
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+        post=POST_405,
+    ),
+    Entry(
+        "procurement:approval_limit_set",
+        kwargs=_infodev_unit,
+        get=GET_405,
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+        note="only the director; an empty form re-shows the page with the error",
     ),
     Entry("procurement:order_list", get=STAFF_ONLY, post=POST_405, query="status=open&late=1"),
     Entry("procurement:order_detail", kwargs=_order, get=CUSTSVC_ORDER, post=POST_405),
