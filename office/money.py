@@ -30,6 +30,9 @@ def parse_money(text: str, currency: str = "CNY") -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(_("Enter an amount such as 1234.50.")) from None
+    # "Infinity", "NaN" and exponents past what quantize can hold are not amounts either.
+    if not value.is_finite() or abs(value.adjusted()) > 18:
+        raise ValueError(_("Enter an amount such as 1234.50."))
     exp = exponent(currency)
     if value != value.quantize(Decimal(1).scaleb(-exp)):
         raise ValueError(_("Use at most %(n)d decimal places.") % {"n": exp})
