@@ -27,6 +27,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 
+from cataloging.classification import CLC_BY_CODE
 from cataloging.marc import _CJK, cjk_bigrams, normalize_isbn
 from cataloging.models import BibRecord, Holding
 
@@ -152,8 +153,8 @@ def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
 
 
 def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per year, language, format and holding office over the first FACET_WINDOW
-    records of `qs` (all of them when there are fewer): two queries, whatever the size."""
+    """Counts per year, language, format, CLC main class and holding office over the first
+    FACET_WINDOW records of `qs` (all of them when there are fewer): two queries, whatever the size."""
     ids = qs.order_by().values("pk")
     if is_postgres():
         ids = ids[:FACET_WINDOW]
@@ -161,12 +162,17 @@ def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     year_n: Counter[int] = Counter()
     language_n: Counter[str] = Counter()
     format_n: Counter[str] = Counter()
-    for year, language, fmt in BibRecord.objects.filter(pk__in=ids).values_list("year", "language", "format"):
+    clc_n: Counter[str] = Counter()
+    rows = BibRecord.objects.filter(pk__in=ids).values_list("year", "language", "format", "clc")
+    for year, language, fmt, clc in rows:
         if year is not None:
             year_n[year] += 1
         if language:
             language_n[language] += 1
         format_n[fmt] += 1
+        main_class = (clc or "").strip()[:1].upper()
+        if main_class in CLC_BY_CODE:
+            clc_n[main_class] += 1
     years = [{"year": y, "n": n} for y, n in sorted(year_n.items(), reverse=True)[:15]]
     languages = [{"language": c, "n": n} for c, n in sorted(language_n.items(), key=lambda i: (-i[1], i[0]))[:10]]
     labels = dict(BibRecord.Format.choices)
@@ -178,4 +184,5 @@ def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
         .annotate(n=Count("record", distinct=True))
         .order_by("-n", "organization__name")[:20]
     )
-    return {"year": years, "language": languages, "format": formats, "office": offices}
+    classes = [{"clc": c, "n": n} for c, n in sorted(clc_n.items(), key=lambda i: (-i[1], i[0]))]
+    return {"year": years, "language": languages, "format": formats, "clc": classes, "office": offices}
