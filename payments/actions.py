@@ -813,28 +813,45 @@ def payment_refund(*, payment_id: int, actor: Any, reason: str, amount_minor: in
             raise PermissionDenied(_("You cannot refund this payment."))
         if not payment.is_paid:
             raise InvalidTransition(payment, Status.REFUNDED.label)
-        pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(s=Sum("amount_minor"))["s"] or 0
-        available = payment.amount_minor - payment.refunded_minor - pending
-        amount = available if amount_minor is None else amount_minor
-        if amount <= 0 or amount > available:
-            raise PaymentError(_("You can refund at most %(n)s minor units.") % {"n": max(available, 0)})
-        number = (payment.refunds.aggregate(n=Max("number"))["n"] or 0) + 1
-        refund = Refund.objects.create(
-            payment=payment,
-            number=number,
-            amount_minor=amount,
-            reason=reason,
-            requested_by=actor,
-            idempotency_key=f"{payment.idempotency_key}-refund-{number}",
-        )
-        audit.record(
-            actor=actor,
-            verb="payments.refund.requested",
-            target=payment,
-            organization=payment.payee_organization,
-            data={"refund": number, "amount_minor": amount, "reason": reason},
-        )
+        refund = refund_record(payment=payment, amount_minor=amount_minor, reason=reason, requested_by=actor)
     return refund_submit(refund_id=refund.pk)
+
+
+def refund_available_minor(payment: Payment) -> int:
+    """What is left to refund: paid, less refunded, less refunds still pending at the provider."""
+    pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(s=Sum("amount_minor"))["s"] or 0
+    return payment.amount_minor - payment.refunded_minor - pending
+
+
+def refund_record(
+    *, payment: Payment, amount_minor: int | None, reason: str, requested_by: Any, automatic: bool = False
+) -> Refund:
+    """Write a pending refund of a payment the caller has locked (select_for_update) and checked
+    may be refunded; audited. Whole rest when no amount. The provider is called by refund_submit."""
+    available = refund_available_minor(payment)
+    amount = available if amount_minor is None else amount_minor
+    if amount <= 0 or amount > available:
+        raise PaymentError(_("You can refund at most %(n)s minor units.") % {"n": max(available, 0)})
+    number = (payment.refunds.aggregate(n=Max("number"))["n"] or 0) + 1
+    refund = Refund.objects.create(
+        payment=payment,
+        number=number,
+        amount_minor=amount,
+        reason=reason,
+        requested_by=requested_by,
+        idempotency_key=f"{payment.idempotency_key}-refund-{number}",
+    )
+    data = {"refund": number, "amount_minor": amount, "reason": reason}
+    if automatic:
+        data["automatic"] = True
+    audit.record(
+        actor=requested_by,
+        verb="payments.refund.requested",
+        target=payment,
+        organization=payment.payee_organization,
+        data=data,
+    )
+    return refund
 
 
 def refund_submit(*, refund_id: int) -> Refund:

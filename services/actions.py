@@ -468,34 +468,14 @@ def auto_refund(*, payment_id: int, requested_by: Any, reason: str) -> Any:
 
     Idempotent: nothing is written when the payment is not paid or is refunded already (or a
     refund of the rest is pending). Returns the new Refund or None."""
-    from django.db.models import Max, Sum
-
-    from payments.models import Payment, Refund
+    from payments.actions import refund_available_minor, refund_record
+    from payments.models import Payment
     from services.tasks import auto_refund_submit_task
 
     payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if not payment.is_paid:
+    if not payment.is_paid or refund_available_minor(payment) <= 0:
         return None
-    pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(s=Sum("amount_minor"))["s"] or 0
-    available = payment.amount_minor - payment.refunded_minor - pending
-    if available <= 0:
-        return None
-    number = (payment.refunds.aggregate(n=Max("number"))["n"] or 0) + 1
-    refund = Refund.objects.create(
-        payment=payment,
-        number=number,
-        amount_minor=available,
-        reason=reason,
-        requested_by=requested_by,
-        idempotency_key=f"{payment.idempotency_key}-refund-{number}",
-    )
-    audit.record(
-        actor=requested_by,
-        verb="payments.refund.requested",
-        target=payment,
-        organization=payment.payee_organization,
-        data={"refund": number, "amount_minor": available, "reason": reason, "automatic": True},
-    )
+    refund = refund_record(payment=payment, amount_minor=None, reason=reason, requested_by=requested_by, automatic=True)
     enqueue_on_commit(auto_refund_submit_task, refund_id=refund.pk)
     return refund
 
