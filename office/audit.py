@@ -1,4 +1,8 @@
-"""The only writer of `AuditEvent`. Actions call `record` inside their transaction."""
+"""The writer of `AuditEvent`. Actions call `record` inside their transaction.
+
+One exception, for speed: the union-catalog bulk importer (cataloging/importer.py) writes its
+per-record "cataloging.record.created" events itself, one INSERT per window of new records,
+with the same fields `record` fills in."""
 
 from __future__ import annotations
 
