@@ -35,31 +35,51 @@ def _name(user: object) -> str:
     return staff_name(user)
 
 
-def report_pdf(report: Report) -> bytes:
+def _styles() -> dict[str, ParagraphStyle]:
     font = cjk_font_name()
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
-    heading = ParagraphStyle("heading", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
-    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1, spaceAfter=4)
-    letterhead = ParagraphStyle("letterhead", parent=body, fontSize=14, leading=20, alignment=1)
-    order = report.order
-    home = order.department.organization or Organization.objects.filter(is_home=True).first()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey),
+        "heading": ParagraphStyle("heading", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4),
+        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1, spaceAfter=4),
+        "letterhead": ParagraphStyle("letterhead", parent=body, fontSize=14, leading=20, alignment=1),
+        "right": ParagraphStyle("right", parent=body, alignment=2),
+    }
+
+
+def _document(buffer: io.BytesIO, *, title: str, author: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=18 * mm,
         bottomMargin=20 * mm,
-        title=f"{_('Novelty search report')} {report.number}",
-        author=str(home),
+        title=title,
+        author=author,
     )
+
+
+def _letterhead(home: Organization, styles: dict[str, ParagraphStyle]) -> list[object]:
+    """The office's name, its contact line and a rule: the top of every formal document."""
     contact = " · ".join(x for x in [home.address, home.phone, home.email, home.website] if x)
-    story = [
-        _p(f"{home.name} {home.name_zh}".strip(), letterhead),
-        _p(contact or getattr(settings, "SITE_URL", ""), small),
+    return [
+        _p(f"{home.name} {home.name_zh}".strip(), styles["letterhead"]),
+        _p(contact or getattr(settings, "SITE_URL", ""), styles["small"]),
         HRFlowable(width="100%", thickness=1.2, color=colors.darkblue, spaceBefore=3, spaceAfter=8),
+    ]
+
+
+def report_pdf(report: Report) -> bytes:
+    styles = _styles()
+    body, small, heading, title = styles["body"], styles["small"], styles["heading"], styles["title"]
+    order = report.order
+    home = order.department.organization or Organization.objects.filter(is_home=True).first()
+    buffer = io.BytesIO()
+    doc = _document(buffer, title=f"{_('Novelty search report')} {report.number}", author=str(home))
+    story = [
+        *_letterhead(home, styles),
         _p(_("Novelty search report") + " 科技查新报告", title),
         _p(_("Report number: %(number)s") % {"number": report.number}, body),
         Spacer(1, 4 * mm),
@@ -121,33 +141,17 @@ def invoice_pdf(order: object) -> bytes:
     is stated on it. Rendered on request from the order and its payment."""
     from office.money import format_money
 
-    font = cjk_font_name()
-    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
-    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1, spaceAfter=4)
-    letterhead = ParagraphStyle("letterhead", parent=body, fontSize=14, leading=20, alignment=1)
-    right = ParagraphStyle("right", parent=body, alignment=2)
+    styles = _styles()
+    body, small, title, right = styles["body"], styles["small"], styles["title"], styles["right"]
     home = order.department.organization
     client = order.client
     payment = order.payment
     number = invoice_number(order)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
-        title=f"{_('Invoice')} {number}",
-        author=str(home),
-    )
-    contact = " · ".join(x for x in [home.address, home.phone, home.email, home.website] if x)
+    doc = _document(buffer, title=f"{_('Invoice')} {number}", author=str(home))
     paid = timezone.localtime(order.paid_at)
     story = [
-        _p(f"{home.name} {home.name_zh}".strip(), letterhead),
-        _p(contact or getattr(settings, "SITE_URL", ""), small),
-        HRFlowable(width="100%", thickness=1.2, color=colors.darkblue, spaceBefore=3, spaceAfter=8),
+        *_letterhead(home, styles),
         _p(_("Invoice") + " 发票", title),
         _p(_("Invoice number: %(number)s") % {"number": number}, body),
         _p(_("Date: %(date)s") % {"date": paid.strftime("%Y-%m-%d")}, body),
