@@ -854,6 +854,21 @@ def refund_record(
     return refund
 
 
+def refund_automatically(*, payment_id: int, reason: str) -> Refund | None:
+    """Refund the rest of a paid payment that nobody asked to refund: money that arrived for
+    something that can no longer take it. Runs in the caller's transaction (the payment row
+    locked); the provider is called after commit, and the reconcile sweep retries a refund
+    left pending. Idempotent: nothing is written once the whole payment is refunded or pending."""
+    from payments.tasks import refund_submit_task
+
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if not payment.is_paid or refund_available_minor(payment) <= 0:
+        return None
+    refund = refund_record(payment=payment, amount_minor=None, reason=reason, requested_by=None, automatic=True)
+    enqueue_on_commit(refund_submit_task, refund_id=refund.pk)
+    return refund
+
+
 def refund_submit(*, refund_id: int) -> Refund:
     """Send a pending refund to the provider (again, with the same key, if an earlier try
     could not reach it) and record the answer. A repeat after a result changes nothing."""

@@ -22,3 +22,9 @@ def simulated_event_deliver_task(*, payload: str) -> None:
     """The simulated provider delivering an event: signed at delivery time (as Stripe signs
     each retry afresh) and handed to the same code the webhook URL runs."""
     webhooks.simulated_deliver(payload=payload.encode())
+
+
+@shared_task
+def refund_submit_task(*, refund_id: int) -> None:
+    """Send a pending refund to the provider (the reconcile sweep retries one left pending)."""
+    actions.refund_submit(refund_id=refund_id)

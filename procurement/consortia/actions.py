@@ -928,7 +928,30 @@ def contract_payment_succeeded(payment: Any) -> None:
     if contract.paid_at:
         return
     if not contract.can_move_to(Contract.Status.PAID):
-        logger.error("Payment %s arrived for contract %s in state %s", payment.pk, contract.pk, contract.status)
+        # Money for a contract that can no longer be paid (it expired first): it goes back.
+        from payments.actions import refund_automatically
+
+        logger.warning("Payment %s arrived for contract %s in state %s", payment.pk, contract.pk, contract.status)
+        refund = refund_automatically(
+            payment_id=payment.pk,
+            reason=_("Contract %(number)s could no longer be paid (%(state)s): refunded automatically.")
+            % {"number": contract.number, "state": contract.get_status_display()},
+        )
+        if refund is not None:
+            audit.record(
+                actor=None,
+                target=contract,
+                verb="procurement.contract.payment_refunded",
+                data={"payment": payment.pk, "refund": refund.number, "amount_minor": refund.amount_minor},
+            )
+            if contract.membership.representative_id:
+                notify(
+                    recipient_id=contract.membership.representative_id,
+                    verb="procurement.contract.payment_refunded",
+                    title=_("Your payment for contract %(number)s came too late and is being refunded")
+                    % {"number": contract.number},
+                    url=reverse("procurement:contract_detail", kwargs={"pk": contract.pk}),
+                )
         return
     offer = consortium.accepted_offer
     licence = Licence.objects.create(

@@ -243,3 +243,33 @@ def test_the_task_runs_the_sweep(demo):
         assert consortia_sweep_task.delay().get() == {**NOTHING, "negotiations_lapsed": 1}
     consortium.refresh_from_db()
     assert consortium.status == CS.LAPSED
+
+
+def test_a_payment_that_succeeds_after_its_contract_expired_is_refunded_automatically(
+    demo, django_capture_on_commit_callbacks
+):
+    from payments.actions import payment_ensure_intent, payment_notify_purpose
+    from payments.gateways.simulated import SimulatedGateway
+    from payments.models import Refund
+
+    consortium, contracts = _contracting(demo)
+    payment = actions.contract_pay(contract_id=contracts["east"].pk, actor=demo.director_east)
+    payment_ensure_intent(payment_id=payment.pk)
+    payment.refresh_from_db()
+    ends_on = contracts["east"].ends_on
+    with time_machine.travel(ends_on + datetime.timedelta(days=1), tick=False):
+        actions.consortia_sweep()
+        # The card payment goes through at the provider only now, after the contract expired.
+        with django_capture_on_commit_callbacks(execute=True):
+            SimulatedGateway().pay(reference=payment.provider_reference, card_number="4242424242424242")
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_notify_purpose(payment_id=payment.pk)  # told again: still one refund
+    payment.refresh_from_db()
+    assert payment.refunded_minor == payment.amount_minor
+    contract = Contract.objects.get(pk=contracts["east"].pk)
+    assert contract.status == Contract.Status.EXPIRED and contract.paid_at is None and contract.licence is None
+    refunds = list(Refund.objects.filter(payment=payment))
+    assert len(refunds) == 1 and refunds[0].amount_minor == payment.amount_minor
+    assert refunds[0].requested_by is None and refunds[0].status == Refund.Status.SUCCEEDED
+    assert _audits("procurement.contract.payment_refunded", contract) == 1
+    assert "director_east" in _notified("procurement.contract.payment_refunded")
