@@ -640,14 +640,29 @@ def locate(location: str, *, configured_only: bool = False) -> tuple[BackupStore
     return LocalStore(path.parent), path.name
 
 
+# The S3 answer is remembered briefly per process, so that the public health endpoint, which
+# anyone may call, cannot make every request wait on the bucket.
+STORE_HEALTH_TTL_SECONDS = 30
+_store_health_memo: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
+
+
 def store_health() -> dict[str, Any]:
     """For the health page: free space where backups go (and, for S3, that the bucket answers)."""
+    key: tuple[str, ...] = ()
+    if settings.BACKUP_STORE == "s3":
+        key = (settings.BACKUP_S3_ENDPOINT_URL, settings.BACKUP_S3_BUCKET, settings.BACKUP_S3_PREFIX)
+        remembered = _store_health_memo.get(key)
+        if remembered is not None and time.monotonic() - remembered[0] < STORE_HEALTH_TTL_SECONDS:
+            return dict(remembered[1])
     last = BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-started_at").first()
     need = last.size_bytes if last else 0
     try:
-        return get_store().health(need)
+        result = get_store().health(need)
     except Exception as exc:  # noqa: BLE001 - e.g. misconfigured: the page must still render
-        return {"state": "red", "free": None, "total": None, "detail": f"{type(exc).__name__}: {exc}"[:300]}
+        result = {"state": "red", "free": None, "total": None, "detail": f"{type(exc).__name__}: {exc}"[:300]}
+    if key:
+        _store_health_memo[key] = (time.monotonic(), dict(result))
+    return result
 
 
 class _HashingReader:

@@ -313,6 +313,22 @@ def test_health_checks_the_bucket_and_the_staging_disk(s3: Any, settings: Any) -
 
 
 @pytest.mark.django_db
+def test_the_bucket_check_is_remembered_briefly(s3: Any, settings: Any, monkeypatch: Any) -> None:
+    """The public health endpoint cannot make every request wait on the bucket."""
+    from office import selectors
+
+    settings.BACKUP_S3_PREFIX = "office/remembered/"
+    calls = []
+    original = backups.S3Store.health
+    monkeypatch.setattr(backups.S3Store, "health", lambda self, need: calls.append(need) or original(self, need))
+    first = selectors.health_backup_disk()
+    assert selectors.health_backup_disk() == first and len(calls) == 1
+    monkeypatch.setattr(backups, "STORE_HEALTH_TTL_SECONDS", 0)
+    selectors.health_backup_disk()
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
 def test_technical_services_download_a_file_from_the_bucket(demo: Any, s3: Any) -> None:
     key = "office/nightly/20260101T023000Z-1/"
     s3.put_object(Bucket=s3.bucket, Key=key + "db.dump", Body=b"PGDMP from s3")
