@@ -541,6 +541,15 @@ def order_pay(*, order_id: int, actor: Any) -> Any:
     return payment
 
 
+def invoice_buyer_of(client: ClientAccount) -> dict[str, str]:
+    """The buyer as an invoice names it, from the client's current invoice details."""
+    return {
+        "title": client.invoice_title or f"{client.display_name} {client.organisation_name}".strip(),
+        "tax_id": client.tax_id,
+        "address": client.postal_address,
+    }
+
+
 def order_mark_paid(payment: Any) -> None:
     """Success handler of the "services.order" payment purpose. Idempotent: a second call
     (or a second payment) finds the order paid and changes nothing. An amount or currency
@@ -583,7 +592,8 @@ def order_mark_paid(payment: Any) -> None:
     _move(order, Status.PAID)
     order.paid_at = payment.succeeded_at or timezone.now()
     order.payment_id = payment.pk
-    order.save(update_fields=["status", "paid_at", "payment", "updated_at"])
+    order.invoice_buyer = invoice_buyer_of(order.client)
+    order.save(update_fields=["status", "paid_at", "payment", "invoice_buyer", "updated_at"])
     audit.record(actor=None, target=order, verb="services.order.paid", data={"payment": payment.pk})
     # Optional: skip the head's step and give the work to the least-loaded staff member at once.
     if settings.SERVICES_AUTO_ASSIGN_ON_PAYMENT:

@@ -169,6 +169,9 @@ class ServiceOrder(TimeStampedModel):
         "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("payment")
     )
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # The buyer as the client's invoice details stood when the order was paid: the invoice
+    # shows this, so editing the profile later never changes an invoice already issued.
+    invoice_buyer = models.JSONField(_("buyer on the invoice"), default=dict, blank=True, editable=False)
 
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

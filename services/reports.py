@@ -157,12 +157,15 @@ def invoice_pdf(order: object) -> bytes:
         _p(_("Date: %(date)s") % {"date": paid.strftime("%Y-%m-%d")}, body),
         Spacer(1, 4 * mm),
     ]
-    buyer = client.invoice_title or f"{client.display_name} {client.organisation_name}".strip()
+    from services.actions import invoice_buyer_of
+
+    # As the client's details stood at payment (orders paid before that was kept: as they are now).
+    buyer = order.invoice_buyer or invoice_buyer_of(client)
     parties = [
         (_("Seller"), f"{home.name} {home.name_zh}".strip()),
-        (_("Buyer"), buyer),
-        (_("Buyer's tax ID"), client.tax_id or "—"),
-        (_("Buyer's address"), client.postal_address or "—"),
+        (_("Buyer"), buyer["title"]),
+        (_("Buyer's tax ID"), buyer["tax_id"] or "—"),
+        (_("Buyer's address"), buyer["address"] or "—"),
         (_("Order"), order.number),
     ]
     table = Table([[_p(k, body), _p(v, body)] for k, v in parties], colWidths=[40 * mm, 130 * mm])
@@ -213,6 +216,8 @@ def invoice_pdf(order: object) -> bytes:
                     body,
                 )
             )
+        elif order.status == order.Status.REFUNDED:
+            story.append(_p(_("The order was cancelled; the full amount is being refunded."), body))
     story += [
         Spacer(1, 8 * mm),
         _p(

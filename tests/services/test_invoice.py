@@ -62,3 +62,17 @@ def test_a_refunded_order_s_invoice_says_so(demo, tmp_path, django_capture_on_co
     response = demo.client("client_a").get(reverse("services:order_invoice", args=[order.pk]))
     assert response.status_code == 200
     assert "Refunded: ¥500.00" in _text(response.content, tmp_path)
+
+
+def test_the_invoice_keeps_the_buyer_as_it_stood_at_payment(demo, tmp_path):
+    ClientAccount.objects.filter(user=demo.client_a).update(invoice_title="华南材料研究所", tax_id="91440101MA5ABCDE1X")
+    order = order_in(demo, "paid")
+    assert order.invoice_buyer["title"] == "华南材料研究所"
+    # The client edits its invoice details afterwards: the issued invoice does not change.
+    ClientAccount.objects.filter(user=demo.client_a).update(
+        invoice_title="Another Company Ltd", tax_id="91110000XYZ12345A"
+    )
+    url = reverse("services:order_invoice", args=[order.pk])
+    text = _text(demo.client("client_a").get(url).content, tmp_path)
+    assert "华南材料研究所" in text and "91440101MA5ABCDE1X" in text
+    assert "Another Company" not in text and "91110000XYZ12345A" not in text
