@@ -893,6 +893,23 @@ def refund_submit(*, refund_id: int) -> Refund:
 
 
 @transaction.atomic
+def _tell_finance_of_failed_refund(payment: Payment, refund: Refund) -> None:
+    """A refund the provider refused that no finance person asked for (an automatic one, or a
+    client's cancellation) would otherwise go unnoticed: finance staff are told, with a link."""
+    if refund.requested_by is not None and permissions.can_refund_any(refund.requested_by, payment):
+        return  # they asked, and see the failure where they asked
+    from office.actions import notify
+
+    for user_id in permissions.refund_staff_ids(payment):
+        notify(
+            recipient_id=user_id,
+            verb="payments.refund_failed",
+            title=_("A refund of payment %(number)s failed: please refund by hand")
+            % {"number": payment.receipt_number or payment.pk},
+            url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+        )
+
+
 def refund_record_result(*, refund_id: int, result: ChargeResult) -> Refund:
     # Lock order everywhere: payment, then its refunds, then the receipt counter.
     payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
@@ -912,6 +929,7 @@ def refund_record_result(*, refund_id: int, result: ChargeResult) -> Refund:
         refund.status = Refund.Status.FAILED
         refund.error = result.error[:300]
         refund.save(update_fields=["status", "error", "updated_at"])
+        _tell_finance_of_failed_refund(payment, refund)
     PaymentOperation.objects.create(
         payment=payment,
         kind=PaymentOperation.Kind.REFUND,

@@ -80,3 +80,16 @@ def can_pay_request(user: Any, request: PaymentRequest) -> bool:
 def can_cancel_request(user: Any, request: PaymentRequest) -> bool:
     office = finance_office(user)
     return office is not None and office.pk == request.organization_id and request.status == PaymentRequest.Status.OPEN
+
+
+def refund_staff_ids(payment: Payment) -> list[int]:
+    """The people who may refund `payment`: finance staff of the receiving office (the home
+    office's for payees outside the network)."""
+    from office.models import StaffProfile
+
+    profiles = StaffProfile.objects.filter(position__role__in=list(FINANCE_ROLES), user__is_active=True)
+    if payment.payee_organization_id is not None:
+        profiles = profiles.filter(organization_id=payment.payee_organization_id)
+    else:
+        profiles = profiles.filter(organization__is_home=True)
+    return list(profiles.values_list("user_id", flat=True))

@@ -481,33 +481,11 @@ def auto_refund(*, payment_id: int, requested_by: Any, reason: str) -> Any:
 
 
 def auto_refund_submit(*, refund_id: int) -> Any:
-    """Send an automatic refund to the provider (payments app). A refusal by the provider is
-    left for finance staff: they are told, with a link to the payment."""
+    """Send an automatic refund to the provider (payments app). A refusal is left for finance
+    staff: the payments app tells them, with a link to the payment."""
     from payments.actions import refund_submit
-    from payments.models import Refund
 
-    refund = refund_submit(refund_id=refund_id)
-    if refund.status == Refund.Status.FAILED:
-        payment = refund.payment
-        for user_id in finance_staff_ids(payment.payee_organization_id):
-            notify(
-                recipient_id=user_id,
-                verb="services.refund_failed",
-                title=_("An automatic refund failed: please refund by hand"),
-                url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
-            )
-    return refund
-
-
-def finance_staff_ids(organization_id: int) -> list[int]:
-    """The people who refund: the director and business assistant of the receiving office."""
-    return list(
-        StaffProfile.objects.filter(
-            organization_id=organization_id,
-            position__role__in=[Role.DIRECTOR, Role.BUSINESS_ASSISTANT],
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-    )
+    return refund_submit(refund_id=refund_id)
 
 
 # --- payment -----------------------------------------------------------------------------------

@@ -233,7 +233,42 @@ def test_a_refused_automatic_refund_is_left_to_finance(demo, monkeypatch, django
     with django_capture_on_commit_callbacks(execute=True):
         actions.order_cancel(order_id=order.pk, actor=demo.client_a)
     assert Refund.objects.get(payment_id=order.payment_id).status == Refund.Status.FAILED
-    assert Notification.objects.filter(recipient=demo.director, verb="services.refund_failed").exists()
+    assert Notification.objects.filter(recipient=demo.director, verb="payments.refund_failed").exists()
+    assert not Notification.objects.filter(recipient=demo.client_a, verb="payments.refund_failed").exists()
+
+
+def test_a_refusal_on_the_sweep_s_retry_is_left_to_finance_too(demo, monkeypatch, django_capture_on_commit_callbacks):
+    from payments import actions as payment_actions
+    from payments.gateways.base import ChargeResult, GatewayUnavailable
+    from payments.gateways.simulated import SimulatedGateway
+
+    order = order_in(demo, "paid")
+
+    def down(self, **kwargs):
+        raise GatewayUnavailable("timeout")
+
+    monkeypatch.setattr(SimulatedGateway, "refund", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.order_cancel(order_id=order.pk, actor=demo.client_a)
+    assert not Notification.objects.filter(verb="payments.refund_failed").exists()
+    monkeypatch.setattr(SimulatedGateway, "refund", lambda self, **kw: ChargeResult(ok=False, error="Card closed"))
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_actions.payment_reconcile(older_than_seconds=-1)
+    assert Refund.objects.get(payment_id=order.payment_id).status == Refund.Status.FAILED
+    assert Notification.objects.filter(recipient=demo.director, verb="payments.refund_failed").count() == 1
+
+
+def test_finance_s_own_refused_refund_sends_no_alert(demo, monkeypatch, django_capture_on_commit_callbacks):
+    from payments import actions as payment_actions
+    from payments.gateways.base import ChargeResult
+    from payments.gateways.simulated import SimulatedGateway
+
+    order = order_in(demo, "paid")
+    monkeypatch.setattr(SimulatedGateway, "refund", lambda self, **kw: ChargeResult(ok=False, error="Card closed"))
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_actions.payment_refund(payment_id=order.payment_id, actor=demo.director, reason="Goodwill")
+    assert Refund.objects.get(payment_id=order.payment_id).status == Refund.Status.FAILED
+    assert not Notification.objects.filter(verb="payments.refund_failed").exists()
 
 
 # --- payment ----------------------------------------------------------------------------------------
