@@ -910,6 +910,7 @@ def _tell_finance_of_failed_refund(payment: Payment, refund: Refund) -> None:
         )
 
 
+@transaction.atomic
 def refund_record_result(*, refund_id: int, result: ChargeResult) -> Refund:
     # Lock order everywhere: payment, then its refunds, then the receipt counter.
     payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
