@@ -1,8 +1,9 @@
 """Writes of the org-structure app.
 
 Budget line: allocate (director) -> encumber (approval) -> spend (payment) | release
-(rejection, cancellation). Every movement locks the budget row, writes a `BudgetEntry` and
-an audit event, and the database refuses any state where available < 0.
+(rejection, cancellation); a refund of a payment unspends it. Every movement locks the budget
+row, writes a `BudgetEntry` and an audit event, and the database refuses any state where
+available < 0.
 Documents: each edit adds an immutable version. Notifications: in-app at once, e-mail
 after commit through Celery (a periodic sweep sends what a broker outage left behind).
 """
@@ -133,6 +134,35 @@ def budget_spend(
         actor=actor,
         target=budget,
         verb="office.budget.spent",
+        data={"amount_minor": amount_minor, "reference": reference},
+    )
+    return budget
+
+
+@transaction.atomic
+def budget_unspend(*, budget_id: int, amount_minor: int, actor: Any, reference: str = "", note: str = "") -> Budget:
+    """Give refunded money back to a budget line: spending goes down, available goes up by the
+    same amount (nothing is re-encumbered). The ledger shows it as negative spending.
+
+    Refuses an amount that is not positive or is more than the line has spent.
+    """
+    budget = Budget.objects.select_for_update().get(pk=budget_id)
+    if amount_minor <= 0 or amount_minor > budget.spent_minor:
+        raise DomainError(_("Only money that was spent can be refunded to the budget."))
+    budget.spent_minor -= amount_minor
+    budget.save(update_fields=["spent_minor", "updated_at"])
+    BudgetEntry.objects.create(
+        budget=budget,
+        kind=BudgetEntry.Kind.SPEND,
+        amount_minor=-amount_minor,
+        reference=reference,
+        note=note,
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        target=budget,
+        verb="office.budget.refunded",
         data={"amount_minor": amount_minor, "reference": reference},
     )
     return budget

@@ -38,9 +38,9 @@ from stdnum import issn as stdnum_issn
 
 from office import audit
 from office.access import Role, is_director, staff_profile
-from office.actions import budget_encumber, budget_release, budget_spend, notify
+from office.actions import budget_encumber, budget_release, budget_spend, budget_unspend, notify
 from office.exceptions import DomainError, InvalidTransition
-from office.models import Budget, BudgetEntry, StaffProfile
+from office.models import Budget, StaffProfile
 from office.money import format_money, parse_money
 from office.queue import enqueue_on_commit
 from procurement import permissions
@@ -822,26 +822,6 @@ def order_payment_failed(payment: Any) -> None:
         )
 
 
-def _budget_unspend(*, budget_id: int, amount_minor: int, reference: str, note: str) -> Budget:
-    """Give refunded money back to a budget line: spending goes down, available goes up by the
-    same amount (nothing is re-encumbered). The ledger shows it as negative spending."""
-    budget = Budget.objects.select_for_update().get(pk=budget_id)
-    if amount_minor <= 0 or amount_minor > budget.spent_minor:
-        raise DomainError(_("Only money that was spent can be refunded to the budget."))
-    budget.spent_minor -= amount_minor
-    budget.save(update_fields=["spent_minor", "updated_at"])
-    BudgetEntry.objects.create(
-        budget=budget, kind=BudgetEntry.Kind.SPEND, amount_minor=-amount_minor, reference=reference, note=note
-    )
-    audit.record(
-        actor=None,
-        target=budget,
-        verb="office.budget.refunded",
-        data={"amount_minor": amount_minor, "reference": reference},
-    )
-    return budget
-
-
 def order_payment_refunded(payment: Any) -> None:
     """Payment purpose handler: money the vendor refunded goes back to the budget line.
 
@@ -887,9 +867,10 @@ def order_payment_refunded(payment: Any) -> None:
         amount = min(payment.refunded_minor - order.refunded_minor, order.spent_minor)
         if amount <= 0:
             return  # told already: a repeated event
-        _budget_unspend(
+        budget_unspend(
             budget_id=pr.budget_id,
             amount_minor=amount,
+            actor=None,
             reference=order.number,
             note=_("Refund of payment #%(pk)s") % {"pk": payment.pk},
         )

@@ -93,6 +93,52 @@ def test_budget_allocate_opens_a_line_for_a_new_year(demo):
     assert (budget.fiscal_year, budget.allocated_minor) == (2099, 5_000)
 
 
+def _spent_line(demo, spent_minor: int) -> Budget:
+    budget = Budget.objects.get(department=_dept("techsvc"))
+    actions.budget_encumber(budget_id=budget.pk, amount_minor=spent_minor, actor=demo.director)
+    return actions.budget_spend(budget_id=budget.pk, amount_minor=spent_minor, actor=demo.director)
+
+
+def test_budget_unspend_returns_refunded_money_to_available_with_entry_and_audit(demo):
+    budget = _spent_line(demo, 100_000)
+    spent, available, encumbered = budget.spent_minor, budget.available_minor, budget.encumbered_minor
+
+    actions.budget_unspend(
+        budget_id=budget.pk, amount_minor=30_000, actor=demo.director, reference="PO-1", note="Refund of payment #7"
+    )
+
+    budget.refresh_from_db()
+    assert budget.spent_minor == spent - 30_000
+    assert budget.available_minor == available + 30_000
+    assert budget.encumbered_minor == encumbered  # nothing is re-encumbered
+    entry = budget.entries.get(amount_minor=-30_000)
+    assert (entry.kind, entry.reference, entry.note, entry.actor) == (
+        BudgetEntry.Kind.SPEND,
+        "PO-1",
+        "Refund of payment #7",
+        demo.director,
+    )
+    event = AuditEvent.objects.get(verb="office.budget.refunded", target_id=str(budget.pk))
+    assert event.actor == demo.director
+    assert event.data == {"amount_minor": 30_000, "reference": "PO-1"}
+
+
+@pytest.mark.parametrize("amount", ["above", 0, -1])
+def test_budget_unspend_refuses_more_than_was_spent_or_a_non_positive_amount(demo, amount):
+    budget = _spent_line(demo, 100_000)
+    amount_minor = budget.spent_minor + 1 if amount == "above" else amount
+    entries = budget.entries.count()
+
+    with pytest.raises(DomainError, match="Only money that was spent can be refunded"):
+        actions.budget_unspend(budget_id=budget.pk, amount_minor=amount_minor, actor=demo.director)
+
+    spent = budget.spent_minor
+    budget.refresh_from_db()
+    assert budget.spent_minor == spent
+    assert budget.entries.count() == entries
+    assert not AuditEvent.objects.filter(verb="office.budget.refunded").exists()
+
+
 # --- documents -------------------------------------------------------------------------------------
 
 
