@@ -5,7 +5,8 @@ Consortium:
         \\----------\\-------------\\-----------\\-> cancelled
 Membership:  invited | applied -> joined -> left;  invited | applied -> declined;  declined | left -> invited | applied
 Election:    open (nominations, one vote per office, changeable) -> closed (tally published, frozen)
-Contract:    issued -> signed (by the member and by the provider, either first) -> paid (licence created)
+Contract:    issued -> signed (by the member and by the provider, either first) -> paid (licence created;
+              it keeps its payment, and any other payment that succeeds for it is refunded)
 
 Offices may join, leave, commit and withdraw until contracts are issued. Issuing recomputes the
 tier from the commitments at that moment, under the consortium's row lock, and fixes it: after
@@ -917,8 +918,13 @@ def _licence_terms(offer: Offer, contract: Contract) -> str:
 
 
 def contract_payment_succeeded(payment: Any) -> None:
-    """Payment purpose handler: the contract is paid and the member's licence starts; once every
-    contract is paid the consortium is active. Idempotent: `paid_at` set means done."""
+    """Payment purpose handler: the contract is paid by this payment and the member's licence
+    starts; once every contract is paid the consortium is active.
+
+    Idempotent: the same payment's success told again changes nothing. A success of another
+    payment for a contract paid already (two tabs, a closed attempt paid late at the provider)
+    is refunded automatically in this transaction and audited; the contract stays with the
+    payment that paid it."""
     contract = Contract.objects.filter(pk=int(payment.purpose_id)).first()
     if contract is None:
         logger.error("Payment %s names unknown consortium contract %s", payment.pk, payment.purpose_id)
@@ -926,6 +932,14 @@ def contract_payment_succeeded(payment: Any) -> None:
     consortium = _lock(contract.consortium_id)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.paid_at:
+        if contract.payment_id == payment.pk:
+            return
+        if contract.payment_id is None:
+            # Paid before contracts recorded their payment and not linked by the migration:
+            # which payment paid it is unknown, so nothing is refunded automatically.
+            logger.warning("Payment %s arrived for contract %s, paid by an unrecorded payment", payment.pk, contract.pk)
+            return
+        _refund_duplicate_payment(contract, payment)
         return
     if not contract.can_move_to(Contract.Status.PAID):
         # Money for a contract that can no longer be paid (it expired first): it goes back.
@@ -966,8 +980,9 @@ def contract_payment_succeeded(payment: Any) -> None:
     )
     contract.status = Contract.Status.PAID
     contract.paid_at = payment.succeeded_at or timezone.now()
+    contract.payment = payment
     contract.licence = licence
-    contract.save(update_fields=["status", "paid_at", "licence", "updated_at"])
+    contract.save(update_fields=["status", "paid_at", "payment", "licence", "updated_at"])
     audit.record(
         actor=None,
         target=contract,
@@ -986,6 +1001,32 @@ def contract_payment_succeeded(payment: Any) -> None:
             title=_("Contract %(number)s is paid; your licence is active") % {"number": contract.number},
             url=reverse("procurement:licence_detail", kwargs={"pk": licence.pk}),
             send_email=False,
+        )
+
+
+def _refund_duplicate_payment(contract: Contract, payment: Any) -> None:
+    """A contract is paid at most once: a second payment goes back to the payer in full (the
+    payments app tells the payer when the provider has refunded it)."""
+    from payments.actions import refund_automatically
+
+    logger.warning(
+        "Payment %s arrived for contract %s, paid already by payment %s", payment.pk, contract.pk, contract.payment_id
+    )
+    refund = refund_automatically(
+        payment_id=payment.pk,
+        reason=_("Contract %(number)s was paid already: refunded automatically.") % {"number": contract.number},
+    )
+    if refund is not None:
+        audit.record(
+            actor=None,
+            target=contract,
+            verb="procurement.contract.paid_twice",
+            data={
+                "payment": payment.pk,
+                "paid_by": contract.payment_id,
+                "refund": refund.number,
+                "amount_minor": refund.amount_minor,
+            },
         )
 
 

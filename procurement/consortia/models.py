@@ -416,6 +416,10 @@ class Contract(TimeStampedModel):
     provider_signed_at = models.DateTimeField(_("provider signed"), null=True, blank=True)
     provider_signed_sha256 = models.CharField(max_length=64, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # The payment that paid it: any other payment that succeeds for it is a duplicate.
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("payment")
+    )
     licence = models.OneToOneField(
         "procurement.Licence",
         on_delete=models.PROTECT,

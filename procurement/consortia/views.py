@@ -555,7 +555,7 @@ def contracts_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def _contract(request: HttpRequest, pk: int) -> Contract:
     return get_object_or_404(
         Contract.objects.visible_to(request.user).select_related(
-            "consortium__vendor", "consortium__accepted_offer", "membership", "organization"
+            "consortium__vendor", "consortium__accepted_offer", "membership", "organization", "payment"
         ),
         pk=pk,
     )
@@ -568,7 +568,9 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     own_office = staff_profile(user) is not None and staff_profile(user).organization_id == contract.organization_id
     payment = None
-    if own_office:
+    if own_office and contract.payment_id:
+        payment = contract.payment  # the one that paid it, not a refunded duplicate
+    elif own_office:
         from payments.models import Payment
 
         payment = (
