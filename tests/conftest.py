@@ -7,6 +7,8 @@ PostgreSQL and Redis answers: the suite never quietly falls back to SQLite.
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,9 +51,22 @@ def _fast_and_isolated(settings: Any) -> None:
 
 
 DEMO_USERNAMES = [
-    "director", "admin_assistant", "business_assistant", "head_infodev", "head_custsvc", "head_techsvc",
-    "staff_infodev", "staff_custsvc", "staff_techsvc", "staff_nav", "director_east", "staff_east",
-    "staff_riverside", "staff_north", "client_a", "client_b",
+    "director",
+    "admin_assistant",
+    "business_assistant",
+    "head_infodev",
+    "head_custsvc",
+    "head_techsvc",
+    "staff_infodev",
+    "staff_custsvc",
+    "staff_techsvc",
+    "staff_nav",
+    "director_east",
+    "staff_east",
+    "staff_riverside",
+    "staff_north",
+    "client_a",
+    "client_b",
 ]
 
 
@@ -72,9 +87,139 @@ class Demo:
         return client
 
 
+@dataclass
+class _Snapshot:
+    fingerprint: dict[str, int]  # hash of every table that had rows before the seed
+    empty: list[str]  # the tables the seed wrote to that were empty before
+    added: dict[str, list[str]] | None  # COPY lines the seed added, per table; None: not replayable
+
+
+class DemoSnapshots:
+    """seed_demo costs about 1,800 queries; most tests want its rows, not its run. The first
+    test (per ten minutes of clock and per relevant setting) seeds for real and keeps the rows
+    the seed added, as PostgreSQL COPY text, with a fingerprint of the tables that had rows
+    before (content types, permissions: a transactional test's flush recreates them with other
+    ids). A later test whose database has the same fingerprint gets the rows COPYed back in one
+    transaction (the foreign keys are deferred) and the sequences moved past them; any other
+    state is seeded for real and kept too. A seed that changed or removed a row that was
+    already there cannot be replayed, so that state is always seeded for real."""
+
+    def __init__(self) -> None:
+        self.snapshots: dict[tuple, list[_Snapshot]] = {}
+        self._columns: dict[str, str] = {}
+
+    @staticmethod
+    def key() -> tuple:
+        from django.utils import timezone
+
+        return (
+            int(timezone.now().timestamp()) // 600,
+            settings.LANGUAGE_CODE,
+            settings.TIME_ZONE,
+            getattr(settings, "DEFAULT_CURRENCY", ""),
+            getattr(settings, "PAYMENTS_BACKEND", ""),
+            settings.DEMO_PASSWORD,
+        )
+
+    def _tables(self, cursor: Any) -> list[str]:
+        if not self._columns:
+            cursor.execute(
+                "SELECT table_name, string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)"
+                " FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)"
+                " WHERE table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.is_generated = 'NEVER'"
+                " GROUP BY table_name"
+            )
+            self._columns = dict(cursor.fetchall())
+        return sorted(self._columns)
+
+    def _dump(self, cursor: Any, tables: Iterable[str]) -> dict[str, list[str]]:
+        import io
+
+        rows = {}
+        for table in tables:
+            buffer = io.StringIO()
+            cursor.cursor.copy_expert(f'COPY (SELECT {self._columns[table]} FROM "{table}") TO STDOUT', buffer)
+            rows[table] = buffer.getvalue().splitlines()
+        return rows
+
+    @staticmethod
+    def _hash(lines: list[str]) -> int:
+        return hash(frozenset(Counter(lines).items()))
+
+    def seed(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            self._seed_for_real()
+            return
+        known = self.snapshots.setdefault(self.key(), [])
+        with connection.cursor() as cursor:
+            self._tables(cursor)
+            for snapshot in known:
+                if self._matches(cursor, snapshot):
+                    if snapshot.added is None:
+                        break
+                    self._replay(snapshot.added)
+                    return
+            before = self._dump(cursor, self._columns)
+            self._seed_for_real()
+            after = self._dump(cursor, self._columns)
+        known.append(self._diff(before, after))
+
+    def _matches(self, cursor: Any, snapshot: _Snapshot) -> bool:
+        """The database is as it was before that snapshot's seed: same rows in the tables that
+        had rows, and the other tables the seed wrote to still empty."""
+        if snapshot.empty:
+            cursor.execute("SELECT " + ", ".join(f'EXISTS (SELECT 1 FROM "{t}")' for t in snapshot.empty))
+            if any(cursor.fetchone()):
+                return False
+        now = self._dump(cursor, snapshot.fingerprint)
+        return all(self._hash(now[t]) == h for t, h in snapshot.fingerprint.items())
+
+    def _diff(self, before: dict[str, list[str]], after: dict[str, list[str]]) -> _Snapshot:
+        fingerprint = {t: self._hash(lines) for t, lines in before.items() if lines}
+        empty = [t for t, lines in after.items() if lines and not before.get(t)]
+        added: dict[str, list[str]] = {}
+        for table, lines in after.items():
+            old = Counter(before.get(table, []))
+            if old - Counter(lines):
+                return _Snapshot(fingerprint, empty, None)  # the seed changed a row it did not create
+            new = Counter(lines) - old
+            kept = []
+            for line in lines:
+                if new[line] > 0:
+                    kept.append(line)
+                    new[line] -= 1
+            if kept:
+                added[table] = kept
+        return _Snapshot(fingerprint, empty, added)
+
+    @staticmethod
+    def _seed_for_real() -> None:
+        call_command("seed_demo", stdout=open(os.devnull, "w"))
+
+    def _replay(self, added: dict[str, list[str]]) -> None:
+        import io
+
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in added]
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, lines in added.items():
+                buffer = io.StringIO("\n".join(lines) + "\n")
+                cursor.cursor.copy_expert(f'COPY "{table}" ({self._columns[table]}) FROM STDIN', buffer)
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+
+_demo_snapshots = DemoSnapshots()
+
+
 @pytest.fixture
 def demo(db: Any) -> Demo:
     """The seed_demo network: home office, three member offices, a user for every role."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    _demo_snapshots.seed()
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
     return Demo(users=users)
