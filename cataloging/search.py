@@ -57,8 +57,9 @@ def _terms(text: str) -> list[str]:
 # its "superpages", ranking and facets look at a bounded window of the matches:
 # a keyword query is ranked (ts_rank) within its first RANK_WINDOW matches, so results are
 # exactly ranked whenever a query matches fewer records than that, and facets are counted
-# over the first FACET_WINDOW records of any result. The record count stays exact; it is
-# the part of a common-word page that still grows with the catalog (docs/benchmarks.md).
+# over the first FACET_WINDOW records of any result. A keyword query that matches more than
+# the window shows (and pages through) the window and says so ("more than 2,000"): counting
+# every match of a common word was the part of the page that grew with the catalog.
 RANK_WINDOW = 2_000
 FACET_WINDOW = 5_000
 
@@ -71,20 +72,31 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     query_text = cjk_bigrams(" ".join(terms))
     if is_postgres() and all(len(t) > 1 for t in query_text.split()):
         query = SearchQuery(query_text, config="simple", search_type="plain")
-        matches = qs.filter(search_vector=query)
-        window = matches.order_by().values("pk")[:RANK_WINDOW]
-        ranked = qs.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
-        return _with_count_of(ranked, matches)
+        # One look-up of the GIN index gives the window's ids and whether more matched; the
+        # page, its count and its facets then read those ids, not the index again.
+        found = list(qs.filter(search_vector=query).order_by().values_list("pk", flat=True)[: RANK_WINDOW + 1])
+        ranked = (
+            qs.filter(pk__in=found[:RANK_WINDOW])
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "pk")
+        )
+        return _ranked_window(ranked, size=min(len(found), RANK_WINDOW), truncated=len(found) > RANK_WINDOW)
     for term in terms:
         qs = qs.filter(search_text__icontains=term)
     return qs
 
 
-def _with_count_of(qs: QuerySet[BibRecord], full: QuerySet[BibRecord]) -> QuerySet[BibRecord]:
-    """`qs` (the ranked window) whose count() is that of all matches, for the paginator."""
-    windowed = qs._chain()  # type: ignore[attr-defined]
-    windowed.__class__ = type("RankedWindow", (qs.__class__,), {"count": lambda self: full.count()})
+def _ranked_window(ranked: QuerySet[BibRecord], *, size: int, truncated: bool) -> QuerySet[BibRecord]:
+    """`ranked` (the window) knowing its size, for the paginator, and whether more matched."""
+    windowed = ranked._chain()  # type: ignore[attr-defined]
+    windowed.__class__ = type("RankedWindow", (ranked.__class__,), {"count": lambda self: size, "truncated": truncated})
     return windowed
+
+
+def is_truncated(results: QuerySet[BibRecord]) -> bool:
+    """True when a keyword search matched more records than RANK_WINDOW: only RANK_WINDOW of
+    them are ranked, shown and paged through."""
+    return bool(getattr(results, "truncated", False))
 
 
 def _contains(qs: QuerySet[BibRecord], text: str, *columns: str) -> QuerySet[BibRecord]:
@@ -181,7 +193,7 @@ def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     offices = list(
         Holding.objects.filter(record__in=ids)
         .values("organization__code", "organization__name", "organization__name_zh")
-        .annotate(n=Count("record", distinct=True))
+        .annotate(n=Count("pk"))  # one holding per record and office (holding_one_per_office)
         .order_by("-n", "organization__name")[:20]
     )
     classes = [{"clc": c, "n": n} for c, n in sorted(clc_n.items(), key=lambda i: (-i[1], i[0]))]

@@ -59,6 +59,8 @@ def _search_context(request: HttpRequest, qs: Any) -> dict[str, Any]:
         "params": params,
         "page_obj": page,
         "records": page.object_list,
+        "truncated": search.is_truncated(results),
+        "window": search.RANK_WINDOW,
         "facets": search.facets(results) if not params.is_empty or request.GET else search.facets(qs),
         "formats": BibRecord.Format.choices,
     }

@@ -90,6 +90,37 @@ def test_postgres_has_the_search_indexes():
 
 @postgres_only
 def test_postgres_chinese_query_uses_the_tsvector(catalog):
-    qs = search.keyword_filter(BibRecord.objects.all(), "信息检索")
-    assert "@@" in str(qs.query)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        qs = search.keyword_filter(BibRecord.objects.all(), "信息检索")
+    assert any("@@" in q["sql"] for q in queries.captured_queries)  # the window came from the tsvector
     assert "中文信息检索系统" in [r.title for r in qs]
+
+
+@postgres_only
+def test_a_keyword_matching_more_than_the_window_pages_through_the_window_and_says_so(catalog, monkeypatch, client):
+    from django.urls import reverse
+
+    from cataloging import views
+    from office.models import Organization
+
+    north = Organization.objects.get(code="north")
+    for n in range(6):
+        make_record(north, status=S.APPROVED, title=f"Retrieval volume {n}", isbn=None)
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    url = reverse("cataloging:public_search")
+
+    first = client.get(url, {"q": "retrieval"})  # 7 matches, a window of 5
+    assert first.context["truncated"] is True
+    assert first.context["page_obj"].paginator.count == 5 and first.context["page_obj"].paginator.num_pages == 3
+    assert "More than 5 records match; 5 of them are shown, best first" in first.content.decode()
+    last = client.get(url, {"q": "retrieval", "page": 3})
+    assert len(last.context["records"]) == 1  # the last page of the window is not empty
+    beyond = client.get(url, {"q": "retrieval", "page": 9})
+    assert beyond.context["page_obj"].number == 3  # get_page clamps to the window
+
+    narrow = client.get(url, {"q": "retrieval modern"})
+    assert narrow.context["truncated"] is False
+    assert "1 record" in narrow.content.decode()
