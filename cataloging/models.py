@@ -59,7 +59,7 @@ class BibRecord(TimeStampedModel):
         related_name="bib_records",
         verbose_name=_("contributing office"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("current version"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -76,20 +76,20 @@ class BibRecord(TimeStampedModel):
     shared_at = models.DateTimeField(_("shared"), null=True, blank=True, db_index=True)
 
     # --- extracted from the current version (cataloging.marc.extract) ---------------------
-    control_number = models.CharField(_("control number (001)"), max_length=100, blank=True, db_index=True)
+    control_number = models.CharField(_("control number (001)"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=1000, blank=True)
     responsibility = models.CharField(_("statement of responsibility"), max_length=1000, blank=True)
     authors = models.TextField(_("authors"), blank=True)
-    isbn = models.CharField(_("ISBN-13"), max_length=13, blank=True, db_index=True)
-    issn = models.CharField(_("ISSN"), max_length=9, blank=True, db_index=True)
+    isbn = models.CharField(_("ISBN-13"), max_length=13, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=9, blank=True)
     publisher = models.CharField(_("publisher"), max_length=500, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
-    language = models.CharField(_("language"), max_length=3, blank=True, db_index=True)
-    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.BOOK, db_index=True)
-    clc = models.CharField(_("CLC class (中图法)"), max_length=100, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.BOOK)
+    clc = models.CharField(_("CLC class (中图法)"), max_length=100, blank=True)
     dewey = models.CharField(_("Dewey class"), max_length=100, blank=True)
     subjects = models.TextField(_("subjects"), blank=True)
-    match_key = models.CharField(_("title/author/year key"), max_length=200, blank=True, db_index=True)
+    match_key = models.CharField(_("title/author/year key"), max_length=200, blank=True)
     search_text = models.TextField(_("search text"), blank=True)
     # Filled on PostgreSQL only (cataloging.search); the GIN index is made by migration 0002.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
@@ -105,6 +105,19 @@ class BibRecord(TimeStampedModel):
                 condition=Q(status="approved", shared_at__isnull=False) | ~Q(status="approved"),
                 name="bibrecord_approved_is_shared",
             ),
+        ]
+        # Plain b-trees for equality look-ups. `db_index=True` on a CharField also builds a
+        # varchar_pattern_ops copy for LIKE, which no query here uses (classification browse has
+        # its own UPPER(clc) index, migration 0004), and every index costs the bulk import.
+        indexes = [
+            models.Index(fields=["status"], name="bibrecord_status"),
+            models.Index(fields=["control_number"], name="bibrecord_control_number"),
+            models.Index(fields=["isbn"], name="bibrecord_isbn"),
+            models.Index(fields=["issn"], name="bibrecord_issn"),
+            models.Index(fields=["language"], name="bibrecord_language"),
+            models.Index(fields=["format"], name="bibrecord_format"),
+            models.Index(fields=["clc"], name="bibrecord_clc"),
+            models.Index(fields=["match_key"], name="bibrecord_match_key"),
         ]
 
     def __str__(self) -> str:
