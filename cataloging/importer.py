@@ -88,16 +88,32 @@ def marc_import(
     return result
 
 
-def _parsed_ahead(records: Iterator[marc.ParsedRecord], size: int) -> Iterator[list[marc.ParsedRecord]]:
-    """`records` in lists of `size`, the next list parsed in a thread while the caller writes
-    this one. Parsing and extraction are Python and hold the GIL; writing mostly waits for
-    PostgreSQL, which releases it, so on two cores the two halves of an import overlap. The
-    thread touches no database and parses under the caller's language (error messages)."""
+Prepared = tuple[marc.ParsedRecord, dict[str, Any] | None]  # a record and its extracted fields
+
+
+def _prepared(parsed: marc.ParsedRecord) -> Prepared:
+    """The record's search and match fields (with the text its tsvector is made of), or None
+    when it could not be parsed or extracted: `_import_one` then reports why."""
+    if parsed.error or parsed.record is None:
+        return parsed, None
+    try:
+        extracted = marc.extract(parsed.record)
+    except ValueError:
+        return parsed, None
+    extracted["tsvector_text"] = marc.cjk_bigrams(extracted["fields"]["search_text"].lower())
+    return parsed, extracted
+
+
+def _parsed_ahead(records: Iterator[marc.ParsedRecord], size: int) -> Iterator[list[Prepared]]:
+    """`records` in lists of `size`, the next list parsed and extracted in a thread while the
+    caller writes this one. Parsing and extraction are Python and hold the GIL; writing mostly
+    waits for PostgreSQL, which releases it, so on two cores the two halves of an import
+    overlap. The thread touches no database and runs in the caller's language (messages)."""
     language = translation.get_language()
 
-    def take() -> list[marc.ParsedRecord]:
+    def take() -> list[Prepared]:
         with translation.override(language):
-            return list(islice(records, size))
+            return [_prepared(parsed) for parsed in islice(records, size)]
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marc-parse") as pool:
         upcoming = pool.submit(take)
@@ -150,20 +166,16 @@ def _matched(organization_id: int, key_sets: list[set[tuple[str, str]]]) -> set[
     return found
 
 
-def _import_batch(batch: list[marc.ParsedRecord], state: _State) -> list[Any]:
+def _import_batch(batch: list[Prepared], state: _State) -> list[Any]:
     from cataloging.actions import ImportRow
 
     rows: list[Any] = [None] * len(batch)
     todo: list[tuple[int, marc.ParsedRecord, dict[str, Any] | None]] = []
-    for index, parsed in enumerate(batch):
+    for index, (parsed, extracted) in enumerate(batch):
         if parsed.error or parsed.record is None:
             rows[index] = ImportRow(parsed.number, parsed.control_number, "error", message=parsed.error)
             continue
-        try:
-            extracted: dict[str, Any] | None = marc.extract(parsed.record)
-        except ValueError:
-            extracted = None  # _import_one reports it
-        todo.append((index, parsed, extracted))
+        todo.append((index, parsed, extracted))  # extracted None: _import_one reports it
 
     pos = 0
     while pos < len(todo):
@@ -320,7 +332,7 @@ def _bulk_create_postgres(pending: list[tuple[int, marc.ParsedRecord, dict[str, 
     }
     for name in pending[0][2]["fields"]:
         columns[name] = [extracted["fields"][name] for _i, _p, extracted in pending]
-    columns["sv"] = [marc.cjk_bigrams(extracted["fields"]["search_text"].lower()) for _i, _p, extracted in pending]
+    columns["sv"] = [extracted["tsvector_text"] for _i, _p, extracted in pending]
     # The tsvector `search.refresh_search_vector` would write, computed in the same INSERT.
     ids = _unnest_insert(
         BibRecord,
