@@ -27,6 +27,7 @@ before anything is written.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
@@ -44,19 +45,30 @@ from office import audit
 from office.exceptions import DomainError
 from office.models import AuditEvent, Organization
 
+logger = logging.getLogger(__name__)
+
 BATCH = 1000  # records per bulk INSERT and per matching look-up
 MIN_WINDOW = 16  # after a one-by-one write, look ahead this far and double while records are new
 
 
-def _parsed_records(data: bytes) -> tuple[int, Iterator[marc.ParsedRecord]]:
-    """(number of records, parsed records one at a time). File-level errors raise here, before any write."""
+# From this many ISO 2709 records on, parsing runs in a second process (a real second core);
+# below it, starting one costs more than it saves and a thread does it.
+PARSE_IN_PROCESS_FROM = 5_000
+
+
+def _batches(data: bytes) -> tuple[int, Iterator[list[Prepared]]]:
+    """(number of records, the records parsed and extracted in lists of BATCH, computed ahead
+    of the writing). File-level errors raise here, before any write."""
     if marc.detect_syntax(data) == "iso2709":
         chunks = marc.split_iso2709(data)  # raises on a truncated file
         if not chunks:
             raise marc.MarcFileError(_("The file contains no MARC records."))
-        return len(chunks), (marc.parse_iso2709_record(chunk, n) for n, chunk in enumerate(chunks, start=1))
-    records = marc.read_marc_file(data)
-    return len(records), iter(records)
+        if len(chunks) >= PARSE_IN_PROCESS_FROM:
+            return len(chunks), _prepared_in_process(chunks, BATCH)
+        records = (marc.parse_iso2709_record(chunk, n) for n, chunk in enumerate(chunks, start=1))
+        return len(chunks), _parsed_ahead(records, BATCH)
+    parsed = marc.read_marc_file(data)
+    return len(parsed), _parsed_ahead(iter(parsed), BATCH)
 
 
 def marc_import(
@@ -69,11 +81,11 @@ def marc_import(
 ) -> Any:
     from cataloging.actions import ImportResult
 
-    total, records = _parsed_records(data)
+    total, batches = _batches(data)
     result = ImportResult()
     state = _State(organization=organization, actor=actor, share=share)
     done = 0
-    for batch in _parsed_ahead(records, BATCH):
+    for batch in batches:
         for row in _import_batch(batch, state):
             result.rows.append(row)
             done += 1
@@ -120,6 +132,52 @@ def _parsed_ahead(records: Iterator[marc.ParsedRecord], size: int) -> Iterator[l
         while batch := upcoming.result():
             upcoming = pool.submit(take)
             yield batch
+
+
+def _prepare_chunks(chunks: list[bytes], first: int, language: str) -> list[Prepared]:
+    """In the parsing process: parse and extract ISO 2709 records numbered from `first`. A
+    record that was extracted comes back without its pymarc object (cheaper to send than to
+    rebuild); `_one` re-reads it from `raw` if it needs the one-by-one path."""
+    with translation.override(language):
+        prepared = [_prepared(marc.parse_iso2709_record(chunk, n)) for n, chunk in enumerate(chunks, start=first)]
+    for parsed, extracted in prepared:
+        if extracted is not None:
+            parsed.record = None
+    return prepared
+
+
+def _prepared_in_process(chunks: list[bytes], size: int) -> Iterator[list[Prepared]]:
+    """Like `_parsed_ahead`, with the parsing in a forked process: parsing and writing then
+    use both cores instead of taking turns at the GIL. Two lists are kept in flight. If the
+    process cannot be started or dies, the rest is parsed here, in a thread, as for small files."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    language = translation.get_language()
+    starts = iter(range(0, len(chunks), size))
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            in_flight: deque[Any] = deque()
+
+            def submit() -> None:
+                start = next(starts, None)
+                if start is not None:
+                    in_flight.append(pool.submit(_prepare_chunks, chunks[start : start + size], start + 1, language))
+
+            submit()
+            submit()
+            while in_flight:
+                batch = in_flight.popleft().result()
+                submit()
+                done += len(batch)
+                yield batch
+    except (BrokenProcessPool, OSError, AssertionError) as exc:  # AssertionError: a daemon may not fork
+        logger.warning("MARC parsing process failed (%s); parsing in this process", exc)
+        rest = (marc.parse_iso2709_record(chunk, n) for n, chunk in enumerate(chunks[done:], start=done + 1))
+        yield from _parsed_ahead(rest, size)
 
 
 class _State:
@@ -172,7 +230,7 @@ def _import_batch(batch: list[Prepared], state: _State) -> list[Any]:
     rows: list[Any] = [None] * len(batch)
     todo: list[tuple[int, marc.ParsedRecord, dict[str, Any] | None]] = []
     for index, (parsed, extracted) in enumerate(batch):
-        if parsed.error or parsed.record is None:
+        if parsed.error or (parsed.record is None and extracted is None):
             rows[index] = ImportRow(parsed.number, parsed.control_number, "error", message=parsed.error)
             continue
         todo.append((index, parsed, extracted))  # extracted None: _import_one reports it
@@ -209,6 +267,8 @@ def _import_batch(batch: list[Prepared], state: _State) -> list[Any]:
 def _one(parsed: marc.ParsedRecord, state: _State) -> Any:
     from cataloging.actions import ImportRow, _import_one
 
+    if parsed.record is None and not parsed.error:
+        parsed.record = marc.record_from_storage(parsed.raw)  # left behind by the parsing process
     try:
         with transaction.atomic():
             return _import_one(parsed, organization=state.organization, actor=state.actor, share=state.share)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from cataloging import actions, importer, search
+from cataloging import actions, importer, marc, search
 from cataloging.models import BibRecord, RecordIdentifier, RecordVersion
 from office.models import AuditEvent, Organization
 from tests.cataloging.factories import make_raw
@@ -70,3 +72,51 @@ def test_a_failing_bulk_insert_falls_back_to_one_record_at_a_time(north, monkeyp
     result = _import(b"".join(_raws(4)), north)
     assert [r.outcome for r in result.rows] == ["created"] * 4
     assert BibRecord.objects.filter(organization=north).count() == 4
+
+
+def _mixed_file() -> bytes:
+    """New records, a record matching an earlier one of the file (one-by-one path), a damaged
+    record and a record whose 001 repeats: what any parsing path must report alike."""
+    first = make_raw(control="P1", title="Parsed apart", isbn="9780070544840")
+    changed = make_raw(control="P2", title="Parsed apart, corrected", isbn="978-0-07-054484-0")
+    damaged = make_raw(control="P3", title="Damaged")[:-40] + b"\x1d"  # the directory runs past the end
+    return b"".join([*_raws(4), first, *_raws(3, start=10), changed, damaged, *_raws(2, start=20)])
+
+
+def test_a_large_file_is_parsed_in_a_second_process_with_the_same_outcomes(north, monkeypatch):
+    from office.models import Organization
+
+    east = Organization.objects.get(code="east")
+    expected = [(r.number, r.control_number, r.outcome, r.message) for r in _import(_mixed_file(), east).rows]
+    parent, parsed_here = os.getpid(), []
+    parse = marc.parse_iso2709_record
+
+    def watched(chunk, number=1):  # the forked process inherits it too
+        if os.getpid() == parent:
+            parsed_here.append(number)
+        return parse(chunk, number)
+
+    monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
+    monkeypatch.setattr(importer, "BATCH", 4)  # several lists in flight
+    monkeypatch.setattr(marc, "parse_iso2709_record", watched)
+    result = _import(_mixed_file(), north)
+
+    assert parsed_here == []  # every record was parsed in the other process
+    assert [(r.number, r.control_number, r.outcome, r.message) for r in result.rows] == expected
+    outcomes = [r.outcome for r in result.rows]
+    assert outcomes.count("created") == 10 and outcomes[8] == "updated" and outcomes[9] == "error"
+    updated = BibRecord.objects.get(pk=result.rows[8].record_id)
+    assert (updated.version, updated.title, updated.organization) == (2, "Parsed apart, corrected", north)
+
+
+def test_if_the_parsing_process_cannot_start_the_import_parses_here(north, monkeypatch):
+    import concurrent.futures
+
+    def refuse(*args, **kwargs):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    result = _import(_mixed_file(), north)
+    assert [r.outcome for r in result.rows].count("created") == 10
+    assert BibRecord.objects.filter(organization=north).count() == 10
