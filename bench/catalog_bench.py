@@ -183,7 +183,7 @@ def query(args: argparse.Namespace) -> None:
         ("ISBN-10 lookup", [first_page(isbn=q) for q in queries["isbn10"]]),
         ("classification filter (first page)", [first_page(clc=q) for q in queries["clc"]]),
         (
-            "keyword result count",
+            "keyword window look-up and count",
             [lambda q=q: search.apply(base, search.SearchParams(q=q)).count() for q in queries["keyword"]],
         ),
         (
@@ -227,7 +227,15 @@ def sql(args: argparse.Namespace) -> None:
         return search.apply(base, search.SearchParams(**params))[:PAGE_SIZE]
 
     cases = [
-        ("keyword, ranked (first page)", [page(q=q) for q in queries["keyword"]]),
+        (
+            "keyword window look-up (GIN, ≤ 2,001 ids)",
+            [
+                search.window_lookup(base, tsquery)
+                for q in queries["keyword"]
+                if (tsquery := search.ranked_tsquery(q)) is not None
+            ],
+        ),
+        ("keyword, ranked (first page of the window)", [page(q=q) for q in queries["keyword"]]),
         ("title (first page)", [page(title=q) for q in queries["title"]]),
         ("author (first page)", [page(author=q) for q in queries["author"]]),
         ("ISBN-13 lookup", [page(isbn=q) for q in queries["isbn13"]]),

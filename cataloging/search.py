@@ -64,17 +64,30 @@ RANK_WINDOW = 2_000
 FACET_WINDOW = 5_000
 
 
+def ranked_tsquery(text: str) -> SearchQuery | None:
+    """The ranked full-text query of a keyword search; None where it is not ranked (SQLite,
+    a one-character term, which the bigram index cannot hold)."""
+    query_text = cjk_bigrams(" ".join(_terms(text)))
+    if query_text and is_postgres() and all(len(t) > 1 for t in query_text.split()):
+        return SearchQuery(query_text, config="simple", search_type="plain")
+    return None
+
+
+def window_lookup(qs: QuerySet[BibRecord], query: SearchQuery) -> QuerySet[BibRecord]:
+    """The ids of the first RANK_WINDOW + 1 matches: one look-up of the GIN index."""
+    return qs.filter(search_vector=query).order_by().values_list("pk", flat=True)[: RANK_WINDOW + 1]
+
+
 def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     """Ranked on PostgreSQL (best first), every word required on both databases."""
     terms = _terms(text)
     if not terms:
         return qs
-    query_text = cjk_bigrams(" ".join(terms))
-    if is_postgres() and all(len(t) > 1 for t in query_text.split()):
-        query = SearchQuery(query_text, config="simple", search_type="plain")
+    query = ranked_tsquery(text)
+    if query is not None:
         # One look-up of the GIN index gives the window's ids and whether more matched; the
         # page, its count and its facets then read those ids, not the index again.
-        found = list(qs.filter(search_vector=query).order_by().values_list("pk", flat=True)[: RANK_WINDOW + 1])
+        found = list(window_lookup(qs, query))
         ranked = (
             qs.filter(pk__in=found[:RANK_WINDOW])
             .annotate(rank=SearchRank(F("search_vector"), query))
