@@ -120,3 +120,22 @@ def test_if_the_parsing_process_cannot_start_the_import_parses_here(north, monke
     result = _import(_mixed_file(), north)
     assert [r.outcome for r in result.rows].count("created") == 10
     assert BibRecord.objects.filter(organization=north).count() == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner statistics")
+def test_a_large_import_renews_the_planner_statistics_as_the_tables_grow(north, monkeypatch):
+    monkeypatch.setattr(importer, "ANALYZE_AT_LEAST", 6)
+    monkeypatch.setattr(importer, "BATCH", 3)
+    with CaptureQueriesContext(connection) as queries:
+        result = _import(b"".join(_raws(20, start=300)), north)
+    assert [r.outcome for r in result.rows] == ["created"] * 20
+    sql = [q["sql"] for q in queries.captured_queries]
+    first = next(i for i, statement in enumerate(sql) if statement.startswith("ANALYZE"))
+    assert "cataloging_recordidentifier" in sql[first]
+    # Renewed once 6 records were written (two windows of 3), not before; the next renewal
+    # waits until as many records as the table then had are written, so there are few.
+    assert sum('INSERT INTO "cataloging_bibrecord"' in s for s in sql[:first]) == 2
+    assert sum(s.startswith("ANALYZE") for s in sql) < 4
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'cataloging_bibrecord'::regclass")
+        assert cursor.fetchone()[0] >= 6  # the planner now knows the table is not empty
