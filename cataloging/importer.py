@@ -239,16 +239,21 @@ def _matched(organization_id: int, key_sets: list[set[tuple[str, str]]]) -> set[
     for keys in key_sets:
         for scheme, value in keys:
             wanted[scheme].add(value)
-    visible = Q(record__organization_id=organization_id) | Q(record__status=BibRecord.Status.APPROVED)
     found: set[tuple[str, str]] = set()
+    # Only (scheme, value) conditions in the OR, so the planner can answer each from the
+    # (scheme, value) index; mixing in the record's office made it read the whole table.
     ident_q = Q()
-    if wanted["ctl"]:
-        ident_q |= Q(scheme="ctl", value__in=wanted["ctl"], record__organization_id=organization_id)
-    for scheme in ("sys", "isbn"):
+    for scheme in ("ctl", "sys", "isbn"):
         if wanted[scheme]:
-            ident_q |= Q(scheme=scheme, value__in=wanted[scheme]) & visible
+            ident_q |= Q(scheme=scheme, value__in=wanted[scheme])
     if ident_q:
-        found.update(RecordIdentifier.objects.filter(ident_q).values_list("scheme", "value"))
+        hits = (
+            RecordIdentifier.objects.filter(ident_q)
+            .filter(Q(record__organization_id=organization_id) | Q(record__status=BibRecord.Status.APPROVED))
+            .values_list("scheme", "value", "record__organization_id")
+        )
+        # A control number (001) matches in the importing office only.
+        found.update((s, v) for s, v, office in hits if s != "ctl" or office == organization_id)
     if wanted["key"]:
         keys = (
             BibRecord.objects.filter(Q(organization_id=organization_id) | Q(status=BibRecord.Status.APPROVED))

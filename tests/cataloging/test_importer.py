@@ -139,3 +139,24 @@ def test_a_large_import_renews_the_planner_statistics_as_the_tables_grow(north, 
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'cataloging_bibrecord'::regclass")
         assert cursor.fetchone()[0] >= 6  # the planner now knows the table is not empty
+
+
+def test_a_control_number_matches_in_the_importing_office_only_an_isbn_in_the_shared_catalog(north):
+    from tests.cataloging.factories import make_record
+
+    east = Organization.objects.get(code="east")
+    shared = make_record(east, status=BibRecord.Status.APPROVED, control="X1", title="East's own", isbn=None)
+    by_isbn = make_record(east, status=BibRecord.Status.APPROVED, control="X2", title="Shared", isbn="9780070544840")
+    data = b"".join(
+        [
+            make_raw(control="X1", title="North's own, same 001", isbn=None, year=1990),
+            make_raw(control="N9", title="Shared, North's copy", isbn="978-0-07-054484-0", year=1991),
+            *_raws(3, start=400),
+        ]
+    )
+    result = _import(data, north)
+    outcomes = [r.outcome for r in result.rows]
+    assert outcomes[0] == "created" and result.rows[0].record_id != shared.pk  # east's 001 is not north's
+    # The ISBN finds east's shared record: skipped, pointing at it (copy it instead).
+    assert (outcomes[1], result.rows[1].record_id) == ("skipped", by_isbn.pk)
+    assert outcomes[2:] == ["created"] * 3
