@@ -818,9 +818,17 @@ def payment_refund(*, payment_id: int, actor: Any, reason: str, amount_minor: in
 
 
 def refund_available_minor(payment: Payment) -> int:
-    """What is left to refund: paid, less refunded, less refunds still pending at the provider."""
-    pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(s=Sum("amount_minor"))["s"] or 0
-    return payment.amount_minor - payment.refunded_minor - pending
+    """What is left to refund: paid, less what is refunded or on its way. The provider's total
+    (`refunded_minor`, kept from its events) can already include a refund of ours whose answer
+    we have not recorded yet, so it is not added to ours (succeeded and pending): the larger
+    of the two counts. The provider refuses a refund above what it has left, whatever we ask."""
+    ours = (
+        payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]).aggregate(
+            s=Sum("amount_minor")
+        )["s"]
+        or 0
+    )
+    return payment.amount_minor - max(payment.refunded_minor, ours)
 
 
 def refund_record(
