@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
@@ -63,7 +64,7 @@ def _batches(data: bytes) -> tuple[int, Iterator[list[Prepared]]]:
         chunks = marc.split_iso2709(data)  # raises on a truncated file
         if not chunks:
             raise marc.MarcFileError(_("The file contains no MARC records."))
-        if len(chunks) >= PARSE_IN_PROCESS_FROM:
+        if len(chunks) >= PARSE_IN_PROCESS_FROM and not _in_daemon_process():
             return len(chunks), _prepared_in_process(chunks, BATCH)
         records = (marc.parse_iso2709_record(chunk, n) for n, chunk in enumerate(chunks, start=1))
         return len(chunks), _parsed_ahead(records, BATCH)
@@ -137,6 +138,37 @@ def _parsed_ahead(records: Iterator[marc.ParsedRecord], size: int) -> Iterator[l
             yield batch
 
 
+def _in_daemon_process() -> bool:
+    """A Celery prefork worker's child is a daemon process, which may not start processes of
+    its own: an upload imported there parses in a thread (`celery worker --pool=solo`, or the
+    `import_marc` command, parse in a process)."""
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
+
+
+def _parsing_process_started() -> None:
+    """In the forked parsing process, first: die with the process that forked it (Linux), and
+    let go of its database sockets, never used here, so that a killed import leaves no open
+    session behind. The sockets are closed, not the connections: closing a connection would
+    end the parent's session too."""
+    import ctypes
+    import signal
+
+    from django.db import connections
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            try:
+                os.close(conn.connection.fileno())
+            except (OSError, AttributeError):
+                pass
+
+
 def _prepare_chunks(chunks: list[bytes], first: int, language: str) -> list[Prepared]:
     """In the parsing process: parse and extract ISO 2709 records numbered from `first`. A
     record that was extracted comes back without its pymarc object (cheaper to send than to
@@ -162,7 +194,9 @@ def _prepared_in_process(chunks: list[bytes], size: int) -> Iterator[list[Prepar
     starts = iter(range(0, len(chunks), size))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_parsing_process_started
+        ) as pool:
             in_flight: deque[Any] = deque()
 
             def submit() -> None:

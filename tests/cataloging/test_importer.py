@@ -160,3 +160,25 @@ def test_a_control_number_matches_in_the_importing_office_only_an_isbn_in_the_sh
     # The ISBN finds east's shared record: skipped, pointing at it (copy it instead).
     assert (outcomes[1], result.rows[1].record_id) == ("skipped", by_isbn.pk)
     assert outcomes[2:] == ["created"] * 3
+
+
+def test_in_a_daemon_process_like_a_celery_worker_the_import_parses_in_a_thread(north, monkeypatch):
+    import multiprocessing
+
+    class Daemon:
+        daemon = True
+
+    parent, parsed_here = os.getpid(), []
+    parse = marc.parse_iso2709_record
+
+    def watched(chunk, number=1):
+        if os.getpid() == parent:
+            parsed_here.append(number)
+        return parse(chunk, number)
+
+    monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemon())
+    monkeypatch.setattr(marc, "parse_iso2709_record", watched)
+    result = _import(_mixed_file(), north)
+    assert len(parsed_here) == 12  # no process was started: every record parsed here
+    assert [r.outcome for r in result.rows].count("created") == 10
