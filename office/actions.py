@@ -66,6 +66,20 @@ def budget_allocate(*, department_id: int, fiscal_year: int, amount_minor: int, 
     return budget
 
 
+def _post(
+    budget: Budget, kind: str, amount_minor: int, verb: str, actor: Any, reference: str, note: str = ""
+) -> Budget:
+    """The ledger entry of a movement on a locked, updated budget line (a negative amount is
+    money coming back) and its audit event, which records the amount as a positive number."""
+    BudgetEntry.objects.create(
+        budget=budget, kind=kind, amount_minor=amount_minor, reference=reference, note=note, actor=actor
+    )
+    audit.record(
+        actor=actor, target=budget, verb=verb, data={"amount_minor": abs(amount_minor), "reference": reference}
+    )
+    return budget
+
+
 @transaction.atomic
 def budget_encumber(*, budget_id: int, amount_minor: int, actor: Any, reference: str = "") -> Budget:
     """Reserve money for an approved purchase; refuses if the line has too little left."""
@@ -76,16 +90,7 @@ def budget_encumber(*, budget_id: int, amount_minor: int, actor: Any, reference:
         raise InsufficientBudget(_("The budget line has not enough money left for this."))
     budget.encumbered_minor += amount_minor
     budget.save(update_fields=["encumbered_minor", "updated_at"])
-    BudgetEntry.objects.create(
-        budget=budget, kind=BudgetEntry.Kind.ENCUMBER, amount_minor=amount_minor, reference=reference, actor=actor
-    )
-    audit.record(
-        actor=actor,
-        target=budget,
-        verb="office.budget.encumbered",
-        data={"amount_minor": amount_minor, "reference": reference},
-    )
-    return budget
+    return _post(budget, BudgetEntry.Kind.ENCUMBER, amount_minor, "office.budget.encumbered", actor, reference)
 
 
 @transaction.atomic
@@ -96,16 +101,7 @@ def budget_release(*, budget_id: int, amount_minor: int, actor: Any, reference: 
         raise DomainError(_("Only money that is encumbered can be released."))
     budget.encumbered_minor -= amount_minor
     budget.save(update_fields=["encumbered_minor", "updated_at"])
-    BudgetEntry.objects.create(
-        budget=budget, kind=BudgetEntry.Kind.RELEASE, amount_minor=amount_minor, reference=reference, actor=actor
-    )
-    audit.record(
-        actor=actor,
-        target=budget,
-        verb="office.budget.released",
-        data={"amount_minor": amount_minor, "reference": reference},
-    )
-    return budget
+    return _post(budget, BudgetEntry.Kind.RELEASE, amount_minor, "office.budget.released", actor, reference)
 
 
 @transaction.atomic
@@ -127,16 +123,7 @@ def budget_spend(
     budget.encumbered_minor -= reserved
     budget.spent_minor += amount_minor
     budget.save(update_fields=["encumbered_minor", "spent_minor", "updated_at"])
-    BudgetEntry.objects.create(
-        budget=budget, kind=BudgetEntry.Kind.SPEND, amount_minor=amount_minor, reference=reference, actor=actor
-    )
-    audit.record(
-        actor=actor,
-        target=budget,
-        verb="office.budget.spent",
-        data={"amount_minor": amount_minor, "reference": reference},
-    )
-    return budget
+    return _post(budget, BudgetEntry.Kind.SPEND, amount_minor, "office.budget.spent", actor, reference)
 
 
 @transaction.atomic
@@ -151,21 +138,7 @@ def budget_unspend(*, budget_id: int, amount_minor: int, actor: Any, reference: 
         raise DomainError(_("Only money that was spent can be refunded to the budget."))
     budget.spent_minor -= amount_minor
     budget.save(update_fields=["spent_minor", "updated_at"])
-    BudgetEntry.objects.create(
-        budget=budget,
-        kind=BudgetEntry.Kind.SPEND,
-        amount_minor=-amount_minor,
-        reference=reference,
-        note=note,
-        actor=actor,
-    )
-    audit.record(
-        actor=actor,
-        target=budget,
-        verb="office.budget.refunded",
-        data={"amount_minor": amount_minor, "reference": reference},
-    )
-    return budget
+    return _post(budget, BudgetEntry.Kind.SPEND, -amount_minor, "office.budget.refunded", actor, reference, note)
 
 
 # --- documents -------------------------------------------------------------------------------
