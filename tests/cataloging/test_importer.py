@@ -74,6 +74,22 @@ def test_a_failing_bulk_insert_falls_back_to_one_record_at_a_time(north, monkeyp
     assert BibRecord.objects.filter(organization=north).count() == 4
 
 
+@pytest.fixture
+def parsed_here(monkeypatch) -> list[int]:
+    """The numbers of the records parsed in the test's own process; a forked parsing process
+    inherits the watch but its calls do not land here."""
+    parent, numbers = os.getpid(), []
+    parse = marc.parse_iso2709_record
+
+    def watched(chunk, number=1):
+        if os.getpid() == parent:
+            numbers.append(number)
+        return parse(chunk, number)
+
+    monkeypatch.setattr(marc, "parse_iso2709_record", watched)
+    return numbers
+
+
 def _mixed_file() -> bytes:
     """New records, a record matching an earlier one of the file (one-by-one path), a damaged
     record and a record whose 001 repeats: what any parsing path must report alike."""
@@ -83,22 +99,14 @@ def _mixed_file() -> bytes:
     return b"".join([*_raws(4), first, *_raws(3, start=10), changed, damaged, *_raws(2, start=20)])
 
 
-def test_a_large_file_is_parsed_in_a_second_process_with_the_same_outcomes(north, monkeypatch):
+def test_a_large_file_is_parsed_in_a_second_process_with_the_same_outcomes(north, monkeypatch, parsed_here):
     from office.models import Organization
 
     east = Organization.objects.get(code="east")
     expected = [(r.number, r.control_number, r.outcome, r.message) for r in _import(_mixed_file(), east).rows]
-    parent, parsed_here = os.getpid(), []
-    parse = marc.parse_iso2709_record
-
-    def watched(chunk, number=1):  # the forked process inherits it too
-        if os.getpid() == parent:
-            parsed_here.append(number)
-        return parse(chunk, number)
-
+    parsed_here.clear()  # that import parsed here, in a thread
     monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
     monkeypatch.setattr(importer, "BATCH", 4)  # several lists in flight
-    monkeypatch.setattr(marc, "parse_iso2709_record", watched)
     result = _import(_mixed_file(), north)
 
     assert parsed_here == []  # every record was parsed in the other process
@@ -162,23 +170,14 @@ def test_a_control_number_matches_in_the_importing_office_only_an_isbn_in_the_sh
     assert outcomes[2:] == ["created"] * 3
 
 
-def test_in_a_daemon_process_like_a_celery_worker_the_import_parses_in_a_thread(north, monkeypatch):
+def test_in_a_daemon_process_like_a_celery_worker_the_import_parses_in_a_thread(north, monkeypatch, parsed_here):
     import multiprocessing
 
     class Daemon:
         daemon = True
 
-    parent, parsed_here = os.getpid(), []
-    parse = marc.parse_iso2709_record
-
-    def watched(chunk, number=1):
-        if os.getpid() == parent:
-            parsed_here.append(number)
-        return parse(chunk, number)
-
     monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
     monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemon())
-    monkeypatch.setattr(marc, "parse_iso2709_record", watched)
     result = _import(_mixed_file(), north)
     assert len(parsed_here) == 12  # no process was started: every record parsed here
     assert [r.outcome for r in result.rows].count("created") == 10
