@@ -862,17 +862,18 @@ def refund_record(
     return refund
 
 
-def refund_automatically(*, payment_id: int, reason: str) -> Refund | None:
-    """Refund the rest of a paid payment that nobody asked to refund: money that arrived for
-    something that can no longer take it. Runs in the caller's transaction (the payment row
-    locked); the provider is called after commit, and the reconcile sweep retries a refund
-    left pending. Idempotent: nothing is written once the whole payment is refunded or pending."""
+def refund_automatically(*, payment_id: int, reason: str, requested_by: Any = None) -> Refund | None:
+    """Refund the rest of a paid payment without a finance person asking: money that arrived
+    for something that can no longer take it, or a cancellation (`requested_by`: who caused
+    it, if anyone). Runs in the caller's transaction (the payment row locked); the provider is
+    called after commit, and the reconcile sweep retries a refund left pending. Idempotent:
+    nothing is written once the whole payment is refunded or pending."""
     from payments.tasks import refund_submit_task
 
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if not payment.is_paid or refund_available_minor(payment) <= 0:
         return None
-    refund = refund_record(payment=payment, amount_minor=None, reason=reason, requested_by=None, automatic=True)
+    refund = refund_record(payment=payment, amount_minor=None, reason=reason, requested_by=requested_by, automatic=True)
     enqueue_on_commit(refund_submit_task, refund_id=refund.pk)
     return refund
 

@@ -459,33 +459,13 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
 
 def auto_refund(*, payment_id: int, requested_by: Any, reason: str) -> Any:
     """Refund what is left of a paid payment, automatically (a cancellation before delivery,
-    a payment that arrived for something already closed). Runs inside the caller's
-    transaction: it locks the payment, writes a pending `payments.Refund` row (the payments
-    app's refund record, its idempotency key as `payments.actions.payment_refund` makes it)
-    and, after commit, hands it to `payments.actions.refund_submit`, which calls the provider
-    and applies the result (the payment's purpose hears of it through `on_refunded`). If the
-    provider is unreachable the refund stays pending and the payments sweep retries it.
+    a payment that arrived for something already closed), in the caller's transaction: the
+    payments app's `refund_automatically` (the provider after commit, the sweep retries; the
+    payment's purpose hears of the result through `on_refunded`; finance staff of a refusal).
+    Idempotent. Returns the new Refund or None."""
+    from payments.actions import refund_automatically
 
-    Idempotent: nothing is written when the payment is not paid or is refunded already (or a
-    refund of the rest is pending). Returns the new Refund or None."""
-    from payments.actions import refund_available_minor, refund_record
-    from payments.models import Payment
-    from services.tasks import auto_refund_submit_task
-
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if not payment.is_paid or refund_available_minor(payment) <= 0:
-        return None
-    refund = refund_record(payment=payment, amount_minor=None, reason=reason, requested_by=requested_by, automatic=True)
-    enqueue_on_commit(auto_refund_submit_task, refund_id=refund.pk)
-    return refund
-
-
-def auto_refund_submit(*, refund_id: int) -> Any:
-    """Send an automatic refund to the provider (payments app). A refusal is left for finance
-    staff: the payments app tells them, with a link to the payment."""
-    from payments.actions import refund_submit
-
-    return refund_submit(refund_id=refund_id)
+    return refund_automatically(payment_id=payment_id, reason=reason, requested_by=requested_by)
 
 
 # --- payment -----------------------------------------------------------------------------------

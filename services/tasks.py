@@ -21,12 +21,6 @@ def delivery_send_task(*, delivery_id: int) -> bool:
     return actions.delivery_send(delivery_id=delivery_id)
 
 
-@shared_task
-def auto_refund_submit_task(*, refund_id: int) -> None:
-    """An automatic refund to the provider (a pending one is also retried by the payments sweep)."""
-    actions.auto_refund_submit(refund_id=refund_id)
-
-
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
 def digest_email_task(*, digest_id: int) -> bool:
     return actions.digest_send_email(digest_id=digest_id)
