@@ -130,7 +130,7 @@ def health_queues() -> list[dict[str, Any]]:
 
 def health_backup_disk() -> dict[str, Any]:
     """Free space where backups go (local folder, or S3 staging plus a reachable bucket)."""
-    from office.backups import store_health
+    from office.backups.stores import store_health
 
     return store_health()
 

@@ -50,7 +50,8 @@ def ping_task(value: str = "pong") -> str:
 
 @shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 300)
 def backup_run_task() -> int:
-    from office.backups import BackupError, backup_run
+    from office.backups.errors import BackupError
+    from office.backups.run import backup_run
     from office.models import BackupRun
 
     run = backup_run(trigger=BackupRun.Trigger.SCHEDULED)
@@ -61,7 +62,8 @@ def backup_run_task() -> int:
 
 @shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 300)
 def backup_drill_task() -> int:
-    from office.backups import BackupError, backup_drill
+    from office.backups.drill import backup_drill
+    from office.backups.errors import BackupError
     from office.models import BackupDrill
 
     drill = backup_drill()
@@ -73,6 +75,6 @@ def backup_drill_task() -> int:
 @shared_task
 def backup_watchdog_task() -> bool:
     """Hourly: alert when the nightly backup is missing or too old."""
-    from office.backups import backup_check_overdue
+    from office.backups.retention import backup_check_overdue
 
     return backup_check_overdue()

@@ -611,7 +611,7 @@ def backup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @home_staff_required
 def backup_download(request: HttpRequest, pk: int, name: str) -> FileResponse:
     """One file of a backup, after the check; backup folders are never served by path."""
-    from office.backups import backup_file_for_download
+    from office.backups.restore import backup_file_for_download
 
     filename, handle = backup_file_for_download(
         backup_id=pk, name=name, actor=request.user, ip_address=request.META.get("REMOTE_ADDR")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import stat
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,20 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from office import backups
-from office.backups import BackupInProgress, DatabaseTarget, LiveDatabaseRefused
+from office.backups.databases import (
+    DatabaseTarget,
+    _pg_drop_database,
+    describe_database,
+    dump_database,
+    restore_database,
+)
+from office.backups.drill import backup_drill, smoke_test
+from office.backups.errors import BackupError, BackupInProgress, LiveDatabaseRefused
+from office.backups.files import sha256_file, store_dir
+from office.backups.locks import PG_LOCK_KEY, _store_lock
+from office.backups.restore import backup_restore
+from office.backups.retention import backup_check_overdue, backup_prune, retention_keep
+from office.backups.run import backup_run
 from office.models import BackupDrill, BackupRun, Notification, Organization
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,7 +64,7 @@ def _seed() -> list[Organization]:
 
 
 def _live_tables() -> dict[str, Any]:
-    return backups.describe_database(DatabaseTarget.live())["tables"]
+    return describe_database(DatabaseTarget.live())["tables"]
 
 
 def _restore_target(tmp_path: Path) -> DatabaseTarget:
@@ -63,7 +76,7 @@ def _restore_target(tmp_path: Path) -> DatabaseTarget:
 
 def _drop(target: DatabaseTarget) -> None:
     if target.vendor == "postgresql":
-        backups._pg_drop_database(target)
+        _pg_drop_database(target)
 
 
 # --- backup -> change -> drill -> restore -------------------------------------------------------
@@ -71,7 +84,7 @@ def _drop(target: DatabaseTarget) -> None:
 
 def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> None:
     offices = _seed()
-    run = backups.backup_run()
+    run = backup_run()
 
     assert run.status == BackupRun.Status.SUCCEEDED, run.error
     folder = Path(run.location)
@@ -93,7 +106,7 @@ def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> Non
     Organization.objects.create(code="new-office", name="New")
     assert _live_tables()["office_organization"] != manifest["tables"]["office_organization"]
 
-    drill = backups.backup_drill()
+    drill = backup_drill()
     assert drill.status == BackupDrill.Status.PASSED, drill.error
     assert drill.backup == run
     assert drill.details["table_mismatches"] == []
@@ -105,9 +118,9 @@ def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> Non
 
     target = _restore_target(tmp_path)
     try:
-        details = backups.backup_restore(folder=folder, target=target, media_root=tmp_path / "restored-media")
+        details = backup_restore(folder=folder, target=target, media_root=tmp_path / "restored-media")
         assert details["failures"] == []
-        restored = backups.describe_database(target)
+        restored = describe_database(target)
         assert restored["tables"] == manifest["tables"]  # every row, identical checksums
         conn = target.connect()
         try:
@@ -123,7 +136,7 @@ def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> Non
         # The smoke test fails when what the application reads is not what the manifest says.
         failures: list[str] = []
         wrong = {**manifest, "tables": {**manifest["tables"], "office_organization": {"rows": 99, "sha256": "0"}}}
-        result = backups.smoke_test(target, wrong, failures)
+        result = smoke_test(target, wrong, failures)
         assert result["office.Organization"]["count"] == len(offices)
         assert failures == [f"the application counts {len(offices)} office.Organization rows, the manifest 99"]
     finally:
@@ -133,7 +146,7 @@ def test_backup_drill_and_restore_round_trip(store: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete_media", "no_manifest"])
 def test_corrupted_backup_fails_the_drill_loudly(store: Path, damage: str) -> None:
     _seed()
-    run = backups.backup_run()
+    run = backup_run()
     folder = Path(run.location)
     dump = folder / run.manifest["database"]["file"]
     if damage == "flip":
@@ -147,7 +160,7 @@ def test_corrupted_backup_fails_the_drill_loudly(store: Path, damage: str) -> No
     else:
         (folder / "manifest.json").unlink()
 
-    drill = backups.backup_drill()
+    drill = backup_drill()
 
     assert drill.status == BackupDrill.Status.FAILED
     assert "BackupCorrupted" in drill.error
@@ -158,22 +171,22 @@ def test_corrupted_backup_fails_the_drill_loudly(store: Path, damage: str) -> No
 def test_damaged_dump_with_a_matching_manifest_still_fails_the_restore(store: Path) -> None:
     """Checksums can only prove the file is what was written; the restore itself must fail too."""
     _seed()
-    run = backups.backup_run()
+    run = backup_run()
     folder = Path(run.location)
     dump = folder / run.manifest["database"]["file"]
     dump.write_bytes(dump.read_bytes()[:2048])
     manifest = run.manifest
-    manifest["files"][dump.name] = {"size": dump.stat().st_size, "sha256": backups.sha256_file(dump)}
+    manifest["files"][dump.name] = {"size": dump.stat().st_size, "sha256": sha256_file(dump)}
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
-    drill = backups.backup_drill()
+    drill = backup_drill()
 
     assert drill.status == BackupDrill.Status.FAILED
     assert drill.error
 
 
 def test_drill_without_any_backup_fails() -> None:
-    drill = backups.backup_drill()
+    drill = backup_drill()
     assert drill.status == BackupDrill.Status.FAILED
     assert "no good backup" in drill.error
 
@@ -188,15 +201,15 @@ def test_killed_backup_leaves_nothing_that_looks_good(store: Path, monkeypatch: 
     def killed(*_args: Any, **_kwargs: Any) -> None:
         raise Killed
 
-    monkeypatch.setattr(backups, "_write_media_tar", killed)
+    monkeypatch.setattr("office.backups.run._write_media_tar", killed)
     with pytest.raises(Killed):
-        backups.backup_run()
+        backup_run()
     interrupted = BackupRun.objects.get()
     assert interrupted.status == BackupRun.Status.RUNNING
     assert [p.name for p in store.iterdir() if (p / "manifest.json").exists()] == []
 
     monkeypatch.undo()
-    good = backups.backup_run()
+    good = backup_run()
 
     interrupted.refresh_from_db()
     assert interrupted.status == BackupRun.Status.FAILED
@@ -206,11 +219,11 @@ def test_killed_backup_leaves_nothing_that_looks_good(store: Path, monkeypatch: 
 
 
 def test_two_backups_never_run_at_once(store: Path) -> None:
-    with backups._store_lock(backups.store_dir()):
+    with _store_lock(store_dir()):
         with pytest.raises(BackupInProgress):
-            backups.backup_run()
+            backup_run()
         with pytest.raises(BackupInProgress):
-            backups.backup_drill()
+            backup_drill()
     assert not BackupRun.objects.exists()
 
 
@@ -221,13 +234,13 @@ def test_backups_on_other_machines_are_excluded_by_the_database_lock(store: Path
     try:
         other.autocommit = True
         with other.cursor() as cur:
-            cur.execute("SELECT pg_advisory_lock(%s)", [backups.PG_LOCK_KEY])
+            cur.execute("SELECT pg_advisory_lock(%s)", [PG_LOCK_KEY])
         with pytest.raises(BackupInProgress):
-            backups.backup_run()
+            backup_run()
     finally:
         other.close()
     assert not BackupRun.objects.exists()
-    assert backups.backup_run().status == BackupRun.Status.SUCCEEDED
+    assert backup_run().status == BackupRun.Status.SUCCEEDED
 
 
 # The two tests below never dump (so no transactional database): seed_demo needs rows that
@@ -239,11 +252,11 @@ def test_failed_backup_is_recorded_and_alerts_technical_services(
     store: Path, demo: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> None:
-        raise backups.BackupError("disk full")
+        raise BackupError("disk full")
 
-    monkeypatch.setattr(backups, "dump_database", broken)
+    monkeypatch.setattr("office.backups.run.dump_database", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        run = backups.backup_run()
+        run = backup_run()
 
     assert run.status == BackupRun.Status.FAILED
     assert "disk full" in run.error
@@ -262,12 +275,12 @@ def test_failed_backup_is_recorded_and_alerts_technical_services(
 
 @pytest.mark.django_db
 def test_overdue_backup_alerts_once_a_day(store: Path, demo: Any) -> None:
-    assert backups.backup_check_overdue() is True
-    assert backups.backup_check_overdue() is True
+    assert backup_check_overdue() is True
+    assert backup_check_overdue() is True
     assert Notification.objects.filter(verb="office.backup.overdue").count() == 2  # two recipients, once
 
     BackupRun.objects.create(status=BackupRun.Status.SUCCEEDED, finished_at=timezone.now())
-    assert backups.backup_check_overdue() is False
+    assert backup_check_overdue() is False
 
 
 def test_backup_command_prints_where_it_went(store: Path) -> None:
@@ -293,7 +306,7 @@ def test_retention_keeps_newest_per_day_week_and_month() -> None:
     runs.append(_run_at(500, now - timedelta(hours=1)))  # a second backup today, older than run 0
     runs.append(_run_at(501, now + timedelta(hours=1), status=BackupRun.Status.FAILED))
 
-    keep = backups.retention_keep(runs, daily=3, weekly=2, monthly=3)
+    keep = retention_keep(runs, daily=3, weekly=2, monthly=3)
 
     # Daily: 31, 30, 29 Mar. Weekly: newest of this ISO week (31 Mar) and the week before (29 Mar,
     # a Sunday). Monthly: newest of March, February (28th), January (31st).
@@ -305,12 +318,12 @@ def test_retention_keeps_newest_per_day_week_and_month() -> None:
 def test_retention_never_prunes_the_newest_good_backup() -> None:
     now = timezone.now()
     runs = [_run_at(1, now - timedelta(days=3)), _run_at(2, now, status=BackupRun.Status.FAILED)]
-    assert backups.retention_keep(runs, daily=0, weekly=0, monthly=0) == {1}
+    assert retention_keep(runs, daily=0, weekly=0, monthly=0) == {1}
 
 
 def test_prune_deletes_only_what_retention_drops(store: Path, settings: Any) -> None:
     settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY, settings.BACKUP_KEEP_MONTHLY = 2, 0, 0
-    backups.store_dir()
+    store_dir()
     now = timezone.now()
     runs = []
     for days in (0, 1, 2, 3):
@@ -328,7 +341,7 @@ def test_prune_deletes_only_what_retention_drops(store: Path, settings: Any) -> 
         started_at=now - timedelta(days=9), status=BackupRun.Status.SUCCEEDED, location=str(outside)
     )
 
-    pruned = backups.backup_prune()
+    pruned = backup_prune()
 
     assert set(pruned) == {runs[2].pk, runs[3].pk, stray.pk}
     assert [p.name for p in sorted(store.iterdir()) if p.is_dir()] == ["run-0", "run-1"]
@@ -338,9 +351,11 @@ def test_prune_deletes_only_what_retention_drops(store: Path, settings: Any) -> 
 
 def test_a_failed_backup_prunes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY, settings.BACKUP_KEEP_MONTHLY = 1, 0, 0
-    first = backups.backup_run()
-    monkeypatch.setattr(backups, "dump_database", lambda *a, **k: (_ for _ in ()).throw(OSError("No space left")))
-    assert backups.backup_run().status == BackupRun.Status.FAILED
+    first = backup_run()
+    monkeypatch.setattr(
+        "office.backups.run.dump_database", lambda *a, **k: (_ for _ in ()).throw(OSError("No space left"))
+    )
+    assert backup_run().status == BackupRun.Status.FAILED
     first.refresh_from_db()
     assert first.status == BackupRun.Status.SUCCEEDED
     assert Path(first.location, "manifest.json").exists()
@@ -350,9 +365,9 @@ def test_a_failed_backup_prunes_nothing(store: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_restore_refuses_the_live_database_without_the_flag(store: Path) -> None:
-    run = backups.backup_run()
+    run = backup_run()
     with pytest.raises(LiveDatabaseRefused):
-        backups.backup_restore(folder=Path(run.location), target=DatabaseTarget.live())
+        backup_restore(folder=Path(run.location), target=DatabaseTarget.live())
 
 
 @postgres_only
@@ -360,7 +375,7 @@ def test_restore_command_refuses_live_database_and_restores_elsewhere(store: Pat
     from io import StringIO
 
     _seed()
-    run = backups.backup_run()
+    run = backup_run()
     live = DatabaseTarget.live()
     live_url = f"postgres://{live.user}@{live.host or 'localhost'}:{live.port or 5432}/{live.name}"
     with pytest.raises(CommandError, match="live database"):
@@ -377,7 +392,7 @@ def test_restore_command_refuses_live_database_and_restores_elsewhere(store: Pat
             stdout=out,
         )
         assert "every table matches" in out.getvalue()
-        assert backups.describe_database(target)["tables"] == run.manifest["tables"]
+        assert describe_database(target)["tables"] == run.manifest["tables"]
     finally:
         _drop(target)
 
@@ -385,15 +400,15 @@ def test_restore_command_refuses_live_database_and_restores_elsewhere(store: Pat
 @postgres_only
 def test_pg_dump_gets_no_password_on_its_command_line(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
-    real_run = backups.subprocess.run
+    real_run = subprocess.run
 
     def spy(args: list[str], **kwargs: Any) -> Any:
         calls.append((list(args), dict(kwargs.get("env") or {})))
         return real_run(args, **kwargs)
 
-    monkeypatch.setattr(backups.subprocess, "run", spy)
+    monkeypatch.setattr("office.backups.databases.subprocess.run", spy)
     live = DatabaseTarget.live()
-    run = backups.backup_run(target=DatabaseTarget(**{**live.__dict__, "password": "s3cret-pw"}))
+    run = backup_run(target=DatabaseTarget(**{**live.__dict__, "password": "s3cret-pw"}))
 
     assert run.status == BackupRun.Status.SUCCEEDED, run.error
     dumps = [(args, env) for args, env in calls if Path(args[0]).name == "pg_dump" and "--version" not in args]
@@ -404,8 +419,8 @@ def test_pg_dump_gets_no_password_on_its_command_line(store: Path, monkeypatch: 
 
 @postgres_only
 def test_older_pg_dump_than_the_server_is_refused(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backups, "_client_major", lambda program: 9)
-    run = backups.backup_run()
+    monkeypatch.setattr("office.backups.databases._client_major", lambda program: 9)
+    run = backup_run()
     assert run.status == BackupRun.Status.FAILED
     assert "older than the PostgreSQL" in run.error
 
@@ -435,7 +450,7 @@ def test_sqlite_file_database_backup_restore_round_trip(tmp_path: Path) -> None:
     live = _sqlite_file(tmp_path / "live.sqlite3")
     folder = tmp_path / "backup"
     folder.mkdir()
-    described = backups.dump_database(live, folder)
+    described = dump_database(live, folder)
     assert described["tables"]["books"]["rows"] == 3
 
     writer = sqlite3.connect(live.name)
@@ -443,12 +458,12 @@ def test_sqlite_file_database_backup_restore_round_trip(tmp_path: Path) -> None:
     writer.execute("UPDATE books SET price = 99 WHERE title = 'Ulysses'")
     writer.commit()
     writer.close()
-    assert backups.describe_database(live)["tables"]["books"] != described["tables"]["books"]
+    assert describe_database(live)["tables"]["books"] != described["tables"]["books"]
 
     target = DatabaseTarget(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
-    backups.restore_database(folder / "db.sqlite3", target, vendor="sqlite")
+    restore_database(folder / "db.sqlite3", target, vendor="sqlite")
 
-    assert backups.describe_database(target)["tables"] == described["tables"]
+    assert describe_database(target)["tables"] == described["tables"]
     assert not Path(f"{target.name}-wal").exists()
 
 
@@ -456,13 +471,11 @@ def test_sqlite_restore_of_a_damaged_file_fails(tmp_path: Path) -> None:
     live = _sqlite_file(tmp_path / "live.sqlite3")
     folder = tmp_path / "backup"
     folder.mkdir()
-    backups.dump_database(live, folder)
+    dump_database(live, folder)
     dump = folder / "db.sqlite3"
     dump.write_bytes(b"not a database" + dump.read_bytes()[14:])
     with pytest.raises(sqlite3.DatabaseError):
-        backups.restore_database(
-            dump, DatabaseTarget(vendor="sqlite", name=str(tmp_path / "r.sqlite3")), vendor="sqlite"
-        )
+        restore_database(dump, DatabaseTarget(vendor="sqlite", name=str(tmp_path / "r.sqlite3")), vendor="sqlite")
 
 
 # --- schedule ------------------------------------------------------------------------------------------------

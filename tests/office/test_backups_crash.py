@@ -19,8 +19,12 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from office import backups
-from office.backups import BackupInProgress, DatabaseTarget
+from office.backups.alerts import TECHSVC_DEPARTMENT_CODE
+from office.backups.databases import DatabaseTarget, _pg_bin
+from office.backups.drill import backup_drill
+from office.backups.errors import BackupInProgress
+from office.backups.media import _write_media_tar
+from office.backups.run import backup_run
 from office.models import BackupRun, Department, Notification, Organization, Position, StaffProfile
 from tests.office.test_backups import _seed, postgres_only
 
@@ -36,7 +40,7 @@ def _backup_retrying_while_locked(timeout: float = 20) -> BackupRun:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return backups.backup_run()
+            return backup_run()
         except BackupInProgress:
             if time.monotonic() > deadline:
                 raise
@@ -49,7 +53,7 @@ def _backup_retrying_while_locked(timeout: float = 20) -> BackupRun:
 @pytest.fixture
 def slow_pg_dump(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     """A pg_dump that answers --version like the real one, then announces itself and hangs."""
-    real = backups._pg_bin("pg_dump")
+    real = _pg_bin("pg_dump")
     bindir = tmp_path / "slow-bin"
     bindir.mkdir()
     started = tmp_path / "pg_dump.pid"
@@ -111,7 +115,7 @@ def test_worker_killed_mid_dump_leaves_nothing_complete_and_the_next_backup_succ
     assert interrupted.status == BackupRun.Status.RUNNING  # the worker never got to say anything
     assert list(store.glob(".partial-*"))  # it was killed mid-backup ...
     assert _complete_backups(store) == []  # ... and nothing looks complete
-    assert backups.backup_drill().error.startswith("BackupError")  # no good backup to drill
+    assert backup_drill().error.startswith("BackupError")  # no good backup to drill
 
     good = _backup_retrying_while_locked()  # the dead worker's locks are gone
 
@@ -120,7 +124,7 @@ def test_worker_killed_mid_dump_leaves_nothing_complete_and_the_next_backup_succ
     assert interrupted.status == BackupRun.Status.FAILED and "Interrupted" in interrupted.error
     assert not list(store.glob(".partial-*"))
     assert _complete_backups(store) == [Path(good.location).name]
-    assert backups.backup_drill().status == "passed"
+    assert backup_drill().status == "passed"
 
 
 # --- disk full ------------------------------------------------------------------------------------------------
@@ -128,7 +132,7 @@ def test_worker_killed_mid_dump_leaves_nothing_complete_and_the_next_backup_succ
 
 def _techsvc_staff() -> Any:
     home = Organization.objects.create(code="home", name="Home office", is_home=True)
-    techsvc = Department.objects.create(organization=home, code=backups.TECHSVC_DEPARTMENT_CODE, name="Tech")
+    techsvc = Department.objects.create(organization=home, code=TECHSVC_DEPARTMENT_CODE, name="Tech")
     position = Position.objects.create(code="techsvc-staff", name="Staff")
     user = get_user_model().objects.create_user("oncall", email="oncall@example.org", password="x" * 20)
     StaffProfile.objects.create(
@@ -155,7 +159,7 @@ def full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     except OSError:  # no mount(8) at all
         mounted = False
     if not mounted:
-        real = backups._write_media_tar
+        real = _write_media_tar
 
         def enospc(media_root: Path, out: Path) -> Any:
             files = real(media_root, out)
@@ -163,7 +167,7 @@ def full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out))
             return files
 
-        monkeypatch.setattr(backups, "_write_media_tar", enospc)
+        monkeypatch.setattr("office.backups.run._write_media_tar", enospc)
     try:
         yield mountpoint
     finally:
@@ -180,7 +184,7 @@ def test_full_disk_fails_the_backup_with_a_clear_error_and_an_alert(
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "big.bin").write_bytes(os.urandom(10 * 1024 * 1024))  # does not compress
 
-    run = backups.backup_run()
+    run = backup_run()
 
     assert run.status == BackupRun.Status.FAILED
     assert "No space left on device" in run.error
@@ -193,6 +197,6 @@ def test_full_disk_fails_the_backup_with_a_clear_error_and_an_alert(
 
     # Space freed: the next backup works and is the only complete one.
     (tmp_path / "media" / "big.bin").unlink()
-    good = backups.backup_run()
+    good = backup_run()
     assert good.status == BackupRun.Status.SUCCEEDED, good.error
     assert _complete_backups(store) == [Path(good.location).name]

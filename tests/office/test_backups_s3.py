@@ -28,7 +28,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from office import backups
+from office.backups.databases import DatabaseTarget, describe_database
+from office.backups.drill import backup_drill
+from office.backups.restore import find_backup
+from office.backups.run import _folder_name, backup_run
+from office.backups.stores import S3Store, s3_client
 from office.models import AuditEvent, BackupDrill, BackupRun, Organization
 from tests.office.test_backups import _drop, _restore_target, _seed
 
@@ -122,7 +126,7 @@ def _staging_leftovers(settings: Any) -> list[str]:
 def test_s3_backup_drill_and_restore_round_trip(s3: Any, settings: Any, tmp_path: Path) -> None:
     offices = _seed()
     newest_office = max(o.pk for o in offices)
-    run = backups.backup_run()
+    run = backup_run()
 
     assert run.status == BackupRun.Status.SUCCEEDED, run.error
     name = _name(run)
@@ -140,7 +144,7 @@ def test_s3_backup_drill_and_restore_round_trip(s3: Any, settings: Any, tmp_path
     offices[0].delete()
     Organization.objects.filter(pk=offices[1].pk).update(name="Renamed")
 
-    drill = backups.backup_drill()
+    drill = backup_drill()
 
     assert drill.status == BackupDrill.Status.PASSED, drill.error
     assert drill.details["store"] == "s3" and drill.details["location"] == run.location
@@ -164,7 +168,7 @@ def test_s3_backup_drill_and_restore_round_trip(s3: Any, settings: Any, tmp_path
                 stdout=stdout,
             )
         assert "every table matches" in out.read_text()
-        restored = backups.describe_database(target)
+        restored = describe_database(target)
         assert restored["tables"] == run.manifest["tables"]
         conn = target.connect()
         try:
@@ -176,13 +180,13 @@ def test_s3_backup_drill_and_restore_round_trip(s3: Any, settings: Any, tmp_path
         assert (tmp_path / "m" / "uploads" / "scan.pdf").read_bytes() == b"%PDF-1.4 demo\n"
         # After losing the database (no history rows), the location or the bare name finds it.
         for reference in (run.location, name):
-            store, found = backups.find_backup(reference)
+            store, found = find_backup(reference)
             assert (store.kind, found) == ("s3", name)
     finally:
         _drop(target)
 
 
-def _url(target: backups.DatabaseTarget) -> str:
+def _url(target: DatabaseTarget) -> str:
     if target.vendor == "sqlite":
         return f"sqlite:///{target.name}"
     return f"postgres://{target.user}@{target.host or 'localhost'}:{target.port or 5432}/{target.name}"
@@ -195,7 +199,7 @@ def _url(target: backups.DatabaseTarget) -> str:
 @pytest.mark.parametrize("damage", ["flip_dump", "truncate_media", "delete_dump", "delete_manifest"])
 def test_damaged_object_in_the_bucket_fails_the_drill_loudly(s3: Any, damage: str) -> None:
     _seed()
-    run = backups.backup_run()
+    run = backup_run()
     assert run.status == BackupRun.Status.SUCCEEDED, run.error
     prefix = f"office/nightly/{_name(run)}/"
     dump_key = prefix + run.manifest["database"]["file"]
@@ -211,7 +215,7 @@ def test_damaged_object_in_the_bucket_fails_the_drill_loudly(s3: Any, damage: st
     else:
         s3.delete_object(Bucket=s3.bucket, Key=prefix + "manifest.json")
 
-    drill = backups.backup_drill()
+    drill = backup_drill()
 
     assert drill.status == BackupDrill.Status.FAILED
     assert "BackupCorrupted" in drill.error
@@ -227,7 +231,7 @@ class Killed(BaseException):
 def test_crash_before_the_manifest_upload_leaves_nothing_that_looks_complete(
     s3: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_client = backups.s3_client
+    real_client = s3_client
 
     def dying_client() -> Any:
         client = real_client()
@@ -239,21 +243,21 @@ def test_crash_before_the_manifest_upload_leaves_nothing_that_looks_complete(
         client.meta.events.register("provide-client-params.s3.PutObject", die_on_manifest)
         return client
 
-    monkeypatch.setattr(backups, "s3_client", dying_client)
+    monkeypatch.setattr("office.backups.stores.s3_client", dying_client)
     with pytest.raises(Killed):
-        backups.backup_run()
+        backup_run()
     interrupted = BackupRun.objects.get()
-    orphan_prefix = f"office/nightly/{backups._folder_name(interrupted)}/"
+    orphan_prefix = f"office/nightly/{_folder_name(interrupted)}/"
     orphans = [k for k in _keys(s3) if k.startswith(orphan_prefix)]
     assert orphans and not any(k.endswith("manifest.json") for k in orphans)  # data there, no manifest
     assert interrupted.status == BackupRun.Status.RUNNING
     # Nothing treats it as a backup: the drill finds no good one.
-    assert backups.backup_drill().status == BackupDrill.Status.FAILED
+    assert backup_drill().status == BackupDrill.Status.FAILED
     # A multipart upload the dead process had begun is cleaned up too.
     s3.create_multipart_upload(Bucket=s3.bucket, Key=orphan_prefix + "db.dump")
 
     monkeypatch.undo()
-    good = backups.backup_run()
+    good = backup_run()
 
     assert good.status == BackupRun.Status.SUCCEEDED, good.error
     interrupted.refresh_from_db()
@@ -265,7 +269,7 @@ def test_crash_before_the_manifest_upload_leaves_nothing_that_looks_complete(
 @pytest.mark.django_db(transaction=True)
 def test_unreachable_bucket_fails_the_backup_and_keeps_nothing(s3: Any, settings: Any) -> None:
     settings.BACKUP_S3_BUCKET = "no-such-bucket"
-    run = backups.backup_run()
+    run = backup_run()
     assert run.status == BackupRun.Status.FAILED
     assert "NoSuchBucket" in run.error
     assert run.location == ""
@@ -278,10 +282,10 @@ def test_unreachable_bucket_fails_the_backup_and_keeps_nothing(s3: Any, settings
 @pytest.mark.django_db(transaction=True)
 def test_retention_prunes_in_the_bucket(s3: Any, settings: Any) -> None:
     settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY, settings.BACKUP_KEEP_MONTHLY = 1, 0, 0
-    first = backups.backup_run()
+    first = backup_run()
     assert first.status == BackupRun.Status.SUCCEEDED, first.error
     BackupRun.objects.filter(pk=first.pk).update(started_at=timezone.now() - timezone.timedelta(days=2))
-    second = backups.backup_run()  # prunes the first: one day kept
+    second = backup_run()  # prunes the first: one day kept
 
     first.refresh_from_db()
     assert second.status == BackupRun.Status.SUCCEEDED, second.error
@@ -319,11 +323,11 @@ def test_the_bucket_check_is_remembered_briefly(s3: Any, settings: Any, monkeypa
 
     settings.BACKUP_S3_PREFIX = "office/remembered/"
     calls = []
-    original = backups.S3Store.health
-    monkeypatch.setattr(backups.S3Store, "health", lambda self, need: calls.append(need) or original(self, need))
+    original = S3Store.health
+    monkeypatch.setattr(S3Store, "health", lambda self, need: calls.append(need) or original(self, need))
     first = selectors.health_backup_disk()
     assert selectors.health_backup_disk() == first and len(calls) == 1
-    monkeypatch.setattr(backups, "STORE_HEALTH_TTL_SECONDS", 0)
+    monkeypatch.setattr("office.backups.stores.STORE_HEALTH_TTL_SECONDS", 0)
     selectors.health_backup_disk()
     assert len(calls) == 2
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from office.backups import BackupError, backup_run
+from office.backups.errors import BackupError
+from office.backups.run import backup_run
 from office.models import BackupRun
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from office.backups import BackupError, backup_drill
+from office.backups.drill import backup_drill
+from office.backups.errors import BackupError
 from office.models import BackupDrill
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from office.backups import BackupError, DatabaseTarget, backup_restore, check_restore_target, find_backup
+from office.backups.databases import DatabaseTarget
+from office.backups.errors import BackupError
+from office.backups.restore import backup_restore, check_restore_target, find_backup
 
 
 class Command(BaseCommand):
