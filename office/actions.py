@@ -272,3 +272,35 @@ def notification_mark_read(*, user: Any, notification_id: int | None = None) -> 
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+# --- approval limits -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def department_approval_limit_set(*, department_id: int, actor: Any, limit_minor: int) -> tuple[Department, bool]:
+    """Set how much a unit's head approves alone (procurement routes requests by it). Only the
+    director of the unit's office; the new limit applies to approvals from now on. Row-locked;
+    a change is audited with the old and the new value, the same value again changes nothing.
+    Returns the unit and whether the limit changed."""
+    from office.access import is_director, same_office
+
+    department = Department.objects.select_for_update().get(pk=department_id)
+    if not (is_director(actor) and same_office(actor, department.organization_id)):
+        raise PermissionDenied(_("Only the director sets approval limits."))
+    if limit_minor < 0:
+        raise DomainError(_("An approval limit cannot be negative."))
+    old = department.approval_limit_minor
+    if limit_minor == old:
+        return department, False
+    department.approval_limit_minor = limit_minor
+    department.save(update_fields=["approval_limit_minor"])
+    # The verb keeps the procurement prefix: the limit is procurement's rule and the audit
+    # log's filters and reports already know it under this name.
+    audit.record(
+        actor=actor,
+        target=department,
+        verb="procurement.approval_limit.changed",
+        data={"old_minor": old, "new_minor": limit_minor, "currency": settings.DEFAULT_CURRENCY},
+    )
+    return department, True

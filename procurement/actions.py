@@ -169,6 +169,34 @@ def _upsert_items(vendor: Vendor, rows: list[dict[str, Any]]) -> tuple[int, int]
 
 
 @transaction.atomic
+def vendor_save(*, vendor: Vendor, actor: Any, changed: list[str] | None = None) -> Vendor:
+    """Save a vendor from a checked form's instance: a new one (no pk) joins the actor's office.
+    Refuses those who do not manage the office's vendors (PermissionDenied) and a code another
+    vendor of the office already uses (DomainError, nothing saved). Audited with the changed
+    fields."""
+    created = vendor.pk is None
+    if created:
+        profile = staff_profile(actor)
+        if profile is None:
+            raise PermissionDenied(_("You cannot manage vendors."))
+        vendor.organization_id = profile.organization_id
+    if not permissions.can_manage_vendors(actor, vendor.organization_id):
+        raise PermissionDenied(_("You cannot manage vendors."))
+    try:
+        with transaction.atomic():  # a savepoint: the unique (office, code) constraint may refuse
+            vendor.save()
+    except IntegrityError:
+        raise DomainError(_("Another vendor of your office uses this code.")) from None
+    audit.record(
+        actor=actor,
+        target=vendor,
+        verb="procurement.vendor.created" if created else "procurement.vendor.edited",
+        data={"fields": sorted(changed or [])},
+    )
+    return vendor
+
+
+@transaction.atomic
 def vendor_items_import_csv(*, vendor_id: int, actor: Any, data: bytes) -> tuple[int, int]:
     """Create or update catalog items from a CSV file (UTF-8, header row with CSV_COLUMNS).
     All or nothing: any bad row refuses the whole file with the row numbers named."""
@@ -1291,6 +1319,60 @@ def normalize_ip_ranges(text: str) -> str:
     if len(ranges) > MAX_IP_RANGES:
         raise DomainError(_("Enter at most %(n)s IP ranges.") % {"n": MAX_IP_RANGES})
     return "\n".join(ranges)
+
+
+def _licence_terms_checked(values: dict[str, Any]) -> dict[str, Any]:
+    """A licence's term and usage rights checked and normalised, or DomainError. The rules of
+    `licence_update`, which checks them inline (it predates this helper)."""
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
+        raise DomainError(_("Enter the term's first and last day."))
+    if ends_on < starts_on:
+        raise DomainError(_("The licence must end after it starts."))
+    users = values.get("concurrent_users")
+    if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_CONCURRENT_USERS:
+        raise DomainError(_("Concurrent users must lie between 1 and %(max)s.") % {"max": MAX_CONCURRENT_USERS})
+    sites = str(values.get("permitted_sites") or "").strip()
+    if len(sites) > 300:
+        raise DomainError(_("Describe the permitted sites in at most 300 characters."))
+    terms = str(values.get("terms") or "").strip()
+    if len(terms) > MAX_TERMS_LENGTH:
+        raise DomainError(_("The licence terms may be at most %(n)s characters long.") % {"n": MAX_TERMS_LENGTH})
+    return {
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "concurrent_users": users,
+        "permitted_sites": sites,
+        "ip_ranges": normalize_ip_ranges(str(values.get("ip_ranges") or "")),
+        "terms": terms,
+    }
+
+
+@transaction.atomic
+def licence_create(*, actor: Any, vendor_id: int, title: str, **rights: Any) -> Licence:
+    """Record a licence of the actor's office with one of the office's vendors; `rights` are
+    the term and usage rights (LICENCE_EDITABLE). Refuses those who do not manage licences
+    (PermissionDenied) and bad terms (DomainError, nothing saved). An end date already past
+    records it as expired. Audited."""
+    profile = staff_profile(actor)
+    if profile is None or not permissions.can_manage_licences(actor, profile.organization_id):
+        raise PermissionDenied(_("You cannot record licences."))
+    vendor = Vendor.objects.filter(pk=vendor_id, organization_id=profile.organization_id).first()
+    if vendor is None:
+        raise DomainError(_("Choose one of your office's vendors."))
+    title = (title or "").strip()
+    if not title or len(title) > 300:
+        raise DomainError(_("Name the resource in at most 300 characters."))
+    values = _licence_terms_checked(rights)
+    licence = Licence.objects.create(
+        organization_id=profile.organization_id,
+        vendor=vendor,
+        title=title,
+        status=Licence.Status.EXPIRED if values["ends_on"] < timezone.localdate() else Licence.Status.ACTIVE,
+        **values,
+    )
+    audit.record(actor=actor, target=licence, verb="procurement.licence.created")
+    return licence
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from office import audit
 from office.access import staff_profile, staff_required
+from office.actions import department_approval_limit_set
 from office.exceptions import DomainError
+from office.models import Department
+from office.views_support import run_action
 from procurement import actions, forms, permissions, selectors
 from procurement.integrations import VendorApiError, parse_event, verify
 from procurement.models import (
@@ -38,16 +39,6 @@ from procurement.models import (
 
 def _page(request: HttpRequest, qs: Any, per_page: int = 25) -> Any:
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- vendors and catalogs ---------------------------------------------------------------------
@@ -83,26 +74,18 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _vendor_form(request: HttpRequest, vendor: Vendor | None) -> HttpResponse:
     form = forms.VendorForm(request.POST or None, instance=vendor)
-    if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        if vendor is None:
-            obj.organization = staff_profile(request.user).organization
-        with transaction.atomic():
-            try:
-                obj.save()
-            except Exception:  # the (office, code) unique constraint
-                transaction.set_rollback(True)
-                form.add_error("code", _("Another vendor of your office uses this code."))
-            else:
-                audit.record(
-                    actor=request.user,
-                    target=obj,
-                    verb="procurement.vendor.created" if vendor is None else "procurement.vendor.edited",
-                    data={"fields": sorted(form.changed_data)},
-                )
-                messages.success(request, _("Vendor saved."))
-                return redirect("procurement:vendor_detail", pk=obj.pk)
-    return render(request, "procurement/vendor_form.html", {"form": form, "vendor": vendor})
+    context = {"form": form, "vendor": vendor}
+    if request.method != "POST":
+        return render(request, "procurement/vendor_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.vendor_save(vendor=form.instance, actor=request.user, changed=form.changed_data),
+        success=_("Vendor saved."),
+        redirect_to=lambda saved: ("procurement:vendor_detail", saved.pk),
+        template="procurement/vendor_form.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -129,18 +112,20 @@ def vendor_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_vendor(request.user, vendor):
         raise PermissionDenied
     form = forms.CatalogImportForm(request.POST, request.FILES)
-    if form.is_valid():
+
+    def import_all_or_nothing(data: dict[str, Any]) -> tuple[int, int]:
         try:
-            created, updated = actions.vendor_items_import_csv(
-                vendor_id=vendor.pk, actor=request.user, data=form.cleaned_data["file"]
-            )
-        except DomainError as exc:
-            messages.error(request, _("Nothing was imported. %(error)s") % {"error": exc})
-        else:
-            messages.success(request, _("Imported: %(c)s new, %(u)s updated.") % {"c": created, "u": updated})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("procurement:vendor_detail", pk=vendor.pk)
+            return actions.vendor_items_import_csv(vendor_id=vendor.pk, actor=request.user, data=data["file"])
+        except DomainError as exc:  # one bad row refuses the file: say that the good ones wait too
+            raise DomainError(_("Nothing was imported. %(error)s") % {"error": exc}) from exc
+
+    return run_action(
+        request,
+        form,
+        import_all_or_nothing,
+        success=lambda counts: _("Imported: %(c)s new, %(u)s updated.") % {"c": counts[0], "u": counts[1]},
+        redirect_to=("procurement:vendor_detail", vendor.pk),
+    )
 
 
 @staff_required
@@ -149,13 +134,13 @@ def vendor_sync(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_object_or_404(Vendor.objects.visible_to(request.user), pk=pk)
     if not permissions.can_edit_vendor(request.user, vendor):
         raise PermissionDenied
-    try:
-        created, updated = actions.vendor_catalog_sync(vendor_id=vendor.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Catalog synced: %(c)s new, %(u)s updated.") % {"c": created, "u": updated})
-    return redirect("procurement:vendor_detail", pk=vendor.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.vendor_catalog_sync(vendor_id=vendor.pk, actor=request.user),
+        success=lambda counts: _("Catalog synced: %(c)s new, %(u)s updated.") % {"c": counts[0], "u": counts[1]},
+        redirect_to=("procurement:vendor_detail", vendor.pk),
+    )
 
 
 @staff_required
@@ -207,55 +192,44 @@ def cart(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
-    form = forms.CartAddForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a quantity between 1 and 10,000."))
-    else:
-        _run(
-            request,
-            lambda: actions.cart_add(
-                actor=request.user, item_id=form.cleaned_data["item"], quantity=form.cleaned_data["quantity"]
-            ),
-            _("Added to your cart."),
-        )
     back = request.POST.get("next") or ""
-    return redirect(back if back.startswith("/procurement/") and "//" not in back else "procurement:cart")
+    return run_action(
+        request,
+        forms.CartAddForm(request.POST),
+        lambda data: actions.cart_add(actor=request.user, item_id=data["item"], quantity=data["quantity"]),
+        success=_("Added to your cart."),
+        redirect_to=back if back.startswith("/procurement/") and "//" not in back else "procurement:cart",
+        invalid_message=_("Enter a quantity between 1 and 10,000."),
+    )
 
 
 @staff_required
 @require_POST
 def cart_update(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.QuantityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a quantity between 0 and 10,000."))
-    else:
-        _run(
-            request,
-            lambda: actions.cart_update(actor=request.user, line_id=pk, quantity=form.cleaned_data["quantity"]),
-            _("Cart updated."),
-        )
-    return redirect("procurement:cart")
+    return run_action(
+        request,
+        forms.QuantityForm(request.POST),
+        lambda data: actions.cart_update(actor=request.user, line_id=pk, quantity=data["quantity"]),
+        success=_("Cart updated."),
+        redirect_to="procurement:cart",
+        invalid_message=_("Enter a quantity between 0 and 10,000."),
+    )
 
 
 @staff_required
 @require_POST
 def cart_checkout(request: HttpRequest) -> HttpResponse:
-    form = forms.CheckoutForm(request.POST, budgets=actions.budgets_for_requester(request.user))
-    if form.is_valid():
-        try:
-            pr = actions.purchase_request_create_from_cart(
-                actor=request.user,
-                budget_id=form.cleaned_data["budget"].pk,
-                justification=form.cleaned_data["justification"],
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Draft request created; check it and submit it."))
-            return redirect("procurement:request_detail", pk=pr.pk)
-    else:
-        messages.error(request, _("Choose a budget line and say why the items are needed."))
-    return redirect("procurement:cart")
+    return run_action(
+        request,
+        forms.CheckoutForm(request.POST, budgets=actions.budgets_for_requester(request.user)),
+        lambda data: actions.purchase_request_create_from_cart(
+            actor=request.user, budget_id=data["budget"].pk, justification=data["justification"]
+        ),
+        success=_("Draft request created; check it and submit it."),
+        redirect_to=lambda pr: ("procurement:request_detail", pr.pk),
+        failure_redirect_to="procurement:cart",
+        invalid_message=_("Choose a budget line and say why the items are needed."),
+    )
 
 
 # --- requests and approvals -------------------------------------------------------------------
@@ -308,18 +282,16 @@ def request_line_update(request: HttpRequest, pk: int, line: int) -> HttpRespons
     pr = _request_or_404(request, pk)
     if not permissions.can_edit_request(request.user, pr):
         raise PermissionDenied
-    form = forms.QuantityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a quantity between 0 and 10,000."))
-    else:
-        _run(
-            request,
-            lambda: actions.purchase_request_line_update(
-                request_id=pr.pk, line_id=line, actor=request.user, quantity=form.cleaned_data["quantity"]
-            ),
-            _("Request updated."),
-        )
-    return redirect("procurement:request_detail", pk=pr.pk)
+    return run_action(
+        request,
+        forms.QuantityForm(request.POST),
+        lambda data: actions.purchase_request_line_update(
+            request_id=pr.pk, line_id=line, actor=request.user, quantity=data["quantity"]
+        ),
+        success=_("Request updated."),
+        redirect_to=("procurement:request_detail", pr.pk),
+        invalid_message=_("Enter a quantity between 0 and 10,000."),
+    )
 
 
 @staff_required
@@ -328,42 +300,34 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     pr = _request_or_404(request, pk)
     if pr.requester_id != request.user.pk:
         raise PermissionDenied
-    _run(
-        request, lambda: actions.purchase_request_submit(request_id=pr.pk, actor=request.user), _("Request submitted.")
+    return run_action(
+        request,
+        None,
+        lambda data: actions.purchase_request_submit(request_id=pr.pk, actor=request.user),
+        success=_("Request submitted."),
+        redirect_to=("procurement:request_detail", pr.pk),
     )
-    return redirect("procurement:request_detail", pk=pr.pk)
 
 
 def _decision(request: HttpRequest, pk: int, call: Callable[..., Any], success: str) -> HttpResponse:
+    """Approve, reject or return; the approvals inbox posts these with htmx and gets its row back."""
     pr = _request_or_404(request, pk)
     if not permissions.can_decide_at_all(request.user, pr):
         raise PermissionDenied
-    form = forms.CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    ok = True
-    error = ""
-    try:
-        call(request_id=pr.pk, actor=request.user, comment=comment)
-    except DomainError as exc:
-        ok, error = False, str(exc)
-    if request.htmx:
-        pr.refresh_from_db()
-        return render(
-            request,
-            "procurement/_approval_row.html",
-            {
-                "pr": pr,
-                "can_approve": permissions.can_approve(request.user, pr),
-                "result": success if ok else "",
-                "error": error,
-            },
-            status=200 if ok else 409,
-        )
-    if ok:
-        messages.success(request, success)
-    else:
-        messages.error(request, error)
-    return redirect("procurement:request_detail", pk=pr.pk)
+
+    def row(result: Any) -> dict[str, Any]:
+        decided = _request_or_404(request, pk)
+        return {"pr": decided, "can_approve": permissions.can_approve(request.user, decided)}
+
+    return run_action(
+        request,
+        forms.CommentForm(request.POST),
+        lambda data: call(request_id=pr.pk, actor=request.user, comment=data["comment"]),
+        success=success,
+        redirect_to=("procurement:request_detail", pr.pk),
+        fragment="procurement/_approval_row.html",
+        fragment_context=row,
+    )
 
 
 @staff_required
@@ -390,10 +354,13 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     pr = _request_or_404(request, pk)
     if pr.requester_id != request.user.pk and not permissions.is_leadership_of(request.user, pr.organization_id):
         raise PermissionDenied
-    _run(
-        request, lambda: actions.purchase_request_cancel(request_id=pr.pk, actor=request.user), _("Request cancelled.")
+    return run_action(
+        request,
+        None,
+        lambda data: actions.purchase_request_cancel(request_id=pr.pk, actor=request.user),
+        success=_("Request cancelled."),
+        redirect_to=("procurement:request_detail", pr.pk),
     )
-    return redirect("procurement:request_detail", pk=pr.pk)
 
 
 @staff_required
@@ -402,12 +369,13 @@ def request_place_orders(request: HttpRequest, pk: int) -> HttpResponse:
     pr = _request_or_404(request, pk)
     if pr.requester_id != request.user.pk and not permissions.is_leadership_of(request.user, pr.organization_id):
         raise PermissionDenied
-    _run(
+    return run_action(
         request,
-        lambda: actions.purchase_request_place_orders(request_id=pr.pk, actor=request.user),
-        _("Orders placed, one per vendor."),
+        None,
+        lambda data: actions.purchase_request_place_orders(request_id=pr.pk, actor=request.user),
+        success=_("Orders placed, one per vendor."),
+        redirect_to=("procurement:request_detail", pr.pk),
     )
-    return redirect("procurement:request_detail", pk=pr.pk)
 
 
 @staff_required
@@ -424,18 +392,23 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     profile = staff_profile(request.user)
     form = forms.DeputyForm(request.POST or None, organization_id=profile.organization_id, exclude_user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(
-            request,
-            lambda: actions.deputy_appoint(
-                actor=request.user, deputy_id=data["deputy"].pk, starts_on=data["starts_on"], ends_on=data["ends_on"]
-            ),
-            _("Deputy named."),
-        ):
-            return redirect("procurement:deputy_list")
-    deputies = Deputy.objects.filter(department_id=profile.department_id).select_related("deputy__staff_profile")
-    return render(request, "procurement/deputy_list.html", {"form": form, "deputies": deputies})
+    context = {
+        "form": form,
+        "deputies": Deputy.objects.filter(department_id=profile.department_id).select_related("deputy__staff_profile"),
+    }
+    if request.method != "POST":
+        return render(request, "procurement/deputy_list.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.deputy_appoint(
+            actor=request.user, deputy_id=data["deputy"].pk, starts_on=data["starts_on"], ends_on=data["ends_on"]
+        ),
+        success=_("Deputy named."),
+        redirect_to="procurement:deputy_list",
+        template="procurement/deputy_list.html",
+        template_context=context,
+    )
 
 
 # --- approval limits (the director) ------------------------------------------------------------
@@ -443,8 +416,6 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
 
 def _limit_units(request: HttpRequest) -> Any:
     """The units of the director's own office; another office's unit is a 404."""
-    from office.models import Department
-
     profile = staff_profile(request.user)
     return Department.objects.filter(organization_id=profile.organization_id).select_related("parent")
 
@@ -468,40 +439,33 @@ def approval_limits(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def approval_limit_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change one unit's limit. It applies to head approvals from now on; requests already
-    approved keep their route. Row-locked, audited with the old and the new value."""
-    from office.models import Department
-
+    """Change one unit's limit (office.actions.department_approval_limit_set). The page posts it
+    with htmx and gets the row back; bad input comes back in the row, at the field."""
     if not permissions.can_set_approval_limits(request.user):
         raise PermissionDenied
     department = get_object_or_404(_limit_units(request), pk=pk)
     form = forms.ApprovalLimitForm(request.POST, currency=settings.DEFAULT_CURRENCY)
-    result = ""
-    if form.is_valid():
-        new = form.cleaned_data["limit"]
-        with transaction.atomic():
-            locked = Department.objects.select_for_update().get(pk=department.pk)
-            old = locked.approval_limit_minor
-            if new != old:
-                locked.approval_limit_minor = new
-                locked.save(update_fields=["approval_limit_minor"])
-                audit.record(
-                    actor=request.user,
-                    target=locked,
-                    verb="procurement.approval_limit.changed",
-                    data={"old_minor": old, "new_minor": new, "currency": settings.DEFAULT_CURRENCY},
-                )
-        department.approval_limit_minor = new
-        result = _("Limit saved.") if new != old else _("The limit is unchanged.")
-        if not request.htmx:
-            messages.success(request, _("%(unit)s: %(result)s") % {"unit": department, "result": result})
-            return redirect("procurement:approval_limits")
-        form = None
-    elif not request.htmx:
-        rows = [_limit_row(d, form if d.pk == department.pk else None) for d in _limit_units(request)]
-        return render(request, "procurement/approval_limits.html", {"rows": rows})
-    # htmx swaps only 2xx answers: the row comes back with its result or its errors.
-    return render(request, "procurement/_approval_limit_row.html", {**_limit_row(department, form), "result": result})
+
+    def saved(result: tuple[Any, bool]) -> str:
+        outcome = _("Limit saved.") if result[1] else _("The limit is unchanged.")
+        return _("%(unit)s: %(result)s") % {"unit": department, "result": outcome}
+
+    return run_action(
+        request,
+        form,
+        lambda data: department_approval_limit_set(
+            department_id=department.pk, actor=request.user, limit_minor=data["limit"]
+        ),
+        success=saved,
+        redirect_to="procurement:approval_limits",
+        fragment="procurement/_approval_limit_row.html",
+        fragment_context=lambda result: _limit_row(_limit_units(request).get(pk=department.pk)),
+        form_in_fragment=True,
+        template="procurement/approval_limits.html",
+        template_context=lambda: {
+            "rows": [_limit_row(d, form if d.pk == department.pk else None) for d in _limit_units(request)]
+        },
+    )
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -588,14 +552,19 @@ def order_pay(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     if not permissions.is_finance_of(request.user, order.organization_id):
         raise PermissionDenied
-    try:
-        payment = actions.purchase_order_pay(order_id=order.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("procurement:order_detail", pk=order.pk)
-    if payment.is_paid:
-        return redirect("payments:payment_detail", pk=payment.pk)
-    return redirect("payments:payment_checkout", pk=payment.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.purchase_order_pay(order_id=order.pk, actor=request.user),
+        success=None,
+        redirect_to=_payment_page,
+        failure_redirect_to=("procurement:order_detail", order.pk),
+    )
+
+
+def _payment_page(payment: Any) -> tuple[str, int]:
+    """Where a started payment goes on: its checkout, or its page if it needed none."""
+    return ("payments:payment_detail" if payment.is_paid else "payments:payment_checkout", payment.pk)
 
 
 @staff_required
@@ -607,35 +576,29 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         and order.request.requester_id != request.user.pk
     ):
         raise PermissionDenied
-    form = forms.ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
+    return run_action(
         request,
-        lambda: actions.purchase_order_cancel(order_id=order.pk, actor=request.user, reason=reason),
-        _("Order cancelled."),
+        forms.ReasonForm(request.POST),
+        lambda data: actions.purchase_order_cancel(order_id=order.pk, actor=request.user, reason=data["reason"]),
+        success=_("Order cancelled."),
+        redirect_to=("procurement:order_detail", order.pk),
     )
-    return redirect("procurement:order_detail", pk=order.pk)
 
 
 @staff_required
 @require_POST
 def order_track(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
-    form = forms.TrackingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a known status."))
-    else:
-        _run(
-            request,
-            lambda: actions.tracking_manual_update(
-                order_id=order.pk,
-                actor=request.user,
-                status=form.cleaned_data["status"],
-                message=form.cleaned_data["message"],
-            ),
-            _("Tracking news recorded."),
-        )
-    return redirect("procurement:order_detail", pk=order.pk)
+    return run_action(
+        request,
+        forms.TrackingForm(request.POST),
+        lambda data: actions.tracking_manual_update(
+            order_id=order.pk, actor=request.user, status=data["status"], message=data["message"]
+        ),
+        success=_("Tracking news recorded."),
+        redirect_to=("procurement:order_detail", order.pk),
+        invalid_message=_("Choose a known status."),
+    )
 
 
 @staff_required
@@ -644,21 +607,22 @@ def order_receive(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     if not permissions.can_receive(request.user, order):
         raise PermissionDenied
-    lines = list(order.lines.all())
-    if request.method == "POST":
-        quantities = {}
-        for line in lines:
-            raw = (request.POST.get(f"line-{line.pk}") or "0").strip() or "0"
-            quantities[line.pk] = raw
-        if _run(
-            request,
-            lambda: actions.purchase_order_receive(
-                order_id=order.pk, actor=request.user, quantities=quantities, note=request.POST.get("note", "")
-            ),
-            _("Receipt recorded."),
-        ):
-            return redirect("procurement:order_detail", pk=order.pk)
-    return render(request, "procurement/order_receive.html", {"order": order, "lines": lines})
+    context = {"order": order, "lines": list(order.lines.all())}
+    if request.method != "POST":
+        return render(request, "procurement/order_receive.html", context)
+    # One field per order line, so no Form: the action checks each quantity against its line.
+    quantities = {line.pk: (request.POST.get(f"line-{line.pk}") or "").strip() or "0" for line in context["lines"]}
+    return run_action(
+        request,
+        None,
+        lambda data: actions.purchase_order_receive(
+            order_id=order.pk, actor=request.user, quantities=quantities, note=request.POST.get("note", "")
+        ),
+        success=_("Receipt recorded."),
+        redirect_to=("procurement:order_detail", order.pk),
+        template="procurement/order_receive.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -667,24 +631,20 @@ def order_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     if not permissions.is_leadership_of(request.user, order.organization_id):
         raise PermissionDenied
-    form = forms.InvoiceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: actions.invoice_enter(
-                order_id=order.pk,
-                actor=request.user,
-                number=data["number"],
-                issued_on=data["issued_on"],
-                amount_minor=data["amount"],
-                note=data["note"],
-            ),
-            _("Invoice entered."),
-        )
-    return redirect("procurement:order_detail", pk=order.pk)
+    return run_action(
+        request,
+        forms.InvoiceForm(request.POST),
+        lambda data: actions.invoice_enter(
+            order_id=order.pk,
+            actor=request.user,
+            number=data["number"],
+            issued_on=data["issued_on"],
+            amount_minor=data["amount"],
+            note=data["note"],
+        ),
+        success=_("Invoice entered."),
+        redirect_to=("procurement:order_detail", order.pk),
+    )
 
 
 @staff_required
@@ -693,8 +653,13 @@ def order_close(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     if not permissions.is_leadership_of(request.user, order.organization_id):
         raise PermissionDenied
-    _run(request, lambda: actions.purchase_order_close(order_id=order.pk, actor=request.user), _("Order closed."))
-    return redirect("procurement:order_detail", pk=order.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.purchase_order_close(order_id=order.pk, actor=request.user),
+        success=_("Order closed."),
+        redirect_to=("procurement:order_detail", order.pk),
+    )
 
 
 @csrf_exempt
@@ -775,15 +740,17 @@ def licence_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_licences(request.user):
         raise PermissionDenied
     form = forms.LicenceForm(request.POST or None, vendors=Vendor.objects.visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            licence = form.save(commit=False)
-            licence.organization = staff_profile(request.user).organization
-            licence.save()
-            audit.record(actor=request.user, target=licence, verb="procurement.licence.created")
-        messages.success(request, _("Licence recorded."))
-        return redirect("procurement:licence_detail", pk=licence.pk)
-    return render(request, "procurement/licence_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "procurement/licence_form.html", {"form": form})
+    return run_action(
+        request,
+        form,
+        lambda data: actions.licence_create(actor=request.user, vendor_id=data.pop("vendor").pk, **data),
+        success=_("Licence recorded."),
+        redirect_to=lambda licence: ("procurement:licence_detail", licence.pk),
+        template="procurement/licence_form.html",
+        template_context={"form": form},
+    )
 
 
 @staff_required
@@ -796,15 +763,18 @@ def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This licence has been renewed; change the renewal instead."))
         return redirect("procurement:licence_detail", pk=licence.pk)
     form = forms.LicenceEditForm(request.POST or None, instance=Licence.objects.get(pk=licence.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.licence_update(licence_id=licence.pk, actor=request.user, changes=form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Licence saved."))
-            return redirect("procurement:licence_detail", pk=licence.pk)
-    return render(request, "procurement/licence_edit.html", {"form": form, "licence": licence})
+    context = {"form": form, "licence": licence}
+    if request.method != "POST":
+        return render(request, "procurement/licence_edit.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.licence_update(licence_id=licence.pk, actor=request.user, changes=data),
+        success=_("Licence saved."),
+        redirect_to=("procurement:licence_detail", licence.pk),
+        template="procurement/licence_edit.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -813,17 +783,15 @@ def licence_renew(request: HttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(Licence.objects.visible_to(request.user), pk=pk)
     if not permissions.can_manage_licences(request.user, licence.organization_id):
         raise PermissionDenied
-    form = forms.RenewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the new end date."))
-        return redirect("procurement:licence_detail", pk=licence.pk)
-    try:
-        new = actions.licence_renew(licence_id=licence.pk, actor=request.user, ends_on=form.cleaned_data["ends_on"])
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("procurement:licence_detail", pk=licence.pk)
-    messages.success(request, _("Licence renewed."))
-    return redirect("procurement:licence_detail", pk=new.pk)
+    return run_action(
+        request,
+        forms.RenewForm(request.POST),
+        lambda data: actions.licence_renew(licence_id=licence.pk, actor=request.user, ends_on=data["ends_on"]),
+        success=_("Licence renewed."),
+        redirect_to=lambda renewal: ("procurement:licence_detail", renewal.pk),
+        failure_redirect_to=("procurement:licence_detail", licence.pk),
+        invalid_message=_("Enter the new end date."),
+    )
 
 
 # --- reports -----------------------------------------------------------------------------------
