@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cataloging.querysets import BibRecordQuerySet, HoldingQuerySet, OfficeOwnedQuerySet
 from office.models import TimeStampedModel
+from office.workflow import Workflow
 
 
-class BibRecord(TimeStampedModel):
+class BibRecord(Workflow, TimeStampedModel):
     """One bibliographic record of an office's catalog; shared with every office once approved."""
 
     class Status(models.TextChoices):
@@ -31,13 +32,22 @@ class BibRecord(TimeStampedModel):
         REJECTED = "rejected", _("Rejected")
         RETURNED = "returned", _("Returned for changes")
 
-    # The only legal moves (DESIGN.md §4). Actions consult this; nothing else assigns `status`.
+    # The only legal moves (DESIGN.md §4) and each state's colour (office.workflow). Actions
+    # move a record with move_to(); nothing else assigns `status`.
     # A rejected record stays rejected: the office catalogs it anew if it still wants it shared.
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
         Status.SUBMITTED: {Status.IN_REVIEW},
         Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.RETURNED},
         Status.RETURNED: {Status.SUBMITTED},
+    }
+    COLOURS = {
+        Status.DRAFT: "secondary",
+        Status.SUBMITTED: "info",
+        Status.IN_REVIEW: "info",
+        Status.APPROVED: "success",
+        Status.REJECTED: "danger",
+        Status.RETURNED: "warning",
     }
     EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
@@ -122,9 +132,6 @@ class BibRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title or _("Record %(pk)s") % {"pk": self.pk}
-
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
 
     @property
     def is_shared(self) -> bool:

@@ -24,6 +24,7 @@ from office.querysets import (
     OfficeScopedQuerySet,
     StaffProfileQuerySet,
 )
+from office.workflow import StatusBadge, Workflow
 
 
 def localized(obj: object, field: str) -> str:
@@ -448,7 +449,7 @@ class WorkerHeartbeat(models.Model):
         return self.hostname
 
 
-class BackupRun(models.Model):
+class BackupRun(StatusBadge, models.Model):
     """One backup of the database and media into the backup store (office/backups.py).
 
     Good means: SUCCEEDED, its folder holds manifest.json (written last) and every file's
@@ -460,6 +461,13 @@ class BackupRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
         PRUNED = "pruned", _("Pruned")
+
+    COLOURS = {
+        Status.RUNNING: "secondary",
+        Status.SUCCEEDED: "success",
+        Status.FAILED: "danger",
+        Status.PRUNED: "secondary",
+    }
 
     class Trigger(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -488,7 +496,7 @@ class BackupRun(models.Model):
         return sorted(self.manifest.get("files", {}))
 
 
-class BackupDrill(models.Model):
+class BackupDrill(StatusBadge, models.Model):
     """One restore drill: a backup restored into a scratch database and compared with its
     manifest (row counts, content checksums, migrations). Never touches the live database."""
 
@@ -496,6 +504,8 @@ class BackupDrill(models.Model):
         RUNNING = "running", _("Running")
         PASSED = "passed", _("Passed")
         FAILED = "failed", _("Failed")
+
+    COLOURS = {Status.RUNNING: "secondary", Status.PASSED: "success", Status.FAILED: "danger"}
 
     backup = models.ForeignKey(
         BackupRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="drills", verbose_name=_("backup")
@@ -597,7 +607,7 @@ class Equipment(TimeStampedModel):
         return self.warranty_until is not None and self.warranty_until >= today
 
 
-class MaintenanceTicket(TimeStampedModel):
+class MaintenanceTicket(Workflow, TimeStampedModel):
     """A repair or maintenance request: any staff member raises it, technical services takes
     it on and closes it (office/equipment.py)."""
 
@@ -611,11 +621,12 @@ class MaintenanceTicket(TimeStampedModel):
         NORMAL = "normal", _("Normal")
         URGENT = "urgent", _("Urgent")
 
-    # The only legal moves; ASSIGNED -> ASSIGNED hands the ticket to someone else.
+    # The only legal moves (office.workflow); ASSIGNED -> ASSIGNED hands the ticket to someone else.
     TRANSITIONS = {
         Status.OPEN: {Status.ASSIGNED, Status.CLOSED},
         Status.ASSIGNED: {Status.ASSIGNED, Status.CLOSED},
     }
+    COLOURS = {Status.OPEN: "warning", Status.ASSIGNED: "info", Status.CLOSED: "secondary"}
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="maintenance_tickets", verbose_name=_("office")
@@ -672,6 +683,3 @@ class MaintenanceTicket(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
-
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())

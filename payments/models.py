@@ -24,10 +24,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from office.models import TimeStampedModel
+from office.workflow import Workflow
 from payments.querysets import PaymentQuerySet
 
 
-class Payment(TimeStampedModel):
+class Payment(Workflow, TimeStampedModel):
     class Status(models.TextChoices):
         CREATED = "created", _("Awaiting payment")
         REQUIRES_ACTION = "requires_action", _("Requires action")
@@ -47,8 +48,9 @@ class Payment(TimeStampedModel):
         DESTINATION = "destination", _("Destination charge")
         DIRECT = "direct", _("Direct charge")
 
-    # The only legal moves. Provider events arrive late, twice and out of order: anything not
-    # listed here (paid -> processing, refunded -> paid, cancelled -> anything) is ignored.
+    # The only legal moves and each state's colour (office.workflow). Provider events arrive
+    # late, twice and out of order: anything not listed here (paid -> processing, refunded ->
+    # paid, cancelled -> anything) is ignored.
     # FAILED is not final: on Stripe the payer may retry on the same PaymentIntent.
     TRANSITIONS = {
         Status.CREATED: {Status.REQUIRES_ACTION, Status.PROCESSING, Status.SUCCEEDED, Status.FAILED, Status.CANCELLED},
@@ -57,6 +59,16 @@ class Payment(TimeStampedModel):
         Status.FAILED: {Status.REQUIRES_ACTION, Status.PROCESSING, Status.SUCCEEDED, Status.CANCELLED},
         Status.SUCCEEDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
         Status.PARTIALLY_REFUNDED: {Status.REFUNDED},
+    }
+    COLOURS = {
+        Status.CREATED: "warning",
+        Status.REQUIRES_ACTION: "warning",
+        Status.PROCESSING: "warning",
+        Status.SUCCEEDED: "success",
+        Status.FAILED: "danger",
+        Status.CANCELLED: "secondary",
+        Status.PARTIALLY_REFUNDED: "info",
+        Status.REFUNDED: "info",
     }
     OPEN = (Status.CREATED, Status.REQUIRES_ACTION, Status.PROCESSING)
     PAID = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
@@ -172,9 +184,6 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.description}"
-
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
 
     @property
     def is_open(self) -> bool:

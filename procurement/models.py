@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.models import TimeStampedModel, localized
+from office.workflow import StatusBadge, Workflow
 from procurement.querysets import (
     LicenceQuerySet,
     PurchaseOrderQuerySet,
@@ -185,7 +186,7 @@ class Deputy(TimeStampedModel):
         return self.starts_on <= day <= self.ends_on
 
 
-class PurchaseRequest(TimeStampedModel):
+class PurchaseRequest(Workflow, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Waiting for the head")
@@ -196,13 +197,24 @@ class PurchaseRequest(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
         ORDERED = "ordered", _("Ordered")
 
-    # The only legal moves; actions consult this and nothing else assigns `status`.
+    # The only legal moves and each state's colour (office.workflow): actions move a request
+    # with move_to(), and nothing else assigns `status`.
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
         Status.SUBMITTED: {Status.HEAD_APPROVED, Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.CANCELLED},
         Status.HEAD_APPROVED: {Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.CANCELLED},
         Status.RETURNED: {Status.SUBMITTED, Status.CANCELLED},
         Status.APPROVED: {Status.ORDERED, Status.CANCELLED},
+    }
+    COLOURS = {
+        Status.DRAFT: "info",
+        Status.SUBMITTED: "info",
+        Status.HEAD_APPROVED: "info",
+        Status.APPROVED: "success",
+        Status.REJECTED: "secondary",
+        Status.RETURNED: "warning",
+        Status.CANCELLED: "secondary",
+        Status.ORDERED: "success",
     }
     PENDING = (Status.SUBMITTED, Status.HEAD_APPROVED)
 
@@ -262,9 +274,6 @@ class PurchaseRequest(TimeStampedModel):
     def __str__(self) -> str:
         return _("Purchase request %(pk)s") % {"pk": self.pk}
 
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
-
     @property
     def reference(self) -> str:
         return f"PR-{self.pk}"
@@ -307,7 +316,7 @@ class PurchaseRequestLine(models.Model):
         return f"{self.quantity} × {self.description}"
 
 
-class PurchaseOrder(TimeStampedModel):
+class PurchaseOrder(Workflow, TimeStampedModel):
     """What goes to one vendor for one approved request."""
 
     class Status(models.TextChoices):
@@ -321,6 +330,7 @@ class PurchaseOrder(TimeStampedModel):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # The only legal moves and each state's colour (office.workflow).
     TRANSITIONS = {
         Status.PLACED: {Status.CONFIRMED, Status.PAID, Status.CANCELLED},
         Status.CONFIRMED: {Status.PAID, Status.CANCELLED},
@@ -330,6 +340,17 @@ class PurchaseOrder(TimeStampedModel):
         Status.PARTIALLY_RECEIVED: {Status.RECEIVED},
         Status.RECEIVED: {Status.INVOICED},
         Status.INVOICED: {Status.CLOSED},
+    }
+    COLOURS = {
+        Status.PLACED: "info",
+        Status.CONFIRMED: "info",
+        Status.PAID: "primary",
+        Status.SHIPPED: "primary",
+        Status.PARTIALLY_RECEIVED: "warning",
+        Status.RECEIVED: "success",
+        Status.INVOICED: "success",
+        Status.CLOSED: "secondary",
+        Status.CANCELLED: "secondary",
     }
     # Orders still travelling: polled, flagged late, shown as open.
     OPEN = (Status.PLACED, Status.CONFIRMED, Status.PAID, Status.SHIPPED, Status.PARTIALLY_RECEIVED)
@@ -386,9 +407,6 @@ class PurchaseOrder(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
-
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
 
     @property
     def is_open(self) -> bool:
@@ -547,13 +565,15 @@ class Invoice(TimeStampedModel):
         return self.number
 
 
-class Licence(TimeStampedModel):
+class Licence(StatusBadge, TimeStampedModel):
     """A bought or rented right to use an e-resource for a term."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         EXPIRED = "expired", _("Expired")
         RENEWED = "renewed", _("Renewed")
+
+    COLOURS = {Status.ACTIVE: "success", Status.EXPIRED: "secondary", Status.RENEWED: "info"}
 
     organization = models.ForeignKey(
         "office.Organization", on_delete=models.PROTECT, related_name="licences", verbose_name=_("office")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.models import TimeStampedModel, localized
+from office.workflow import StatusBadge, Workflow
 from services.querysets import (
     ConsultationQuerySet,
     OfferingQuerySet,
@@ -108,7 +109,7 @@ class Offering(TimeStampedModel):
         return [str(labels[c]) for c in self.delivery_channels if c in labels]
 
 
-class ServiceOrder(TimeStampedModel):
+class ServiceOrder(Workflow, TimeStampedModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         QUOTED = "quoted", _("Quoted")
@@ -122,8 +123,8 @@ class ServiceOrder(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
-    # The only legal moves (DESIGN.md §4). Cancellation and refund only before delivery;
-    # a declined quote may be quoted again.
+    # The only legal moves (DESIGN.md §4) and each state's colour (office.workflow).
+    # Cancellation and refund only before delivery; a declined quote may be quoted again.
     TRANSITIONS = {
         Status.REQUESTED: {Status.QUOTED, Status.CANCELLED},
         Status.QUOTED: {Status.ACCEPTED, Status.DECLINED, Status.CANCELLED},
@@ -133,6 +134,19 @@ class ServiceOrder(TimeStampedModel):
         Status.ASSIGNED: {Status.ASSIGNED, Status.IN_PROGRESS, Status.REFUNDED},
         Status.IN_PROGRESS: {Status.DELIVERED, Status.REFUNDED},
         Status.DELIVERED: {Status.DELIVERED, Status.COMPLETED},
+    }
+    COLOURS = {
+        Status.REQUESTED: "primary",
+        Status.QUOTED: "warning",
+        Status.ACCEPTED: "warning",
+        Status.PAID: "primary",
+        Status.ASSIGNED: "primary",
+        Status.IN_PROGRESS: "primary",
+        Status.DELIVERED: "primary",
+        Status.COMPLETED: "success",
+        Status.DECLINED: "secondary",
+        Status.CANCELLED: "secondary",
+        Status.REFUNDED: "secondary",
     }
     OPEN = (Status.REQUESTED, Status.QUOTED, Status.DECLINED, Status.ACCEPTED)
     ACTIVE = (Status.PAID, Status.ASSIGNED, Status.IN_PROGRESS)
@@ -210,9 +224,6 @@ class ServiceOrder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.topic}"
-
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
 
     @property
     def is_overdue(self) -> bool:
@@ -353,7 +364,7 @@ class Report(TimeStampedModel):
 # --- subscriptions: recurring topic tracking and clipping ------------------------------------------
 
 
-class Subscription(TimeStampedModel):
+class Subscription(StatusBadge, TimeStampedModel):
     """A client's subscription to a periodic service; each period is paid (`SubscriptionPeriod`)
     and brings one `Digest`, built from a saved search over the union catalog and staff items."""
 
@@ -361,6 +372,8 @@ class Subscription(TimeStampedModel):
         PENDING = "pending", _("Awaiting first payment")
         ACTIVE = "active", _("Active")
         CANCELLED = "cancelled", _("Cancelled")
+
+    COLOURS = {Status.PENDING: "warning", Status.ACTIVE: "success", Status.CANCELLED: "secondary"}
 
     client = models.ForeignKey(
         "office.ClientAccount", on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("client")
@@ -462,13 +475,15 @@ class SubscriptionItem(models.Model):
 # --- consultation and training ----------------------------------------------------------------------
 
 
-class Consultation(TimeStampedModel):
+class Consultation(StatusBadge, TimeStampedModel):
     """A client's question, answered by customer-service staff; first response time tracked."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
+
+    COLOURS = {Status.OPEN: "warning", Status.ANSWERED: "info", Status.CLOSED: "secondary"}
 
     client = models.ForeignKey(
         "office.ClientAccount", on_delete=models.PROTECT, related_name="consultations", verbose_name=_("client")

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from office.models import TimeStampedModel
+from office.workflow import StatusBadge, Workflow
 from procurement.consortia.querysets import ConsortiumQuerySet, ContractQuerySet, OfferQuerySet
 
 MAX_PRICE_MINOR = 10_000_000_000  # as procurement.models: anything above is a typing mistake
@@ -44,7 +45,7 @@ class ProviderRepresentative(TimeStampedModel):
         return f"{self.user} ({self.vendor})"
 
 
-class Consortium(TimeStampedModel):
+class Consortium(Workflow, TimeStampedModel):
     class Status(models.TextChoices):
         FORMING = "forming", _("Forming")
         ELECTING = "electing", _("Electing a negotiator")
@@ -56,7 +57,8 @@ class Consortium(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
         LAPSED = "lapsed", _("Lapsed: no agreement by the deadline")
 
-    # The only legal moves; actions consult this and nothing else assigns `status`.
+    # The only legal moves and each state's colour (office.workflow): actions move a consortium
+    # with move_to(), and nothing else assigns `status`.
     # "Paying" (DESIGN §4) is a per-contract state here: a member pays as soon as its own contract
     # is signed by both sides, without waiting for the others; the consortium is active once all paid.
     TRANSITIONS = {
@@ -68,6 +70,17 @@ class Consortium(TimeStampedModel):
         Status.AGREED: {Status.CONTRACTING, Status.CANCELLED},
         Status.CONTRACTING: {Status.ACTIVE, Status.EXPIRED},
         Status.ACTIVE: {Status.EXPIRED},
+    }
+    COLOURS = {
+        Status.FORMING: "info",
+        Status.ELECTING: "info",
+        Status.NEGOTIATING: "info",
+        Status.AGREED: "primary",
+        Status.CONTRACTING: "primary",
+        Status.ACTIVE: "success",
+        Status.EXPIRED: "secondary",
+        Status.CANCELLED: "secondary",
+        Status.LAPSED: "warning",
     }
     # Offices may still join or leave (and commitments move the tier) until contracts are issued.
     OPEN_FOR_MEMBERS = (Status.FORMING, Status.ELECTING, Status.NEGOTIATING, Status.AGREED)
@@ -137,15 +150,12 @@ class Consortium(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
-
     @property
     def is_open_for_members(self) -> bool:
         return self.status in self.OPEN_FOR_MEMBERS
 
 
-class Membership(TimeStampedModel):
+class Membership(Workflow, TimeStampedModel):
     """One office's place in a consortium. The representative acts for the office: votes,
     commits, signs and pays (the office's leadership may do all of that too, except voting)."""
 
@@ -163,6 +173,13 @@ class Membership(TimeStampedModel):
         # An office that declined or left may come back while the consortium is open.
         Status.DECLINED: {Status.INVITED, Status.APPLIED},
         Status.LEFT: {Status.INVITED, Status.APPLIED},
+    }
+    COLOURS = {
+        Status.INVITED: "info",
+        Status.APPLIED: "info",
+        Status.JOINED: "success",
+        Status.DECLINED: "secondary",
+        Status.LEFT: "secondary",
     }
 
     consortium = models.ForeignKey(
@@ -204,15 +221,12 @@ class Membership(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.organization} – {self.consortium}"
 
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
-
     @property
     def is_member(self) -> bool:
         return self.status == self.Status.JOINED
 
 
-class Election(TimeStampedModel):
+class Election(StatusBadge, TimeStampedModel):
     """Electing the negotiator: nominations and votes until the deadline (or until every member
     has voted), then a tally. Tie rule: the tied candidate nominated first wins (known to everyone
     in advance, no luck involved, and it rewards whoever stepped forward first)."""
@@ -220,6 +234,8 @@ class Election(TimeStampedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+
+    COLOURS = {Status.OPEN: "info", Status.CLOSED: "secondary"}
 
     consortium = models.OneToOneField(
         Consortium, on_delete=models.CASCADE, related_name="election", verbose_name=_("consortium")
@@ -373,7 +389,7 @@ def tier_price(tiers: list[tuple[int, int]], quantity: int) -> int | None:
     return max(reached)[1] if reached else None
 
 
-class Contract(TimeStampedModel):
+class Contract(Workflow, TimeStampedModel):
     """One member's purchase contract with the provider, issued from the agreed terms at the
     final tier. The PDF is stored as issued: both signatures record the SHA-256 of these bytes."""
 
@@ -389,6 +405,7 @@ class Contract(TimeStampedModel):
         Status.SIGNED: {Status.PAID, Status.EXPIRED},
         Status.PAID: {Status.EXPIRED},
     }
+    COLOURS = {Status.ISSUED: "info", Status.SIGNED: "primary", Status.PAID: "success", Status.EXPIRED: "secondary"}
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="contracts")
     membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="contract")
@@ -450,6 +467,3 @@ class Contract(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
-
-    def can_move_to(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
