@@ -9,34 +9,23 @@ check `login_required` plus the queryset instead of `staff_required`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from office.access import staff_profile, staff_required
 from office.exceptions import DomainError
 from office.models import Organization
+from office.views_support import run_action
 from procurement.consortia import actions, forms, permissions, selectors
 from procurement.consortia.models import Consortium, Contract, Membership
 from procurement.models import Vendor
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
-    try:
-        result = call()
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return None
-    messages.success(request, success)
-    return result
 
 
 def _inside(request: HttpRequest, pk: int) -> Consortium:
@@ -57,8 +46,8 @@ def _membership_inside(request: HttpRequest, pk: int) -> Membership:
     return membership
 
 
-def _back(consortium_id: int) -> HttpResponse:
-    return redirect("procurement:consortium_detail", pk=consortium_id)
+def _page(consortium_id: int) -> tuple[str, int]:
+    return ("procurement:consortium_detail", consortium_id)
 
 
 # --- directory, founding, membership ------------------------------------------------------
@@ -86,107 +75,46 @@ def consortium_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_found(request.user):
         raise PermissionDenied
     form = forms.ConsortiumForm(request.POST or None, vendors=Vendor.objects.visible_to(request.user).active())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        consortium = _run(
-            request,
-            lambda: actions.consortium_found(
-                actor=request.user,
-                vendor_id=data["vendor"].pk,
-                name=data["name"],
-                resource=data["resource"],
-                description=data["description"],
-                list_price_minor=data["list_price_minor"],
-                currency=data["currency"],
-                fte=data.get("fte") or 0,
-            ),
-            _("Consortium founded. Invite other offices to join."),
-        )
-        if consortium is not None:
-            return _back(consortium.pk)
-    return render(request, "procurement/consortium_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "procurement/consortium_form.html", {"form": form})
+    return run_action(
+        request,
+        form,
+        lambda data: actions.consortium_found(
+            actor=request.user,
+            vendor_id=data["vendor"].pk,
+            name=data["name"],
+            resource=data["resource"],
+            description=data["description"],
+            list_price_minor=data["list_price_minor"],
+            currency=data["currency"],
+            fte=data.get("fte") or 0,
+        ),
+        success=_("Consortium founded. Invite other offices to join."),
+        redirect_to=lambda consortium: _page(consortium.pk),
+        template="procurement/consortium_form.html",
+        template_context={"form": form},
+    )
 
 
 @login_required
 @require_GET
 def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inside = Consortium.objects.negotiable_by(request.user).filter(pk=pk).first()
-    if inside is None:
+    if not Consortium.objects.negotiable_by(request.user).filter(pk=pk).exists():
         # Not a member: the directory card (to apply or answer an invitation) if it is visible.
         card = get_object_or_404(Consortium.objects.visible_to(request.user).select_related("vendor"), pk=pk)
-        own = selectors.own_membership(card, request.user)
-        return render(
-            request,
-            "procurement/consortium_card.html",
-            {
-                "consortium": card,
-                "own": own,
-                "can_apply": permissions.can_apply(request.user, card, own),
-                "can_answer": permissions.can_answer_invitation(request.user, card, own),
-                "fte_form": forms.FteForm(),
-            },
-        )
-    consortium = _inside(request, pk)
-    user = request.user
-    own = selectors.own_membership(consortium, user)
-    founder = selectors.founder_membership(consortium)
-    election = getattr(consortium, "election", None)
-    memberships = list(
-        consortium.memberships.select_related("organization", "representative").order_by("joined_at", "pk")
+        context = {**selectors.consortium_card(card, request.user), "fte_form": forms.FteForm()}
+        return render(request, "procurement/consortium_card.html", context)
+    context = selectors.consortium_inside(_inside(request, pk), request.user)
+    context.update(
+        {
+            "invite_form": forms.InviteForm(offices=context["invitable_offices"]),
+            "deadline_form": forms.DeadlineForm(),
+            "reason_form": forms.ReasonForm(),
+            "nomination_form": forms.NominationForm(candidates=context["candidates"]),
+            "representative_form": forms.RepresentativeForm(staff=context["own_staff"]),
+        }
     )
-    votes = {}
-    if election is not None and own is not None:
-        votes = {v.membership_id: v for v in election.votes.all()}
-    offer = consortium.accepted_offer
-    quantity, price = selectors.current_price(consortium, offer)
-    own_contract = Contract.objects.filter(consortium=consortium, membership=own).first() if own else None
-    profile = staff_profile(user)
-    is_provider = permissions.is_provider_of(user, consortium)
-    context = {
-        "consortium": consortium,
-        "own": own,
-        "is_provider": is_provider,
-        # The provider signs every member's contract; a member sees only its own (own_contract).
-        "provider_contracts": list(
-            Contract.objects.visible_to(user).filter(consortium=consortium).select_related("organization")
-        )
-        if is_provider
-        else [],
-        "memberships": memberships,
-        "election": election,
-        "nominations": list(election.nominations.select_related("candidate", "membership__organization"))
-        if election
-        else [],
-        "own_vote": votes.get(own.pk) if own else None,
-        "voted_offices": set(votes),
-        "offer": offer,
-        "current_quantity": quantity,
-        "current_price": price,
-        "own_contract": own_contract,
-        "savings": selectors.savings_row(consortium),
-        "can_invite": permissions.can_invite(user, consortium, own),
-        "can_decide": permissions.can_decide_applications(user, consortium, founder),
-        "can_leave": permissions.can_leave(user, consortium, own),
-        "can_set_representative": permissions.can_set_representative(user, own),
-        "can_open_election": permissions.can_open_election(user, consortium, founder),
-        "can_cancel": consortium.can_move_to(Consortium.Status.CANCELLED)
-        and permissions.is_founder_agent(user, consortium, founder),
-        "can_nominate": permissions.can_nominate(user, election, own),
-        "can_vote": permissions.can_vote(user, election, own),
-        "can_close_election": permissions.can_close_election(user, election, own),
-        "can_commit": permissions.can_commit(user, consortium, own),
-        "can_issue": permissions.can_issue_contracts(user, consortium),
-        "can_renew": permissions.can_renew(user, consortium, own),
-        "invite_form": forms.InviteForm(offices=Organization.objects.filter(is_active=True)),
-        "deadline_form": forms.DeadlineForm(),
-        "reason_form": forms.ReasonForm(),
-        "nomination_form": forms.NominationForm(candidates=selectors.nomination_candidates(consortium, user)),
-        "representative_form": forms.RepresentativeForm(
-            staff=get_user_model().objects.filter(staff_profile__organization_id=profile.organization_id)
-            if profile
-            else get_user_model().objects.none()
-        ),
-    }
     return render(request, "procurement/consortium_detail.html", context)
 
 
@@ -196,14 +124,13 @@ def consortium_apply(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = get_object_or_404(Consortium.objects.visible_to(request.user), pk=pk)
     if not permissions.can_found(request.user):
         raise PermissionDenied
-    form = forms.FteForm(request.POST)
-    fte = (form.cleaned_data.get("fte") or 0) if form.is_valid() else 0
-    _run(
+    return run_action(
         request,
-        lambda: actions.membership_apply(consortium_id=consortium.pk, actor=request.user, fte=fte),
-        _("Application sent to the founding office."),
+        forms.FteForm(request.POST),
+        lambda data: actions.membership_apply(consortium_id=consortium.pk, actor=request.user, fte=data["fte"] or 0),
+        success=_("Application sent to the founding office."),
+        redirect_to=_page(consortium.pk),
     )
-    return _back(consortium.pk)
 
 
 @staff_required
@@ -212,26 +139,28 @@ def consortium_invite(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _inside(request, pk)
     if not permissions.can_invite(request.user, consortium, selectors.own_membership(consortium, request.user)):
         raise PermissionDenied
-    form = forms.InviteForm(request.POST, offices=Organization.objects.filter(is_active=True))
-    if not form.is_valid():
-        messages.error(request, _("Choose an office to invite."))
-        return _back(pk)
-    office, email = form.cleaned_data["organization"], form.cleaned_data["representative_email"]
-    representative_id = None
-    if email:
-        rep = get_user_model().objects.filter(email__iexact=email, staff_profile__organization=office).first()
-        if rep is None:
-            messages.error(request, _("No staff member of that office has this e-mail address."))
-            return _back(pk)
-        representative_id = rep.pk
-    _run(
+
+    def invite(data: dict[str, Any]) -> Membership:
+        representative = None
+        if data["representative_email"]:  # the form's e-mail names someone of the invited office
+            representative = selectors.staff_member_by_email(data["organization"], data["representative_email"])
+            if representative is None:
+                raise DomainError(_("No staff member of that office has this e-mail address."))
+        return actions.membership_invite(
+            consortium_id=pk,
+            actor=request.user,
+            organization_id=data["organization"].pk,
+            representative_id=representative.pk if representative else None,
+        )
+
+    return run_action(
         request,
-        lambda: actions.membership_invite(
-            consortium_id=pk, actor=request.user, organization_id=office.pk, representative_id=representative_id
-        ),
-        _("Invitation sent."),
+        forms.InviteForm(request.POST, offices=Organization.objects.filter(is_active=True)),
+        invite,
+        success=_("Invitation sent."),
+        redirect_to=_page(pk),
+        invalid_message=_("Choose an office to invite."),
     )
-    return _back(pk)
 
 
 @staff_required
@@ -241,15 +170,16 @@ def membership_answer(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = membership.consortium
     if not permissions.can_answer_invitation(request.user, consortium, membership):
         raise PermissionDenied
-    form = forms.FteForm(request.POST)
-    fte = (form.cleaned_data.get("fte") or 0) if form.is_valid() else 0
     accept = request.POST.get("accept") == "1"
-    _run(
+    return run_action(
         request,
-        lambda: actions.membership_answer(membership_id=pk, actor=request.user, accept=accept, fte=fte),
-        _("Welcome to the consortium.") if accept else _("Invitation declined."),
+        forms.FteForm(request.POST),
+        lambda data: actions.membership_answer(
+            membership_id=pk, actor=request.user, accept=accept, fte=data["fte"] or 0
+        ),
+        success=_("Welcome to the consortium.") if accept else _("Invitation declined."),
+        redirect_to=_page(consortium.pk),
     )
-    return _back(consortium.pk)
 
 
 @staff_required
@@ -260,12 +190,13 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_decide_applications(request.user, consortium, selectors.founder_membership(consortium)):
         raise PermissionDenied
     accept = request.POST.get("accept") == "1"
-    _run(
+    return run_action(
         request,
-        lambda: actions.membership_decide(membership_id=pk, actor=request.user, accept=accept),
-        _("Office admitted.") if accept else _("Application turned down."),
+        None,
+        lambda data: actions.membership_decide(membership_id=pk, actor=request.user, accept=accept),
+        success=_("Office admitted.") if accept else _("Application turned down."),
+        redirect_to=_page(consortium.pk),
     )
-    return _back(consortium.pk)
 
 
 @staff_required
@@ -274,9 +205,14 @@ def membership_leave(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_inside(request, pk)
     if not permissions.acts_for(request.user, membership):
         raise PermissionDenied
-    if _run(request, lambda: actions.membership_leave(membership_id=pk, actor=request.user), _("Your office left.")):
-        return redirect("procurement:consortium_list")
-    return _back(membership.consortium_id)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.membership_leave(membership_id=pk, actor=request.user),
+        success=_("Your office left."),
+        redirect_to="procurement:consortium_list",
+        failure_redirect_to=_page(membership.consortium_id),
+    )
 
 
 @staff_required
@@ -288,17 +224,16 @@ def membership_representative(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RepresentativeForm(
         request.POST, staff=get_user_model().objects.filter(staff_profile__organization_id=membership.organization_id)
     )
-    if form.is_valid():
-        _run(
-            request,
-            lambda: actions.membership_set_representative(
-                membership_id=pk, actor=request.user, representative_id=form.cleaned_data["representative"].pk
-            ),
-            _("Representative designated."),
-        )
-    else:
-        messages.error(request, _("Choose a staff member of your office."))
-    return _back(membership.consortium_id)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.membership_set_representative(
+            membership_id=pk, actor=request.user, representative_id=data["representative"].pk
+        ),
+        success=_("Representative designated."),
+        redirect_to=_page(membership.consortium_id),
+        invalid_message=_("Choose a staff member of your office."),
+    )
 
 
 @staff_required
@@ -308,12 +243,13 @@ def membership_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.acts_for(request.user, membership):
         raise PermissionDenied
     committed = request.POST.get("committed") == "1"
-    _run(
+    return run_action(
         request,
-        lambda: actions.commitment_set(membership_id=pk, actor=request.user, committed=committed),
-        _("Your office is committed at the agreed terms.") if committed else _("Commitment withdrawn."),
+        None,
+        lambda data: actions.commitment_set(membership_id=pk, actor=request.user, committed=committed),
+        success=_("Your office is committed at the agreed terms.") if committed else _("Commitment withdrawn."),
+        redirect_to=_page(membership.consortium_id),
     )
-    return _back(membership.consortium_id)
 
 
 @staff_required
@@ -322,12 +258,13 @@ def consortium_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _inside(request, pk)
     if not permissions.is_founder_agent(request.user, consortium, selectors.founder_membership(consortium)):
         raise PermissionDenied
-    form = forms.ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
-        request, lambda: actions.consortium_cancel(consortium_id=pk, actor=request.user, reason=reason), _("Cancelled.")
+    return run_action(
+        request,
+        forms.ReasonForm(request.POST),
+        lambda data: actions.consortium_cancel(consortium_id=pk, actor=request.user, reason=data["reason"]),
+        success=_("Cancelled."),
+        redirect_to=_page(pk),
     )
-    return _back(pk)
 
 
 # --- election ------------------------------------------------------------------------------
@@ -339,16 +276,14 @@ def election_open(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _inside(request, pk)
     if not permissions.is_founder_agent(request.user, consortium, selectors.founder_membership(consortium)):
         raise PermissionDenied
-    form = forms.DeadlineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the voting deadline."))
-        return _back(pk)
-    _run(
+    return run_action(
         request,
-        lambda: actions.election_open(consortium_id=pk, actor=request.user, deadline=form.cleaned_data["deadline"]),
-        _("The election is open."),
+        forms.DeadlineForm(request.POST),
+        lambda data: actions.election_open(consortium_id=pk, actor=request.user, deadline=data["deadline"]),
+        success=_("The election is open."),
+        redirect_to=_page(pk),
+        invalid_message=_("Enter the voting deadline."),
     )
-    return _back(pk)
 
 
 def _election(request: HttpRequest, pk: int) -> tuple[Consortium, Any, Membership]:
@@ -366,21 +301,16 @@ def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     consortium, election, own = _election(request, pk)
     if not permissions.acts_for(request.user, own):
         raise PermissionDenied
-    form = forms.NominationForm(request.POST, candidates=selectors.nomination_candidates(consortium, request.user))
-    if not form.is_valid():
-        messages.error(request, _("Choose a candidate."))
-        return _back(pk)
-    _run(
+    return run_action(
         request,
-        lambda: actions.nomination_add(
-            election_id=election.pk,
-            actor=request.user,
-            candidate_id=form.cleaned_data["candidate"].pk,
-            statement=form.cleaned_data["statement"],
+        forms.NominationForm(request.POST, candidates=selectors.nomination_candidates(consortium, request.user)),
+        lambda data: actions.nomination_add(
+            election_id=election.pk, actor=request.user, candidate_id=data["candidate"].pk, statement=data["statement"]
         ),
-        _("Candidate nominated."),
+        success=_("Candidate nominated."),
+        redirect_to=_page(pk),
+        invalid_message=_("Choose a candidate."),
     )
-    return _back(pk)
 
 
 @staff_required
@@ -389,18 +319,14 @@ def election_vote(request: HttpRequest, pk: int) -> HttpResponse:
     consortium, election, own = _election(request, pk)
     if own.representative_id != request.user.pk:
         raise PermissionDenied
-    form = forms.VoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the candidates."))
-        return _back(pk)
-    _run(
+    return run_action(
         request,
-        lambda: actions.vote_cast(
-            election_id=election.pk, actor=request.user, nomination_id=form.cleaned_data["nomination"]
-        ),
-        _("Your office's vote is recorded."),
+        forms.VoteForm(request.POST),
+        lambda data: actions.vote_cast(election_id=election.pk, actor=request.user, nomination_id=data["nomination"]),
+        success=_("Your office's vote is recorded."),
+        redirect_to=_page(pk),
+        invalid_message=_("Choose one of the candidates."),
     )
-    return _back(pk)
 
 
 @staff_required
@@ -409,12 +335,13 @@ def election_close(request: HttpRequest, pk: int) -> HttpResponse:
     consortium, election, own = _election(request, pk)
     if not permissions.acts_for(request.user, own):
         raise PermissionDenied
-    _run(
+    return run_action(
         request,
-        lambda: actions.election_close(election_id=election.pk, actor=request.user),
-        _("The election is closed and its result published."),
+        None,
+        lambda data: actions.election_close(election_id=election.pk, actor=request.user),
+        success=_("The election is closed and its result published."),
+        redirect_to=_page(pk),
     )
-    return _back(pk)
 
 
 # --- negotiation ---------------------------------------------------------------------------
@@ -472,15 +399,10 @@ def offer_post(request: HttpRequest, pk: int) -> HttpResponse:
         permissions.is_provider_of(request.user, consortium) or permissions.is_negotiator(request.user, consortium)
     ):
         raise PermissionDenied
-    form = forms.OfferForm(request.POST, currency=consortium.currency)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("procurement:negotiation_room", pk=pk)
-    data = form.cleaned_data
-    _run(
+    return run_action(
         request,
-        lambda: actions.offer_post(
+        forms.OfferForm(request.POST, currency=consortium.currency),
+        lambda data: actions.offer_post(
             consortium_id=pk,
             actor=request.user,
             tiers=data["tiers"],
@@ -495,9 +417,9 @@ def offer_post(request: HttpRequest, pk: int) -> HttpResponse:
             message=data["message"],
             on_behalf_of_provider=data["on_behalf_of_provider"],
         ),
-        _("Offer posted."),
+        success=_("Offer posted."),
+        redirect_to=("procurement:negotiation_room", pk),
     )
-    return redirect("procurement:negotiation_room", pk=pk)
 
 
 @login_required
@@ -507,12 +429,13 @@ def offer_accept(request: HttpRequest, pk: int, offer: int) -> HttpResponse:
     get_object_or_404(consortium.offers, pk=offer)
     if not permissions.is_negotiator(request.user, consortium):
         raise PermissionDenied
-    _run(
+    return run_action(
         request,
-        lambda: actions.offer_accept(offer_id=offer, actor=request.user),
-        _("Offer accepted. Member offices now commit at these terms."),
+        None,
+        lambda data: actions.offer_accept(offer_id=offer, actor=request.user),
+        success=_("Offer accepted. Member offices now commit at these terms."),
+        redirect_to=_page(pk),
     )
-    return _back(pk)
 
 
 @login_required
@@ -521,18 +444,14 @@ def negotiation_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _inside(request, pk)
     if not permissions.is_negotiator(request.user, consortium):
         raise PermissionDenied
-    form = forms.DeadlineForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: actions.negotiation_deadline_set(
-                consortium_id=pk, actor=request.user, deadline=form.cleaned_data["deadline"]
-            ),
-            _("Deadline set."),
-        )
-    else:
-        messages.error(request, _("Enter the deadline."))
-    return redirect("procurement:negotiation_room", pk=pk)
+    return run_action(
+        request,
+        forms.DeadlineForm(request.POST),
+        lambda data: actions.negotiation_deadline_set(consortium_id=pk, actor=request.user, deadline=data["deadline"]),
+        success=_("Deadline set."),
+        redirect_to=("procurement:negotiation_room", pk),
+        invalid_message=_("Enter the deadline."),
+    )
 
 
 # --- contracts and afterwards --------------------------------------------------------------
@@ -544,12 +463,13 @@ def contracts_issue(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _inside(request, pk)
     if not permissions.is_negotiator(request.user, consortium):
         raise PermissionDenied
-    _run(
+    return run_action(
         request,
-        lambda: actions.contracts_issue(consortium_id=pk, actor=request.user),
-        _("The tier was fixed from the commitments and a contract issued to each committed member."),
+        None,
+        lambda data: actions.contracts_issue(consortium_id=pk, actor=request.user),
+        success=_("The tier was fixed from the commitments and a contract issued to each committed member."),
+        redirect_to=_page(pk),
     )
-    return _back(pk)
 
 
 def _contract(request: HttpRequest, pk: int) -> Contract:
@@ -566,18 +486,6 @@ def _contract(request: HttpRequest, pk: int) -> Contract:
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     user = request.user
-    own_office = staff_profile(user) is not None and staff_profile(user).organization_id == contract.organization_id
-    payment = None
-    if own_office and contract.payment_id:
-        payment = contract.payment  # the one that paid it, not a refunded duplicate
-    elif own_office:
-        from payments.models import Payment
-
-        payment = (
-            Payment.objects.filter(purpose_type=actions.CONSORTIUM_CONTRACT_PURPOSE, purpose_id=str(contract.pk))
-            .exclude(status=Payment.Status.CANCELLED)
-            .first()
-        )
     return render(
         request,
         "procurement/consortium_contract.html",
@@ -585,7 +493,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "consortium": contract.consortium,
             "offer": contract.consortium.accepted_offer,
-            "payment": payment,
+            "payment": selectors.contract_payment(contract, user),
             "can_sign_member": permissions.can_sign_as_member(user, contract, contract.membership),
             "can_sign_provider": permissions.can_sign_as_provider(user, contract, contract.consortium),
             "can_pay": permissions.can_pay(user, contract, contract.membership),
@@ -616,22 +524,20 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not allowed:
         raise PermissionDenied
-    form = forms.SignForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: actions.contract_sign(
-                contract_id=pk,
-                actor=request.user,
-                signed_name=form.cleaned_data["signed_name"],
-                seen_sha256=form.cleaned_data["sha256"],
-                as_provider=as_provider,
-            ),
-            _("Contract signed."),
-        )
-    else:
-        messages.error(request, _("Type your full name to sign."))
-    return redirect("procurement:contract_detail", pk=pk)
+    return run_action(
+        request,
+        forms.SignForm(request.POST),
+        lambda data: actions.contract_sign(
+            contract_id=pk,
+            actor=request.user,
+            signed_name=data["signed_name"],
+            seen_sha256=data["sha256"],
+            as_provider=as_provider,
+        ),
+        success=_("Contract signed."),
+        redirect_to=("procurement:contract_detail", pk),
+        invalid_message=_("Type your full name to sign."),
+    )
 
 
 @staff_required
@@ -643,14 +549,17 @@ def contract_pay(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404  # the provider sees the contract, never the member's payment
     if not permissions.may_pay_for(request.user, contract.membership):
         raise PermissionDenied
-    try:
-        payment = actions.contract_pay(contract_id=pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("procurement:contract_detail", pk=pk)
-    if payment.is_paid:
-        return redirect("payments:payment_detail", pk=payment.pk)
-    return redirect("payments:payment_checkout", pk=payment.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.contract_pay(contract_id=pk, actor=request.user),
+        success=None,
+        redirect_to=lambda payment: (
+            "payments:payment_detail" if payment.is_paid else "payments:payment_checkout",
+            payment.pk,
+        ),
+        failure_redirect_to=("procurement:contract_detail", pk),
+    )
 
 
 @staff_required
@@ -659,12 +568,14 @@ def consortium_renew(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = _inside(request, pk)
     if not permissions.can_renew(request.user, consortium, selectors.own_membership(consortium, request.user)):
         raise PermissionDenied
-    renewal = _run(
+    return run_action(
         request,
-        lambda: actions.consortium_renew(consortium_id=pk, actor=request.user),
-        _("The renewal round has started; the other offices are invited again."),
+        None,
+        lambda data: actions.consortium_renew(consortium_id=pk, actor=request.user),
+        success=_("The renewal round has started; the other offices are invited again."),
+        redirect_to=lambda renewal: _page(renewal.pk),
+        failure_redirect_to=_page(pk),
     )
-    return _back(renewal.pk if renewal else pk)
 
 
 @staff_required
