@@ -29,6 +29,7 @@ from cataloging import actions, classification, forms, marc, oai, permissions, s
 from cataloging.models import BibRecord, FeeSchedule, Holding, ImportJob, RecordVersion, Statement
 from office.access import office_of, staff_required
 from office.exceptions import DomainError
+from office.views_support import run_action
 
 PAGE_SIZE = 20
 
@@ -217,17 +218,20 @@ def record_create(request: HttpRequest) -> HttpResponse:
     office = office_of(request.user)
     assert office is not None
     form = forms.MarcRecordForm(request.POST or None, initial={"marc_text": forms.NEW_RECORD_TEMPLATE})
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = actions.record_create(
-                organization=office, actor=request.user, marc_record=form.record, note=form.cleaned_data["note"]
-            )
-        except DomainError as exc:
-            form.add_error("marc_text", str(exc))
-        else:
-            messages.success(request, _("The record was saved as a draft."))
-            return redirect("cataloging:record_detail", pk=record.pk)
-    return render(request, "cataloging/record_form.html", {"form": form, "record": None})
+    context = {"form": form, "record": None}
+    if request.method != "POST":
+        return render(request, "cataloging/record_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.record_create(
+            organization=office, actor=request.user, marc_record=form.record, note=data["note"]
+        ),
+        success=_("The record was saved as a draft."),
+        redirect_to=lambda record: ("cataloging:record_detail", record.pk),
+        template="cataloging/record_form.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -239,17 +243,20 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MarcRecordForm(
         request.POST or None, initial={"marc_text": marc.record_to_text(current) if current else ""}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_update(
-                record_id=record.pk, actor=request.user, marc_record=form.record, note=form.cleaned_data["note"]
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Saved as a new version."))
-            return redirect("cataloging:record_detail", pk=record.pk)
-    return render(request, "cataloging/record_form.html", {"form": form, "record": record})
+    context = {"form": form, "record": record}
+    if request.method != "POST":
+        return render(request, "cataloging/record_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.record_update(
+            record_id=record.pk, actor=request.user, marc_record=form.record, note=data["note"]
+        ),
+        success=_("Saved as a new version."),
+        redirect_to=("cataloging:record_detail", record.pk),
+        template="cataloging/record_form.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -276,25 +283,16 @@ def record_versions(request: HttpRequest, pk: int) -> HttpResponse:
 # --- workflow -------------------------------------------------------------------------------------------
 
 
-def _run(request: HttpRequest, call: Callable[[], Any], success: str, default: str) -> HttpResponse:
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect(_back(request, default))
-
-
 @staff_required
 @require_POST
 def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_or_404(request, pk)
-    return _run(
+    return run_action(
         request,
-        lambda: actions.record_submit(record_id=record.pk, actor=request.user),
-        _("Submitted to the union catalog for review."),
-        reverse("cataloging:record_detail", kwargs={"pk": record.pk}),
+        None,
+        lambda data: actions.record_submit(record_id=record.pk, actor=request.user),
+        success=_("Submitted to the union catalog for review."),
+        redirect_to=_back(request, reverse("cataloging:record_detail", kwargs={"pk": record.pk})),
     )
 
 
@@ -308,23 +306,23 @@ def _reviewer_record(request: HttpRequest, pk: int) -> BibRecord:
 @require_POST
 def record_review_start(request: HttpRequest, pk: int) -> HttpResponse:
     record = _reviewer_record(request, pk)
-    return _run(
+    return run_action(
         request,
-        lambda: actions.record_review_start(record_id=record.pk, actor=request.user),
-        _("You are reviewing this record."),
-        reverse("cataloging:review_detail", kwargs={"pk": record.pk}),
+        None,
+        lambda data: actions.record_review_start(record_id=record.pk, actor=request.user),
+        success=_("You are reviewing this record."),
+        redirect_to=_back(request, reverse("cataloging:review_detail", kwargs={"pk": record.pk})),
     )
 
 
 def _decision(request: HttpRequest, pk: int, action: Callable[..., Any], success: str) -> HttpResponse:
     record = _reviewer_record(request, pk)
-    form = forms.DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run(
+    return run_action(
         request,
-        lambda: action(record_id=record.pk, actor=request.user, note=note),
-        success,
-        reverse("cataloging:review_detail", kwargs={"pk": record.pk}),
+        forms.DecisionForm(request.POST),
+        lambda data: action(record_id=record.pk, actor=request.user, note=data["note"]),
+        success=success,
+        redirect_to=_back(request, reverse("cataloging:review_detail", kwargs={"pk": record.pk})),
     )
 
 
@@ -391,19 +389,18 @@ def record_copy(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     own = record.organization_id == getattr(office_of(request.user), "pk", None)
     form = forms.HoldingForm(request.POST or None, initial={"call_number": record.clc, "copies": 1, "lendable": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_copy(record_id=record.pk, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("Your holding was added.") if own else _("Copied into your catalog; a holding was added.")
-            )
-        return redirect("cataloging:record_detail", pk=record.pk)
-    schedule = None if own else actions.fee_schedule_current()
-    return render(
-        request, "cataloging/record_copy.html", {"record": record, "form": form, "schedule": schedule, "own": own}
+    context = {"record": record, "form": form, "own": own}
+    if request.method != "POST":
+        schedule = None if own else actions.fee_schedule_current()
+        return render(request, "cataloging/record_copy.html", {**context, "schedule": schedule})
+    return run_action(
+        request,
+        form,
+        lambda data: actions.record_copy(record_id=record.pk, actor=request.user, **data),
+        success=_("Your holding was added.") if own else _("Copied into your catalog; a holding was added."),
+        redirect_to=("cataloging:record_detail", record.pk),
+        template="cataloging/record_copy.html",
+        template_context=lambda: {**context, "schedule": None if own else actions.fee_schedule_current()},
     )
 
 
@@ -418,11 +415,18 @@ def holding_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={f: getattr(holding, f) for f in ("call_number", "location", "copies", "lendable", "note")},
     )
-    if request.method == "POST" and form.is_valid():
-        actions.holding_update(holding_id=holding.pk, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Holding saved."))
-        return redirect("cataloging:record_detail", pk=holding.record_id)
-    return render(request, "cataloging/holding_form.html", {"holding": holding, "form": form})
+    context = {"holding": holding, "form": form}
+    if request.method != "POST":
+        return render(request, "cataloging/holding_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.holding_update(holding_id=holding.pk, actor=request.user, **data),
+        success=_("Holding saved."),
+        redirect_to=("cataloging:record_detail", holding.record_id),
+        template="cataloging/holding_form.html",
+        template_context=context,
+    )
 
 
 # --- import and export -------------------------------------------------------------------------------
@@ -431,11 +435,18 @@ def holding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = forms.MarcUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = actions.import_job_create(actor=request.user, upload=form.cleaned_data["file"])
-        return redirect("cataloging:import_job_detail", pk=job.pk)
-    jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")[:10]
-    return render(request, "cataloging/import_upload.html", {"form": form, "jobs": jobs})
+    context = {"form": form, "jobs": ImportJob.objects.visible_to(request.user).select_related("created_by")[:10]}
+    if request.method != "POST":
+        return render(request, "cataloging/import_upload.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.import_job_create(actor=request.user, upload=data["file"]),
+        success=None,  # the job's page shows its progress
+        redirect_to=lambda job: ("cataloging:import_job_detail", job.pk),
+        template="cataloging/import_upload.html",
+        template_context=context,
+    )
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
@@ -548,18 +559,14 @@ def fee_ledger(request: HttpRequest) -> HttpResponse:
 def statement_close(request: HttpRequest) -> HttpResponse:
     if not permissions.can_close_statement(request.user):
         raise PermissionDenied
-    form = forms.StatementCloseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("month", [])))
-        return redirect("cataloging:fee_ledger")
-    year, month = form.cleaned_data["month"]
-    try:
-        statement = actions.statement_close(actor=request.user, year=year, month=month)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("cataloging:fee_ledger")
-    messages.success(request, _("Statement issued."))
-    return redirect("cataloging:statement_detail", pk=statement.pk)
+    return run_action(
+        request,
+        forms.StatementCloseForm(request.POST),
+        lambda data: actions.statement_close(actor=request.user, year=data["month"][0], month=data["month"][1]),
+        success=_("Statement issued."),
+        redirect_to=lambda statement: ("cataloging:statement_detail", statement.pk),
+        failure_redirect_to="cataloging:fee_ledger",
+    )
 
 
 def _statement_or_404(request: HttpRequest, pk: int) -> Statement:
