@@ -426,25 +426,9 @@ def statement_pay(*, statement_id: int, actor: Any) -> Any:
     )
 
 
-def statement_payment_succeeded(payment: Any) -> None:
-    """Payment purpose handler: mark the statement paid. Idempotent: a repeat or a late event
-    finds it paid and changes nothing; a payment that does not match the statement (amount,
-    currency) is logged and audited for finance staff, never booked."""
-    statement = Statement.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
-    if statement is None:
-        logger.error("Payment %s names unknown cataloging statement %s", payment.pk, payment.purpose_id)
-        return
-    if statement.status == Statement.Status.PAID:
-        return
-    if payment.amount_minor != statement.net_minor or payment.currency != statement.currency:
-        logger.error("Payment %s does not match cataloging statement %s", payment.pk, statement.pk)
-        audit.record(
-            actor=None,
-            verb="cataloging.statement.payment_mismatched",
-            target=statement,
-            data={"payment": payment.pk, "amount_minor": payment.amount_minor, "currency": payment.currency},
-        )
-        return
+def statement_paid(statement: Statement, payment: Any) -> None:
+    """On-paid handler of the "cataloging.statement" payable (`cataloging.payables`): the
+    statement is paid. The payments app has checked that it was open and the amount is its net."""
     statement.status = Statement.Status.PAID
     statement.paid_at = payment.succeeded_at or timezone.now()
     statement.save(update_fields=["status", "paid_at", "updated_at"])
@@ -453,27 +437,6 @@ def statement_payment_succeeded(payment: Any) -> None:
         verb="cataloging.statement.paid",
         target=statement,
         data={"payment": payment.pk, "receipt": payment.receipt_number or ""},
-    )
-
-
-def statement_payment_url(payment: Any) -> str:
-    from django.urls import reverse
-
-    return reverse("cataloging:statement_detail", kwargs={"pk": int(payment.purpose_id)})
-
-
-def register_payment_purpose() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from payments import purposes
-
-    purposes.register(
-        purposes.Purpose(
-            key=STATEMENT_PURPOSE,
-            label=gettext_lazy("Cataloging statement"),
-            on_succeeded=statement_payment_succeeded,
-            url=statement_payment_url,
-        )
     )
 
 

@@ -7,11 +7,11 @@ class CatalogingConfig(AppConfig):
     verbose_name = _("Union cataloging")
 
     def ready(self) -> None:
-        from cataloging.actions import register_payment_purpose
         from cataloging.demo import seed_catalog
         from cataloging.inbox import review_items
+        from cataloging.payables import register_payables
         from office import demo, inbox
 
         demo.register(seed_catalog)
         inbox.register(review_items)
-        register_payment_purpose()
+        register_payables()

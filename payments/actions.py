@@ -19,10 +19,10 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
@@ -33,7 +33,7 @@ from office import audit
 from office.exceptions import DomainError, InvalidTransition
 from office.models import Organization
 from office.queue import enqueue_on_commit
-from payments import permissions, purposes
+from payments import payables, permissions
 from payments.gateways import backend_name, gateway_for
 from payments.gateways.base import ChargeResult, Connect, GatewayUnavailable, IntentResult, intent_from_object
 from payments.models import (
@@ -44,6 +44,9 @@ from payments.models import (
     Refund,
     WebhookEvent,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 Status = Payment.Status
@@ -82,7 +85,7 @@ def payment_create(
     """The payment for a purpose: the one already open (or paid, or failed and retryable),
     else a new attempt. Two tabs or a double click get the same row: the database allows one
     payment per purpose that is not cancelled. Refuses unknown purposes and bad amounts."""
-    if purposes.get(purpose_type) is None:
+    if payables.get(purpose_type) is None:
         raise PaymentError(_("Unknown payment purpose %(key)s.") % {"key": purpose_type})
     if not isinstance(amount_minor, int) or amount_minor <= 0:
         raise PaymentError(_("The amount must be a positive whole number of minor units."))
@@ -686,27 +689,134 @@ def payment_expire(*, payment_id: int, older_than_seconds: int | None = None) ->
 @transaction.atomic
 def payment_notify_purpose(*, payment_id: int) -> Payment:
     """Tell the purpose, and the payer, what happened since they were last told. Runs after
-    the change has committed; the handlers, the payer's notifications and the "told" marker
-    commit together under the row lock, so a duplicate webhook, a redelivered task or the
-    sweep's catch-up never tells anyone twice."""
+    the change has committed; the purpose's handlers (through the one policy of
+    `payments.payables`), the payer's notifications and the "told" marker commit together
+    under the row lock, so a duplicate webhook, a redelivered task or the sweep's catch-up
+    never tells anyone twice."""
     payment = Payment.objects.select_for_update().get(pk=payment_id)
-    purpose = purposes.get(payment.purpose_type)
+    payable = payables.get(payment.purpose_type)
     told = payment.notified_status
-    if purpose is None:
-        logger.warning("Payment %s: no purpose handler registered for %s", payment.pk, payment.purpose_type)
+    if payable is None:
+        logger.warning("Payment %s: no payable registered for %s", payment.pk, payment.purpose_type)
     else:
-        if payment.is_paid and told not in Payment.PAID and purpose.on_succeeded:
-            purpose.on_succeeded(payment)
-        if payment.status in (Status.FAILED, Status.CANCELLED) and told != payment.status and purpose.on_failed:
-            purpose.on_failed(payment)
-        if payment.refunded_minor > payment.notified_refunded_minor and purpose.on_refunded:
-            purpose.on_refunded(payment)
+        _tell_payable(payable, payment, told_status=told)
     _notify_payer(payment, told_status=told, told_refunded_minor=payment.notified_refunded_minor)
     if told != payment.status or payment.notified_refunded_minor != payment.refunded_minor:
         payment.notified_status = payment.status
         payment.notified_refunded_minor = payment.refunded_minor
         payment.save(update_fields=["notified_status", "notified_refunded_minor"])
     return payment
+
+
+def _tell_payable(payable: payables.Payable, payment: Payment, *, told_status: str) -> None:
+    """The payable policy (module docstring of `payments.payables`), for one locked payment."""
+    paid_news = payment.is_paid and told_status not in Payment.PAID
+    failed_news = payment.status in (Status.FAILED, Status.CANCELLED) and told_status != payment.status
+    refund_news = payment.refunded_minor > payment.notified_refunded_minor
+    if not (paid_news or failed_news or refund_news):
+        return
+    target = _lock_target(payable, payment)
+    if target is None:
+        if paid_news:
+            _set_outcome(payment, Payment.PurposeOutcome.UNKNOWN)
+            _flag(payment, _("The payment's purpose no longer exists; refund it by hand."), source="purpose")
+        return
+    if paid_news:
+        _apply_success(payable, target, payment)
+    if failed_news and payable.on_failed is not None:
+        payable.on_failed(target, payment)
+    if refund_news and payable.on_refunded is not None and payment.purpose_outcome == Payment.PurposeOutcome.APPLIED:
+        payable.on_refunded(target, payment)
+
+
+def _lock_target(payable: payables.Payable, payment: Payment) -> Any:
+    try:
+        target = payable.lock(payment.purpose_id)
+    except (ObjectDoesNotExist, ValueError):
+        target = None
+    if target is None:
+        logger.error("Payment %s names unknown %s %s", payment.pk, payment.purpose_type, payment.purpose_id)
+    return target
+
+
+def _apply_success(payable: payables.Payable, target: Any, payment: Payment) -> None:
+    """Success, told for the first time: paid twice, wrong amount, too late, or applied."""
+    Outcome = Payment.PurposeOutcome
+    if payment.purpose_outcome:
+        return  # decided when it was first told (a redelivery after a crash cannot get here, but)
+    what = {"what": payable.label, "target": target}
+    if payable.is_paid(target):
+        reason = _("%(what)s %(target)s was paid already: this payment is refunded automatically.") % what
+        _refund_unwanted(target, payment, Outcome.DUPLICATE, "payments.payable.paid_twice", reason)
+        return
+    expected = payable.expected(target)
+    if (payment.amount_minor, payment.currency) != (expected.amount_minor, expected.currency):
+        _refuse_mismatch(target, payment, expected)
+        return
+    if not payable.is_open(target):
+        reason = _("%(what)s %(target)s could no longer be paid: this payment is refunded automatically.") % what
+        _refund_unwanted(target, payment, Outcome.CLOSED, "payments.payable.paid_when_closed", reason)
+        return
+    payable.on_paid(target, payment)
+    _set_outcome(payment, Outcome.APPLIED)
+
+
+def _set_outcome(payment: Payment, outcome: str) -> None:
+    payment.purpose_outcome = outcome
+    payment.save(update_fields=["purpose_outcome", "updated_at"])
+
+
+def _refund_unwanted(target: Any, payment: Payment, outcome: str, verb: str, reason: str) -> None:
+    """Money the target cannot take goes back in full: after commit, idempotent, swept."""
+    _set_outcome(payment, outcome)
+    refund = refund_automatically(payment_id=payment.pk, reason=reason)
+    logger.warning("Payment %s refunded automatically (%s) for %s %s", payment.pk, outcome, payment.purpose_type,
+                   payment.purpose_id)  # fmt: skip
+    audit.record(
+        actor=None,
+        verb=verb,
+        target=target,
+        data={
+            "purpose": payment.purpose_type,
+            "payment": payment.pk,
+            "refund": refund.number if refund else None,
+            "amount_minor": refund.amount_minor if refund else 0,
+        },
+    )
+
+
+def _refuse_mismatch(target: Any, payment: Payment, expected: payables.Money) -> None:
+    """A success for another amount or currency than the target's is never booked: the
+    payment is flagged and the receiving office's finance staff decide (refund, or ask)."""
+    from office.actions import notify
+    from office.money import format_money
+
+    _set_outcome(payment, Payment.PurposeOutcome.MISMATCH)
+    paid = format_money(payment.amount_minor, payment.currency)
+    owed = format_money(expected.amount_minor, expected.currency)
+    _flag(payment, _("Paid %(paid)s where %(owed)s was due; not booked.") % {"paid": paid, "owed": owed},
+          source="purpose")  # fmt: skip
+    audit.record(
+        actor=None,
+        verb="payments.payable.payment_mismatched",
+        target=target,
+        data={
+            "purpose": payment.purpose_type,
+            "payment": payment.pk,
+            "amount_minor": payment.amount_minor,
+            "currency": payment.currency,
+            "expected_minor": expected.amount_minor,
+            "expected_currency": expected.currency,
+        },
+    )
+    for user_id in permissions.refund_staff_ids(payment):
+        notify(
+            recipient_id=user_id,
+            verb="payments.payable.payment_mismatched",
+            title=_("Payment %(number)s does not match what it pays for: please check it")
+            % {"number": payment.receipt_number or payment.pk},
+            url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+        )
 
 
 def _notify_payer(payment: Payment, *, told_status: str, told_refunded_minor: int) -> None:
@@ -755,12 +865,19 @@ def _notify_payer(payment: Payment, *, told_status: str, told_refunded_minor: in
 # --- cancelling ------------------------------------------------------------------------------
 
 
-def payment_cancel(*, payment_id: int, actor: Any) -> Payment:
+def payment_cancel(*, payment_id: int, actor: User, purpose_closed: bool = False) -> Payment:
     """Cancel a payment nobody has paid yet: at the provider first, so its intent can never be
-    paid later, then here. Refuses paid or processing payments and people who may not."""
+    paid later, then here. Refuses paid or processing payments and people who may not.
+
+    `purpose_closed`: the business app closes what the payment was for (a head cancels an
+    order) and has checked that `actor` may; the payer's own right to cancel is then not
+    asked for, and the audit names the actor, not the payer."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if not permissions.can_cancel(actor, payment):
+        if purpose_closed:
+            if payment.status not in (Status.CREATED, Status.REQUIRES_ACTION, Status.FAILED):
+                raise InvalidTransition(payment, Status.CANCELLED.label)
+        elif not permissions.can_cancel(actor, payment):
             if not permissions.can_view_payment(actor, payment):
                 raise PermissionDenied
             raise InvalidTransition(payment, Status.CANCELLED.label)
@@ -771,6 +888,7 @@ def payment_cancel(*, payment_id: int, actor: Any) -> Payment:
                 verb="payments.payment.cancel_requested",
                 target=payment,
                 organization=payment.payee_organization,
+                data={"purpose_closed": purpose_closed},
             )
             return payment
     key = f"{payment.idempotency_key}-cancel"
@@ -790,7 +908,7 @@ def payment_cancel(*, payment_id: int, actor: Any) -> Payment:
             verb="payments.payment.cancel_requested",
             target=payment,
             organization=payment.payee_organization,
-            data={"ok": result.ok, "error": result.error},
+            data={"ok": result.ok, "error": result.error, "purpose_closed": purpose_closed},
         )
     if not result.ok:
         raise PaymentError(result.error or _("The provider refused to cancel this payment."))
@@ -1026,39 +1144,31 @@ def payment_request_cancel(*, request_id: int, actor: Any) -> PaymentRequest:
     return request
 
 
-def _request_paid(payment: Payment) -> None:
-    updated = PaymentRequest.objects.filter(pk=int(payment.purpose_id), status=PaymentRequest.Status.OPEN).update(
-        status=PaymentRequest.Status.PAID, paid_at=payment.succeeded_at or timezone.now(), updated_at=timezone.now()
-    )
-    if updated:  # idempotent: a second call finds it paid already
-        request = PaymentRequest.objects.get(pk=int(payment.purpose_id))
-        audit.record(actor=None, verb="payments.payment_request.paid", target=request, data={"payment": payment.pk})
+def _request_paid(request: PaymentRequest, payment: Payment) -> None:
+    request.status = PaymentRequest.Status.PAID
+    request.paid_at = payment.succeeded_at or timezone.now()
+    request.save(update_fields=["status", "paid_at", "updated_at"])
+    audit.record(actor=None, verb="payments.payment_request.paid", target=request, data={"payment": payment.pk})
 
 
-def _request_refunded(payment: Payment) -> None:
+def _request_refunded(request: PaymentRequest, payment: Payment) -> None:
     if payment.status == Status.REFUNDED:
-        request = PaymentRequest.objects.filter(pk=int(payment.purpose_id)).first()
-        if request is not None:
-            audit.record(
-                actor=None, verb="payments.payment_request.refunded", target=request, data={"payment": payment.pk}
-            )
+        audit.record(actor=None, verb="payments.payment_request.refunded", target=request, data={"payment": payment.pk})
 
 
-def _request_url(payment: Payment) -> str:
-    from django.urls import reverse
-
-    return reverse("payments:payment_list_mine")
-
-
-def register_builtin_purposes() -> None:
+def register_builtin_payables() -> None:
     from django.utils.translation import gettext_lazy
 
-    purposes.register(
-        purposes.Purpose(
-            key=PAYMENT_REQUEST_PURPOSE,
+    payables.register_payable(
+        payables.Payable(
+            purpose=PAYMENT_REQUEST_PURPOSE,
             label=gettext_lazy("Payment request"),
-            on_succeeded=_request_paid,
+            lock=lambda pk: PaymentRequest.objects.select_for_update().filter(pk=pk).first(),
+            expected=lambda request: payables.Money(request.amount_minor, request.currency),
+            is_paid=lambda request: request.status == PaymentRequest.Status.PAID,
+            is_open=lambda request: request.status == PaymentRequest.Status.OPEN,
+            on_paid=_request_paid,
             on_refunded=_request_refunded,
-            url=_request_url,
+            url=lambda payment: reverse("payments:payment_list_mine"),
         )
     )

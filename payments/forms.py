@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from office.money import parse_money
-from payments import purposes
+from payments import payables
 from payments.models import Payment
 
 
@@ -65,7 +65,7 @@ class PaymentFilterForm(_Helper, forms.Form):
         everything = [("", _("All"))]
         self.fields["status"].choices = everything + list(Payment.Status.choices)
         self.fields["provider"].choices = everything + list(Payment.Provider.choices)
-        self.fields["purpose"].choices = everything + purposes.choices()
+        self.fields["purpose"].choices = everything + payables.choices()
         self.helper = self._helper(
             Layout(Row(Column("q"), Column("status"), Column("provider"), Column("purpose"), Column("flagged")))
         )

@@ -2,7 +2,7 @@
 simulated provider's own state.
 
 A `Payment` is created by a business app for a purpose it owns (`purpose_type` is the key
-it registered in `payments.purposes`, `purpose_id` its own id); `payments` never imports
+it registered in `payments.payables`, `purpose_id` its own id); `payments` never imports
 that app. Amounts are integer minor units plus an ISO 4217 code.
 
     created -> requires_action -> processing -> succeeded -> partially_refunded -> refunded
@@ -42,6 +42,15 @@ class Payment(Workflow, TimeStampedModel):
     class Provider(models.TextChoices):
         SIMULATED = "simulated", _("Simulated")
         STRIPE = "stripe", _("Stripe")
+
+    class PurposeOutcome(models.TextChoices):
+        # What a successful payment did for its purpose (payments.payables' policy).
+        NONE = "", _("—")
+        APPLIED = "applied", _("Paid for its purpose")
+        DUPLICATE = "duplicate", _("Paid twice: refunded automatically")
+        CLOSED = "closed", _("Arrived after its purpose was closed: refunded automatically")
+        MISMATCH = "mismatch", _("Amount or currency did not match: refused")
+        UNKNOWN = "unknown", _("Its purpose no longer exists")
 
     class ConnectMode(models.TextChoices):
         NONE = "", _("None")
@@ -137,6 +146,9 @@ class Payment(Workflow, TimeStampedModel):
     # What the purpose handlers were last told; the notify task brings it up to date.
     notified_status = models.CharField(max_length=20, blank=True, editable=False)
     notified_refunded_minor = models.BigIntegerField(default=0, editable=False)
+    purpose_outcome = models.CharField(
+        _("outcome for its purpose"), max_length=20, choices=PurposeOutcome.choices, blank=True, default=""
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from office.access import Role, roles_required
 from office.exceptions import DomainError
-from payments import actions, permissions, purposes, selectors, webhooks
+from payments import actions, payables, permissions, selectors, webhooks
 from payments.forms import CardForm, PaymentFilterForm, PaymentRequestForm, RefundForm
 from payments.gateways.simulated import TEST_CARDS, SimulatedGateway, UnknownTestCard
 from payments.models import Payment, PaymentRequest
@@ -74,7 +74,7 @@ def payment_list_mine(request: HttpRequest) -> HttpResponse:
 def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _visible_payment(request, pk)
     user = request.user
-    purpose = purposes.get(payment.purpose_type)
+    purpose = payables.get(payment.purpose_type)
     context: dict[str, Any] = {
         "payment": payment,
         "purpose": purpose,

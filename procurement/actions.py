@@ -787,26 +787,20 @@ def purchase_order_pay(*, order_id: int, actor: Any) -> Any:
     )
 
 
-def order_payment_succeeded(payment: Any) -> None:
-    """Payment purpose handler: mark the order paid and turn its encumbrance into spending.
-    Idempotent: a second call finds `paid_at` set and does nothing."""
-    order = PurchaseOrder.objects.filter(pk=int(payment.purpose_id)).first()
-    if order is None:
-        logger.error("Payment %s names unknown purchase order %s", payment.pk, payment.purpose_id)
-        return
-    pr = PurchaseRequest.objects.select_for_update().get(pk=order.request_id)
-    order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
-    if order.paid_at:
-        return
-    if not order.can_move_to(OS.PAID):
-        # Paid although cancelled meanwhile: keep the money visible to staff, move nothing.
-        _event(
-            order,
-            key=f"payment-{payment.pk}-unexpected",
-            source=TrackingEvent.Source.SYSTEM,
-            message=_("A payment arrived for an order that cannot be paid; refund it."),
-        )
-        return
+def purchase_order_lock_for_payment(pk: str) -> PurchaseOrder | None:
+    """The order and its request, locked in this module's order (request, then order)."""
+    request_id = PurchaseOrder.objects.filter(pk=pk).values_list("request_id", flat=True).first()
+    if request_id is None:
+        return None
+    PurchaseRequest.objects.select_for_update().get(pk=request_id)
+    return PurchaseOrder.objects.select_for_update(of=("self",)).select_related("request").get(pk=pk)
+
+
+def purchase_order_paid(order: PurchaseOrder, payment: Any) -> None:
+    """On-paid handler of the "procurement.purchase_order" payable (`procurement.payables`):
+    the order is paid and its encumbrance becomes spending. The payments app has checked that
+    the order is payable, not paid, and that the amount is the order's total."""
+    pr = order.request
     budget_spend(
         budget_id=pr.budget_id,
         amount_minor=payment.amount_minor,
@@ -839,24 +833,22 @@ def order_payment_succeeded(payment: Any) -> None:
     )
 
 
-def order_payment_failed(payment: Any) -> None:
-    order = PurchaseOrder.objects.filter(pk=int(payment.purpose_id)).first()
-    if order is not None:
-        _event(
-            order,
-            key=f"payment-{payment.pk}-{payment.status}",
-            source=TrackingEvent.Source.SYSTEM,
-            message=_("Payment #%(pk)s %(status)s") % {"pk": payment.pk, "status": payment.get_status_display()},
-        )
+def purchase_order_payment_failed(order: PurchaseOrder, payment: Any) -> None:
+    _event(
+        order,
+        key=f"payment-{payment.pk}-{payment.status}",
+        source=TrackingEvent.Source.SYSTEM,
+        message=_("Payment #%(pk)s %(status)s") % {"pk": payment.pk, "status": payment.get_status_display()},
+    )
 
 
-def order_payment_refunded(payment: Any) -> None:
+def purchase_order_refunded(order: PurchaseOrder, payment: Any) -> None:
     """Payment purpose handler: money the vendor refunded goes back to the budget line.
 
     `payment.refunded_minor` is the cumulative refund; the order keeps how much of it has
     already reached the budget (`order.refunded_minor`), so only the difference moves and a
     repeated or out-of-date refund event changes nothing. Everything happens in one
-    transaction under the lock order of this module (request, order, budget line).
+    transaction under the lock order of this module (payment, request, order, budget line).
 
     The choice, by the order's state:
 
@@ -872,89 +864,52 @@ def order_payment_refunded(payment: Any) -> None:
       being delivered) at a lower price.
     * A payment that never counted for the order (a second payment of an order already paid,
       or money that arrived after the order was cancelled) was never spent from the budget:
-      its refund only lands on the order's timeline.
+      the payments app refunds it automatically and never tells this handler of it.
     """
-    order_id = int(payment.purpose_id)
-    with transaction.atomic():
-        first = PurchaseOrder.objects.filter(pk=order_id).first()
-        if first is None:
-            logger.error("Refunded payment %s names unknown purchase order %s", payment.pk, payment.purpose_id)
-            return
-        pr = PurchaseRequest.objects.select_for_update().get(pk=first.request_id)
-        order = PurchaseOrder.objects.select_for_update().get(pk=order_id)
-        refunded = format_money(payment.refunded_minor, payment.currency)
-        if order.payment_id != payment.pk:
-            _event(
-                order,
-                key=f"payment-{payment.pk}-refund-{payment.refunded_minor}",
-                source=TrackingEvent.Source.SYSTEM,
-                message=_("Payment #%(pk)s refunded (%(amount)s in all); it was never counted as spending.")
-                % {"pk": payment.pk, "amount": refunded},
-            )
-            return
-        amount = min(payment.refunded_minor - order.refunded_minor, order.spent_minor)
-        if amount <= 0:
-            return  # told already: a repeated event
-        budget_unspend(
-            budget_id=pr.budget_id,
-            amount_minor=amount,
-            actor=None,
-            reference=order.number,
-            note=_("Refund of payment #%(pk)s") % {"pk": payment.pk},
-        )
-        order.spent_minor -= amount
-        order.refunded_minor += amount
-        fully = payment.refunded_minor >= payment.amount_minor
-        nothing_received = not order.lines.filter(received_quantity__gt=0).exists() and not order.receipts.exists()
-        cancelled = fully and nothing_received and order.status in (OS.PAID, OS.SHIPPED)
-        if cancelled:
-            order.status = OS.CANCELLED
-        order.save(update_fields=["spent_minor", "refunded_minor", "status", "updated_at"])
-        _event(
-            order,
-            key=f"payment-{payment.pk}-refund-{payment.refunded_minor}",
-            source=TrackingEvent.Source.SYSTEM,
-            status=OS.CANCELLED if cancelled else "",
-            message=(
-                _("Refunded in full (%(amount)s); the order is cancelled") % {"amount": refunded}
-                if cancelled
-                else _("Refund of %(amount)s returned to the budget (%(total)s refunded in all)")
-                % {"amount": format_money(amount, payment.currency), "total": refunded}
-            ),
-        )
-        audit.record(
-            actor=None,
-            target=order,
-            verb="procurement.purchase_order.refunded",
-            data={"payment": payment.pk, "amount_minor": amount, "cancelled": cancelled},
-        )
-        notify(
-            recipient_id=pr.requester_id,
-            verb="procurement.purchase_order.refunded",
-            title=_("Order %(number)s: %(amount)s refunded") % {"number": order.number, "amount": refunded},
-            url=_order_url(order),
-            send_email=False,
-        )
-
-
-def order_payment_url(payment: Any) -> str:
-    return reverse("procurement:order_detail", kwargs={"pk": int(payment.purpose_id)})
-
-
-def register_purpose() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from payments import purposes
-
-    purposes.register(
-        purposes.Purpose(
-            key=PURCHASE_ORDER_PURPOSE,
-            label=gettext_lazy("Purchase order"),
-            on_succeeded=order_payment_succeeded,
-            on_failed=order_payment_failed,
-            on_refunded=order_payment_refunded,
-            url=order_payment_url,
-        )
+    pr = order.request
+    refunded = format_money(payment.refunded_minor, payment.currency)
+    amount = min(payment.refunded_minor - order.refunded_minor, order.spent_minor)
+    if amount <= 0:
+        return  # told already: a repeated event
+    budget_unspend(
+        budget_id=pr.budget_id,
+        amount_minor=amount,
+        actor=None,
+        reference=order.number,
+        note=_("Refund of payment #%(pk)s") % {"pk": payment.pk},
+    )
+    order.spent_minor -= amount
+    order.refunded_minor += amount
+    fully = payment.refunded_minor >= payment.amount_minor
+    nothing_received = not order.lines.filter(received_quantity__gt=0).exists() and not order.receipts.exists()
+    cancelled = fully and nothing_received and order.status in (OS.PAID, OS.SHIPPED)
+    if cancelled:
+        order.status = OS.CANCELLED
+    order.save(update_fields=["spent_minor", "refunded_minor", "status", "updated_at"])
+    _event(
+        order,
+        key=f"payment-{payment.pk}-refund-{payment.refunded_minor}",
+        source=TrackingEvent.Source.SYSTEM,
+        status=OS.CANCELLED if cancelled else "",
+        message=(
+            _("Refunded in full (%(amount)s); the order is cancelled") % {"amount": refunded}
+            if cancelled
+            else _("Refund of %(amount)s returned to the budget (%(total)s refunded in all)")
+            % {"amount": format_money(amount, payment.currency), "total": refunded}
+        ),
+    )
+    audit.record(
+        actor=None,
+        target=order,
+        verb="procurement.purchase_order.refunded",
+        data={"payment": payment.pk, "amount_minor": amount, "cancelled": cancelled},
+    )
+    notify(
+        recipient_id=pr.requester_id,
+        verb="procurement.purchase_order.refunded",
+        title=_("Order %(number)s: %(amount)s refunded") % {"number": order.number, "amount": refunded},
+        url=_order_url(order),
+        send_email=False,
     )
 
 

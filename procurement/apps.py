@@ -9,14 +9,12 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from office import demo, inbox
         from office.schedules import DEFAULT_SCHEDULES
-        from procurement.actions import register_purpose
-        from procurement.consortia.actions import register_consortium_purpose
         from procurement.consortia.demo import seed_consortium
         from procurement.demo import seed_procurement
         from procurement.inbox import provider_items, purchasing_items
+        from procurement.payables import register_payables
 
-        register_purpose()
-        register_consortium_purpose()
+        register_payables()
         inbox.register(purchasing_items)
         inbox.register(provider_items)
         demo.register(seed_procurement)

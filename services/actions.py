@@ -37,6 +37,7 @@ from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from office.models import ClientAccount, Department, StaffProfile
 from office.queue import enqueue_on_commit
+from payments.actions import refund_automatically
 from services import permissions
 from services.models import (
     Consultation,
@@ -160,6 +161,18 @@ def client_register(
 def client_confirmation_token(user: Any) -> str:
     # The e-mail is part of the token: a changed address needs a new confirmation.
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=CONFIRM_SALT, compress=True)
+
+
+def client_confirmation_resend(*, actor: Any) -> bool:
+    """Queue the confirmation e-mail again for a client whose address is not yet confirmed
+    (after commit). Returns whether one was queued: a confirmed address needs none."""
+    from services.tasks import client_confirmation_email_task
+
+    account = ClientAccount.objects.filter(user_id=actor.pk).first()
+    if account is None or account.email_confirmed:
+        return False
+    enqueue_on_commit(client_confirmation_email_task, user_id=actor.pk)
+    return True
 
 
 def client_send_confirmation(*, user_id: int) -> None:
@@ -391,7 +404,7 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
     Not paid yet: a payment still open for it is cancelled first, at the provider and holding
     no lock of ours (STYLE §9), so it can never be paid later; a processing one refuses. Paid
     and not delivered: the order is closed as refunded and a full refund of the payment is
-    issued automatically through the payments app (`auto_refund`), in the same transaction;
+    issued automatically through the payments app (`refund_automatically`), in the same transaction;
     the provider is called after commit."""
     from payments.actions import payment_cancel
     from payments.models import Payment
@@ -411,7 +424,7 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
     with transaction.atomic():
         payment = check(_lock(order_id))
     if payment is not None and (payment.is_open or payment.status == Payment.Status.FAILED):
-        payment_cancel(payment_id=payment.pk, actor=payment.payer_user)
+        payment_cancel(payment_id=payment.pk, actor=actor, purpose_closed=True)
     with transaction.atomic():
         # Lock order as in the payment's handlers: the payment first, then the order.
         payment_id = ServiceOrder.objects.values_list("payment_id", flat=True).get(pk=order_id)
@@ -424,7 +437,7 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
             _move(order, Status.REFUNDED)
             order.closed_reason = reason
             order.save(update_fields=["status", "closed_reason", "updated_at"])
-            refund = auto_refund(
+            refund = refund_automatically(
                 payment_id=order.payment_id,
                 requested_by=actor,
                 reason=_("Order %(number)s cancelled before delivery.") % {"number": order.number}
@@ -455,17 +468,6 @@ def order_cancel(*, order_id: int, actor: Any, reason: str = "") -> ServiceOrder
                 order, "services.order.cancelled", _("Order %(number)s was cancelled") % {"number": order.number}
             )
     return order
-
-
-def auto_refund(*, payment_id: int, requested_by: Any, reason: str) -> Any:
-    """Refund what is left of a paid payment, automatically (a cancellation before delivery,
-    a payment that arrived for something already closed), in the caller's transaction: the
-    payments app's `refund_automatically` (the provider after commit, the sweep retries; the
-    payment's purpose hears of the result through `on_refunded`; finance staff of a refusal).
-    Idempotent. Returns the new Refund or None."""
-    from payments.actions import refund_automatically
-
-    return refund_automatically(payment_id=payment_id, reason=reason, requested_by=requested_by)
 
 
 # --- payment -----------------------------------------------------------------------------------
@@ -508,45 +510,9 @@ def invoice_buyer_of(client: ClientAccount) -> dict[str, str]:
     }
 
 
-def order_mark_paid(payment: Any) -> None:
-    """Success handler of the "services.order" payment purpose. Idempotent: a second call
-    (or a second payment) finds the order paid and changes nothing. An amount or currency
-    that is not the quote's is flagged, never accepted."""
-    order = (
-        ServiceOrder.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .filter(pk=int(payment.purpose_id))
-        .first()
-    )
-    if order is None:
-        return
-    if order.paid_at is not None:
-        if order.payment_id != payment.pk:
-            # A second payment for an order paid already: an order is paid at most once.
-            audit.record(actor=None, target=order, verb="services.order.paid_twice", data={"payment": payment.pk})
-            auto_refund(
-                payment_id=payment.pk,
-                requested_by=None,
-                reason=_("Order %(number)s was paid already.") % {"number": order.number},
-            )
-        return
-    if payment.amount_minor != order.quoted_amount_minor or payment.currency != order.currency:
-        audit.record(
-            actor=None,
-            target=order,
-            verb="services.order.payment_mismatch",
-            data={"payment": payment.pk, "amount_minor": payment.amount_minor, "currency": payment.currency},
-        )
-        return
-    if order.status != Status.ACCEPTED:
-        # Paid after a cancellation (a race with the provider): refunded automatically.
-        audit.record(actor=None, target=order, verb="services.order.paid_when_closed", data={"payment": payment.pk})
-        auto_refund(
-            payment_id=payment.pk,
-            requested_by=None,
-            reason=_("Order %(number)s was closed before the payment arrived.") % {"number": order.number},
-        )
-        return
+def order_paid(order: ServiceOrder, payment: Any) -> None:
+    """On-paid handler of the "services.order" payable (`services.payables`): the payments
+    app has checked that the order was accepted and not paid, and the amount is the quote's."""
     _move(order, Status.PAID)
     order.paid_at = payment.succeeded_at or timezone.now()
     order.payment_id = payment.pk
@@ -568,15 +534,12 @@ def order_mark_paid(payment: Any) -> None:
         )
 
 
-def order_mark_refunded(payment: Any) -> None:
+def order_refunded(order: ServiceOrder, payment: Any) -> None:
     """Refund handler: a fully refunded payment closes an undelivered order. Idempotent."""
     from payments.models import Payment
 
-    if payment.status != Payment.Status.REFUNDED:
+    if payment.status != Payment.Status.REFUNDED or not order.can_move_to(Status.REFUNDED):
         return
-    order = ServiceOrder.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
-    if order is None or order.payment_id != payment.pk or not order.can_move_to(Status.REFUNDED):
-        return  # a refunded duplicate or late payment leaves the order as it is
     order.status = Status.REFUNDED
     order.save(update_fields=["status", "updated_at"])
     audit.record(actor=None, target=order, verb="services.order.refunded", data={"payment": payment.pk})
@@ -602,48 +565,6 @@ def order_refund(*, order_id: int, actor: Any, reason: str) -> ServiceOrder:
     payment_refund(payment_id=order.payment_id, actor=actor, reason=reason)
     order.refresh_from_db()
     return order
-
-
-def order_payment_url(payment: Any) -> str:
-    return reverse("services:order_detail", kwargs={"pk": int(payment.purpose_id)})
-
-
-def register_purpose() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from payments import purposes
-
-    purposes.register(
-        purposes.Purpose(
-            key=ORDER_PURPOSE,
-            label=gettext_lazy("Service order"),
-            on_succeeded=order_mark_paid,
-            on_refunded=order_mark_refunded,
-            url=order_payment_url,
-        )
-    )
-    purposes.register(
-        purposes.Purpose(
-            key=TRAINING_PURPOSE,
-            label=gettext_lazy("Training fee"),
-            on_succeeded=training_registration_mark_paid,
-            url=lambda payment: reverse(
-                "services:training_detail",
-                kwargs={"pk": TrainingRegistration.objects.get(pk=int(payment.purpose_id)).session_id},
-            ),
-        )
-    )
-    purposes.register(
-        purposes.Purpose(
-            key=PERIOD_PURPOSE,
-            label=gettext_lazy("Subscription period"),
-            on_succeeded=subscription_period_mark_paid,
-            url=lambda payment: reverse(
-                "services:subscription_detail",
-                kwargs={"pk": SubscriptionPeriod.objects.get(pk=int(payment.purpose_id)).subscription_id},
-            ),
-        )
-    )
 
 
 # --- assignment and work ------------------------------------------------------------------------
@@ -1147,23 +1068,13 @@ def subscription_pay(*, subscription_id: int, actor: Any) -> Any:
     return payment
 
 
-def subscription_period_mark_paid(payment: Any) -> None:
-    """Success handler of "services.subscription_period". Idempotent; checks the amount."""
-    period = SubscriptionPeriod.objects.select_for_update().filter(pk=int(payment.purpose_id)).first()
-    if period is None or period.paid_at is not None:
-        return
-    subscription = _lock_subscription(period.subscription_id)
-    if payment.amount_minor != period.amount_minor or payment.currency != subscription.currency:
-        audit.record(actor=None, target=subscription, verb="services.subscription.payment_mismatch",
-                     data={"payment": payment.pk})  # fmt: skip
-        return
+def subscription_period_paid(period: SubscriptionPeriod, payment: Any) -> None:
+    """On-paid handler of the "services.subscription_period" payable: the period is paid and
+    the subscription runs to its end (the payments app checked amount and cancellation)."""
+    subscription = period.subscription
     period.paid_at = payment.succeeded_at or timezone.now()
     period.payment_id = payment.pk
     period.save(update_fields=["paid_at", "payment", "updated_at"])
-    if subscription.status == Subscription.Status.CANCELLED:
-        audit.record(actor=None, target=subscription, verb="services.subscription.paid_when_cancelled",
-                     data={"payment": payment.pk})  # fmt: skip
-        return
     subscription.status = Subscription.Status.ACTIVE
     subscription.paid_until = max(filter(None, [subscription.paid_until, period.ends_on]))
     subscription.save(update_fields=["status", "paid_until", "updated_at"])
@@ -1193,7 +1104,7 @@ def subscription_cancel(*, subscription_id: int, actor: Any) -> Subscription:
         if period.payment.status == Payment.Status.PROCESSING:
             raise DomainError(_("A payment is being processed; try again in a moment."))
         if period.payment.is_open or period.payment.status == Payment.Status.FAILED:
-            payment_cancel(payment_id=period.payment_id, actor=period.payment.payer_user)
+            payment_cancel(payment_id=period.payment_id, actor=actor, purpose_closed=True)
     subscription.status = Subscription.Status.CANCELLED
     subscription.save(update_fields=["status", "updated_at"])
     audit.record(actor=actor, target=subscription, verb="services.subscription.cancelled")
@@ -1449,7 +1360,7 @@ def training_cancel(*, registration_id: int, actor: Any) -> TrainingRegistration
     registration.save(update_fields=["status", "updated_at"])
     if registration.paid_at is not None:
         # The fee was paid: refunded in full, automatically (payments app, after commit).
-        auto_refund(
+        refund_automatically(
             payment_id=registration.payment_id,
             requested_by=actor,
             reason=_("Training registration for %(title)s cancelled.") % {"title": session.title},
@@ -1578,39 +1489,12 @@ def training_pay(*, registration_id: int, actor: Any) -> Any:
     return payment
 
 
-def training_registration_mark_paid(payment: Any) -> None:
-    """Success handler of "services.training_registration". Idempotent; checks the amount."""
-    registration = (
-        TrainingRegistration.objects.select_for_update(of=("self",))
-        .select_related("session")
-        .filter(pk=int(payment.purpose_id))
-        .first()
-    )
-    if registration is None:
-        return
-    if registration.paid_at is not None:
-        if registration.payment_id != payment.pk:  # a second payment of the same fee
-            auto_refund(
-                payment_id=payment.pk,
-                requested_by=None,
-                reason=_("The training fee was paid already."),
-            )
-        return
-    session = registration.session
-    if payment.amount_minor != session.fee_minor or payment.currency != session.currency:
-        audit.record(
-            actor=None, target=session, verb="services.training.payment_mismatch", data={"payment": payment.pk}
-        )
-        return
+def training_registration_paid(registration: TrainingRegistration, payment: Any) -> None:
+    """On-paid handler of the "services.training_registration" payable: the fee is paid (the
+    payments app checked amount, an earlier payment and cancellation)."""
     registration.paid_at = payment.succeeded_at or timezone.now()
     registration.payment_id = payment.pk
     registration.save(update_fields=["paid_at", "payment", "updated_at"])
-    audit.record(actor=None, target=session, verb="services.training.paid", data={"registration": registration.pk})
-    if registration.status == TrainingRegistration.Status.CANCELLED:
-        # Paid after cancelling (a race with the provider): refunded automatically.
-        auto_refund(
-            payment_id=payment.pk,
-            requested_by=None,
-            reason=_("Training registration for %(title)s was cancelled before the payment arrived.")
-            % {"title": session.title},
-        )
+    audit.record(
+        actor=None, target=registration.session, verb="services.training.paid", data={"registration": registration.pk}
+    )

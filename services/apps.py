@@ -9,11 +9,11 @@ class ServicesConfig(AppConfig):
     def ready(self) -> None:
         from office import demo, inbox
         from office.schedules import DEFAULT_SCHEDULES
-        from services.actions import register_purpose
         from services.demo import seed_services_demo
+        from services.payables import register_payables
         from services.selectors import inbox_items
 
-        register_purpose()
+        register_payables()
         inbox.register(inbox_items)
         demo.register(seed_services_demo)
         # Idempotent per period / per registration, so running them often is harmless.

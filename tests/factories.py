@@ -74,3 +74,13 @@ class BudgetFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     fiscal_year = 2026
     allocated_minor = 100_000
+
+
+def retell_purpose(payment) -> None:
+    """Tell a payment's purpose everything again, as a redelivered notify task would if the
+    payment's "told" markers had been lost: the payable policy must change nothing more."""
+    from payments.actions import payment_notify_purpose
+    from payments.models import Payment
+
+    Payment.objects.filter(pk=payment.pk).update(notified_status="", notified_refunded_minor=0)
+    payment_notify_purpose(payment_id=payment.pk)

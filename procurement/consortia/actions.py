@@ -917,56 +917,22 @@ def _licence_terms(offer: Offer, contract: Contract) -> str:
     return "\n".join(lines)
 
 
-def contract_payment_succeeded(payment: Any) -> None:
-    """Payment purpose handler: the contract is paid by this payment and the member's licence
-    starts; once every contract is paid the consortium is active.
+def contract_lock_for_payment(pk: str) -> Contract | None:
+    """The contract and its consortium, locked in this module's order (consortium first)."""
+    consortium_id = Contract.objects.filter(pk=pk).values_list("consortium_id", flat=True).first()
+    if consortium_id is None:
+        return None
+    _lock(consortium_id)
+    return Contract.objects.select_for_update(of=("self",)).select_related("consortium", "membership").get(pk=pk)
 
-    Idempotent: the same payment's success told again changes nothing. A success of another
-    payment for a contract paid already (two tabs, a closed attempt paid late at the provider)
-    is refunded automatically in this transaction and audited; the contract stays with the
-    payment that paid it."""
-    contract = Contract.objects.filter(pk=int(payment.purpose_id)).first()
-    if contract is None:
-        logger.error("Payment %s names unknown consortium contract %s", payment.pk, payment.purpose_id)
-        return
-    consortium = _lock(contract.consortium_id)
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if contract.paid_at:
-        if contract.payment_id == payment.pk:
-            return
-        if contract.payment_id is None:
-            # Paid before contracts recorded their payment and not linked by the migration:
-            # which payment paid it is unknown, so nothing is refunded automatically.
-            logger.warning("Payment %s arrived for contract %s, paid by an unrecorded payment", payment.pk, contract.pk)
-            return
-        _refund_duplicate_payment(contract, payment)
-        return
-    if not contract.can_move_to(Contract.Status.PAID):
-        # Money for a contract that can no longer be paid (it expired first): it goes back.
-        from payments.actions import refund_automatically
 
-        logger.warning("Payment %s arrived for contract %s in state %s", payment.pk, contract.pk, contract.status)
-        refund = refund_automatically(
-            payment_id=payment.pk,
-            reason=_("Contract %(number)s could no longer be paid (%(state)s): refunded automatically.")
-            % {"number": contract.number, "state": contract.get_status_display()},
-        )
-        if refund is not None:
-            audit.record(
-                actor=None,
-                target=contract,
-                verb="procurement.contract.payment_refunded",
-                data={"payment": payment.pk, "refund": refund.number, "amount_minor": refund.amount_minor},
-            )
-            if contract.membership.representative_id:
-                notify(
-                    recipient_id=contract.membership.representative_id,
-                    verb="procurement.contract.payment_refunded",
-                    title=_("Your payment for contract %(number)s came too late and is being refunded")
-                    % {"number": contract.number},
-                    url=reverse("procurement:contract_detail", kwargs={"pk": contract.pk}),
-                )
-        return
+def contract_paid(contract: Contract, payment: Any) -> None:
+    """On-paid handler of the "procurement.consortium_contract" payable
+    (`procurement.payables`): the contract is paid by this payment and the member's licence
+    starts; once every contract is paid the consortium is active. The payments app has checked
+    that the contract is signed, not paid, and that the amount is its price; a second or late
+    payment is refunded there."""
+    consortium = contract.consortium
     offer = consortium.accepted_offer
     licence = Licence.objects.create(
         organization_id=contract.organization_id,
@@ -1002,51 +968,6 @@ def contract_payment_succeeded(payment: Any) -> None:
             url=reverse("procurement:licence_detail", kwargs={"pk": licence.pk}),
             send_email=False,
         )
-
-
-def _refund_duplicate_payment(contract: Contract, payment: Any) -> None:
-    """A contract is paid at most once: a second payment goes back to the payer in full (the
-    payments app tells the payer when the provider has refunded it)."""
-    from payments.actions import refund_automatically
-
-    logger.warning(
-        "Payment %s arrived for contract %s, paid already by payment %s", payment.pk, contract.pk, contract.payment_id
-    )
-    refund = refund_automatically(
-        payment_id=payment.pk,
-        reason=_("Contract %(number)s was paid already: refunded automatically.") % {"number": contract.number},
-    )
-    if refund is not None:
-        audit.record(
-            actor=None,
-            target=contract,
-            verb="procurement.contract.paid_twice",
-            data={
-                "payment": payment.pk,
-                "paid_by": contract.payment_id,
-                "refund": refund.number,
-                "amount_minor": refund.amount_minor,
-            },
-        )
-
-
-def contract_payment_url(payment: Any) -> str:
-    return reverse("procurement:contract_detail", kwargs={"pk": int(payment.purpose_id)})
-
-
-def register_consortium_purpose() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from payments import purposes
-
-    purposes.register(
-        purposes.Purpose(
-            key=CONSORTIUM_CONTRACT_PURPOSE,
-            label=gettext_lazy("Consortium contract"),
-            on_succeeded=contract_payment_succeeded,
-            url=contract_payment_url,
-        )
-    )
 
 
 # --- afterwards ------------------------------------------------------------------------------

@@ -89,8 +89,7 @@ def test_repeated_and_late_success_news_are_no_ops(demo, debit, django_capture_o
     debit.refresh_from_db()
     paid_at = debit.paid_at
     payment.refresh_from_db()
-    # The handler once more (a redelivered task), and the notify step again.
-    actions.statement_payment_succeeded(payment)
+    # The notify step again, as if its "told" marker had been lost.
     Payment.objects.filter(pk=payment.pk).update(notified_status="")
     payment_actions.payment_notify_purpose(payment_id=payment.pk)
     # A late duplicate of the success event, under a new event id.
@@ -174,9 +173,10 @@ def test_staff_see_the_payment_state_but_no_button(demo, debit):
 
 def test_payment_that_does_not_match_the_statement_is_not_booked(demo, debit, east):
     payment = actions.statement_pay(statement_id=debit.pk, actor=demo.director_east)
-    Payment.objects.filter(pk=payment.pk).update(amount_minor=1)
-    payment.refresh_from_db()
-    actions.statement_payment_succeeded(payment)
+    Payment.objects.filter(pk=payment.pk).update(amount_minor=1, status=Payment.Status.SUCCEEDED)
+    payment_actions.payment_notify_purpose(payment_id=payment.pk)
     debit.refresh_from_db()
+    payment.refresh_from_db()
     assert debit.status == Statement.Status.ISSUED
-    assert AuditEvent.objects.filter(verb="cataloging.statement.payment_mismatched").count() == 1
+    assert payment.purpose_outcome == Payment.PurposeOutcome.MISMATCH and payment.discrepancy
+    assert AuditEvent.objects.filter(verb="payments.payable.payment_mismatched", target_id=str(debit.pk)).count() == 1

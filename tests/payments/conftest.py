@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from payments import actions, purposes
+from payments import actions, payables
 from payments.models import Payment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,23 +151,48 @@ class PurposeCalls:
     succeeded: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     refunded: list[tuple[int, int]] = field(default_factory=list)
+    targets: dict[str, TestTarget] = field(default_factory=dict)
+
+
+@dataclass
+class TestTarget:
+    """What a test payment pays for: it costs what its first attempt asked, is paid once,
+    and a test may close it."""
+
+    purpose_id: str
+    paid_by: int | None = None
+    closed: bool = False
+
+
+def _first_attempt(purpose_id: str) -> payables.Money:
+    first = Payment.objects.filter(purpose_type=TEST_PURPOSE, purpose_id=purpose_id).order_by("attempt").first()
+    return payables.Money(first.amount_minor, first.currency)
 
 
 @pytest.fixture
 def test_purpose() -> Any:
-    """A purpose that exists only in tests; its handlers record what they were told."""
+    """A payable that exists only in tests; its handlers record what they were told."""
     calls = PurposeCalls()
-    purposes.register(
-        purposes.Purpose(
-            key=TEST_PURPOSE,
+
+    def paid(target: TestTarget, payment: Payment) -> None:
+        target.paid_by = payment.pk
+        calls.succeeded.append(payment.pk)
+
+    payables.register_payable(
+        payables.Payable(
+            purpose=TEST_PURPOSE,
             label="Test order",
-            on_succeeded=lambda p: calls.succeeded.append(p.pk),
-            on_failed=lambda p: calls.failed.append(p.pk),
-            on_refunded=lambda p: calls.refunded.append((p.pk, p.refunded_minor)),
+            lock=lambda purpose_id: calls.targets.setdefault(purpose_id, TestTarget(purpose_id)),
+            expected=lambda target: _first_attempt(target.purpose_id),
+            is_paid=lambda target: target.paid_by is not None,
+            is_open=lambda target: not target.closed,
+            on_paid=paid,
+            on_failed=lambda target, p: calls.failed.append(p.pk),
+            on_refunded=lambda target, p: calls.refunded.append((p.pk, p.refunded_minor)),
         )
     )
     yield calls
-    purposes.unregister(TEST_PURPOSE)
+    payables.unregister_payable(TEST_PURPOSE)
 
 
 _counter = iter(range(1, 10**9))

@@ -79,16 +79,18 @@ def test_handlers_run_once_per_outcome(demo, test_purpose, django_capture_on_com
 
 
 def test_handler_failure_is_retried_by_reconciliation(demo, test_purpose, django_capture_on_commit_callbacks):
-    from payments import purposes
+    import dataclasses
+
+    from payments import payables
 
     broken = {"fail": True}
 
-    def on_succeeded(payment):
+    def on_paid(target, payment):
         if broken["fail"]:
             raise RuntimeError("business app down")
         test_purpose.succeeded.append(payment.pk)
 
-    purposes.register(purposes.Purpose(key=TEST_PURPOSE, label="t", on_succeeded=on_succeeded))
+    payables.register_payable(dataclasses.replace(payables.get(TEST_PURPOSE), on_paid=on_paid))
     payment = new_payment(demo.client_a)
     actions.payment_ensure_intent(payment_id=payment.pk)
     payment.refresh_from_db()

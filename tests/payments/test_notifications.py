@@ -148,16 +148,18 @@ def test_email_leaves_only_after_commit_and_not_if_rolled_back(
 def test_a_failing_purpose_handler_rolls_the_notice_back_and_the_sweep_sends_it_once(
     demo, test_purpose, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from payments import purposes
+    import dataclasses
+
+    from payments import payables
     from tests.payments.conftest import TEST_PURPOSE
 
     broken = {"fail": True}
 
-    def on_succeeded(payment):
+    def on_paid(target, payment):
         if broken["fail"]:
             raise RuntimeError("purpose app is down")
 
-    purposes.register(purposes.Purpose(key=TEST_PURPOSE, label="Test order", on_succeeded=on_succeeded))
+    payables.register_payable(dataclasses.replace(payables.get(TEST_PURPOSE), on_paid=on_paid))
     payment = _started(demo.client_a)
     SimulatedGateway().pay(reference=payment.provider_reference, card_number="4242424242424242")
     actions.payment_sync(payment_id=payment.pk)

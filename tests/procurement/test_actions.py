@@ -10,6 +10,7 @@ from office.exceptions import DomainError, InsufficientBudget, InvalidTransition
 from office.models import AuditEvent, Budget, Notification
 from procurement import actions
 from procurement.models import CartLine, PurchaseOrder, PurchaseRequest, TrackingEvent
+from tests.factories import retell_purpose
 from tests.procurement.conftest import budget_of, item, make_request
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +225,7 @@ def test_payment_turns_encumbrance_into_spending_once(demo):
     order.refresh_from_db()
     assert order.status == PurchaseOrder.Status.PAID and order.spent_minor == 9_000 and order.encumbered_minor == 0
     assert figures(budget) == (before[0], before[1] + 9_000, before[2] - 9_000)
-    actions.order_payment_succeeded(payment)  # redelivered: nothing more
+    retell_purpose(payment)  # redelivered: nothing more
     assert figures(budget) == (before[0], before[1] + 9_000, before[2] - 9_000)
     with pytest.raises(InvalidTransition):
         actions.purchase_order_pay(order_id=order.pk, actor=demo.director)

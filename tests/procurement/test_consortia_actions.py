@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from office.exceptions import DomainError
 from office.models import AuditEvent
+from payments.actions import payment_notify_purpose
 from payments.models import Payment
 from procurement.consortia import actions
 from procurement.consortia.models import Consortium, Contract, Election, Membership, tier_price
+from tests.factories import retell_purpose
 from tests.procurement.consortia_helpers import LIST_PRICE, agreed, commit_all, forming, membership, negotiating, office
 
 pytestmark = pytest.mark.django_db
@@ -253,9 +255,8 @@ def test_a_member_pays_once_per_contract_also_on_retries(demo):
     assert first.amount_minor == 750_000
     # The success handler runs twice (a redelivered event): one licence, one paid contract.
     Payment.objects.filter(pk=first.pk).update(status=Payment.Status.SUCCEEDED, succeeded_at=timezone.now())
-    first.refresh_from_db()
-    actions.contract_payment_succeeded(first)
-    actions.contract_payment_succeeded(first)
+    payment_notify_purpose(payment_id=first.pk)
+    retell_purpose(first)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.PAID and contract.licence.organization.code == "riverside"
     assert contract.licence.vendor.organization.code == "riverside"

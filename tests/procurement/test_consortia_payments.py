@@ -15,6 +15,7 @@ from payments.gateways.simulated import SimulatedGateway
 from payments.models import Payment, Refund
 from procurement.consortia import actions
 from procurement.consortia.models import Contract
+from tests.factories import retell_purpose
 from tests.procurement.consortia_helpers import agreed, commit_all
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +106,8 @@ def test_contract_payment_succeeded_twice_for_the_same_payment_changes_nothing(
     paid = (contract.status, contract.paid_at, contract.payment_id, contract.licence_id, contract.updated_at)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        actions.contract_payment_succeeded(first)  # a redelivered success
-    payment_actions.payment_notify_purpose(payment_id=first.pk)  # told again through the payments app
+        payment_actions.payment_notify_purpose(payment_id=first.pk)  # a redelivered notify task
+    retell_purpose(first)  # as if its "told" marker had been lost
 
     contract.refresh_from_db()
     first.refresh_from_db()
@@ -115,7 +116,7 @@ def test_contract_payment_succeeded_twice_for_the_same_payment_changes_nothing(
     assert first.status == Payment.Status.SUCCEEDED and first.refunded_minor == 0
     assert not Refund.objects.filter(payment=first).exists()
     assert _audits("procurement.contract.paid", contract) == 1
-    assert _audits("procurement.contract.paid_twice", contract) == 0
+    assert _audits("payments.payable.paid_twice", contract) == 0
 
 
 def test_contract_payment_succeeded_refunds_a_second_payment_automatically(demo, django_capture_on_commit_callbacks):
@@ -128,7 +129,9 @@ def test_contract_payment_succeeded_refunds_a_second_payment_automatically(demo,
 
     second = _pay(_late_second_payment(first), django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.contract_payment_succeeded(second)  # its success told again: still one refund
+        Payment.objects.filter(pk=second.pk).update(notified_status="")  # its success told again
+        payment_actions.payment_notify_purpose(payment_id=second.pk)
+    second.refresh_from_db()
 
     contract.refresh_from_db()
     first.refresh_from_db()
@@ -139,10 +142,12 @@ def test_contract_payment_succeeded_refunds_a_second_payment_automatically(demo,
     assert refund.amount_minor == second.amount_minor and refund.requested_by is None
     assert refund.status == Refund.Status.SUCCEEDED and contract.number in refund.reason
     assert first.status == Payment.Status.SUCCEEDED and not Refund.objects.filter(payment=first).exists()
-    event = AuditEvent.objects.get(verb="procurement.contract.paid_twice", target_id=str(contract.pk))
+    assert second.purpose_outcome == Payment.PurposeOutcome.DUPLICATE
+    assert first.purpose_outcome == Payment.PurposeOutcome.APPLIED
+    event = AuditEvent.objects.get(verb="payments.payable.paid_twice", target_id=str(contract.pk))
     assert event.data == {
+        "purpose": "procurement.consortium_contract",
         "payment": second.pk,
-        "paid_by": first.pk,
         "refund": refund.number,
         "amount_minor": second.amount_minor,
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from office.exceptions import DomainError, InvalidTransition
 from office.models import AuditEvent, Notification
+from payments.actions import payment_notify_purpose
 from payments.models import Payment
 from procurement.consortia import actions
 from procurement.consortia.demo import PROVIDER_USERNAME
@@ -152,8 +153,7 @@ def test_a_deadline_the_negotiator_extended_in_time_keeps_the_negotiation_open(d
 def _pay(contract: Contract, actor) -> None:
     payment = actions.contract_pay(contract_id=contract.pk, actor=actor)
     Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.SUCCEEDED, succeeded_at=timezone.now())
-    payment.refresh_from_db()
-    actions.contract_payment_succeeded(payment)
+    payment_notify_purpose(payment_id=payment.pk)
 
 
 def _contracting(demo) -> tuple[Consortium, dict[str, Contract]]:
@@ -248,7 +248,7 @@ def test_the_task_runs_the_sweep(demo):
 def test_a_payment_that_succeeds_after_its_contract_expired_is_refunded_automatically(
     demo, django_capture_on_commit_callbacks
 ):
-    from payments.actions import payment_ensure_intent, payment_notify_purpose
+    from payments.actions import payment_ensure_intent
     from payments.gateways.simulated import SimulatedGateway
     from payments.models import Refund
 
@@ -271,5 +271,5 @@ def test_a_payment_that_succeeds_after_its_contract_expired_is_refunded_automati
     refunds = list(Refund.objects.filter(payment=payment))
     assert len(refunds) == 1 and refunds[0].amount_minor == payment.amount_minor
     assert refunds[0].requested_by is None and refunds[0].status == Refund.Status.SUCCEEDED
-    assert _audits("procurement.contract.payment_refunded", contract) == 1
-    assert "director_east" in _notified("procurement.contract.payment_refunded")
+    assert _audits("payments.payable.paid_when_closed", contract) == 1
+    assert "director_east" in _notified("payments.payment.refunded")  # the payer

@@ -80,8 +80,8 @@ def test_full_refund_of_an_undelivered_order_cancels_it_and_gives_the_money_back
     assert TrackingEvent.objects.filter(order=order, key=f"payment-{payment.pk}-refund-9000", status=OS.CANCELLED)
     assert Notification.objects.filter(recipient=demo.staff_infodev, verb="procurement.purchase_order.refunded")
 
-    # The event again (a redelivered task, a duplicate webhook): nothing moves.
-    actions.order_payment_refunded(payment)
+    # The news again, as if its "told" marker had been lost: nothing moves.
+    Payment.objects.filter(pk=payment.pk).update(notified_refunded_minor=0)
     with django_capture_on_commit_callbacks(execute=True):
         pay_actions.payment_notify_purpose(payment_id=payment.pk)
     assert figures(budget) == (start[0], start[1] + 4_200, start[2], start[3] - 4_200)
@@ -112,7 +112,8 @@ def test_partial_refunds_after_partial_receipt_lower_spending_by_the_difference_
     order.refresh_from_db()
     assert (order.status, order.spent_minor, order.refunded_minor) == (OS.PARTIALLY_RECEIVED, 12_000, 6_000)
     assert figures(budget) == (start[0], start[1], start[2] + 12_000, start[3] - 12_000)
-    actions.order_payment_refunded(payment)
+    Payment.objects.filter(pk=payment.pk).update(notified_refunded_minor=0)
+    pay_actions.payment_notify_purpose(payment_id=payment.pk)
     assert figures(budget) == (start[0], start[1], start[2] + 12_000, start[3] - 12_000)
 
     # Receiving goes on; the rest of the money is refunded once everything came in: the order
@@ -144,12 +145,13 @@ def test_refund_of_a_payment_that_never_counted_leaves_the_budget_alone(demo, dj
         refunded_minor=4_500,
         paid_after_close_at=timezone.now(),
     )
-    actions.order_payment_refunded(stray)
-    actions.order_payment_refunded(stray)
+    pay_actions.payment_notify_purpose(payment_id=stray.pk)
+    pay_actions.payment_notify_purpose(payment_id=stray.pk)
     order.refresh_from_db()
     assert (order.status, order.spent_minor, order.refunded_minor) == (OS.PAID, 4_500, 0)
     assert figures(budget) == after_payment
-    assert TrackingEvent.objects.filter(order=order, key=f"payment-{stray.pk}-refund-4500").count() == 1
+    # The purpose hears only of refunds of the payment that paid it.
+    assert not TrackingEvent.objects.filter(order=order, key=f"payment-{stray.pk}-refund-4500").exists()
 
 
 @pytest.mark.django_db
@@ -179,8 +181,7 @@ def test_concurrent_refund_events_move_the_money_once(demo, django_capture_on_co
     payment = pay_online(order, demo.director, django_capture_on_commit_callbacks)
     # The provider says it refunded everything; four deliveries of the news at once.
     Payment.objects.filter(pk=payment.pk).update(refunded_minor=9_000, status=Payment.Status.REFUNDED)
-    payment.refresh_from_db()
-    results = race([lambda: actions.order_payment_refunded(payment) for _ in range(4)])
+    results = race([lambda: pay_actions.payment_notify_purpose(payment_id=payment.pk) for _ in range(4)])
     assert not [r for r in results if isinstance(r, Exception)], results
     order.refresh_from_db()
     assert (order.status, order.spent_minor, order.refunded_minor) == (OS.CANCELLED, 0, 9_000)

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from office.exceptions import DomainError, InvalidTransition
 from office.models import AuditEvent, Notification
+from payments.actions import payment_notify_purpose, refund_automatically
 from payments.models import Payment, Refund
 from payments.receipts import WQY_PATH
 from services import actions
 from services.models import Offering, OrderFile, ServiceOrder
+from tests.factories import retell_purpose
 from tests.services.factories import order_in, pay, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -157,11 +159,13 @@ def test_cancel_of_a_paid_order_refunds_it_automatically_once(demo, django_captu
     with pytest.raises(InvalidTransition):
         actions.order_cancel(order_id=order.pk, actor=demo.client_a)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        assert actions.auto_refund(payment_id=payment.pk, requested_by=None, reason="again") is None
+        assert refund_automatically(payment_id=payment.pk, requested_by=None, reason="again") is None
     assert Refund.objects.filter(payment=payment).count() == 1
-    # The payments app told the purpose: the order stays refunded, no second transition.
-    actions.order_mark_refunded(payment)
+    # The payments app tells the purpose again: the order stays refunded, no second transition.
+    with django_capture_on_commit_callbacks(execute=True):
+        retell_purpose(payment)
     assert _audited("services.order.refunded") == 0
+    assert Refund.objects.filter(payment=payment).count() == 1
 
 
 def test_only_the_head_cancels_work_in_progress_and_nobody_a_delivered_order(demo, django_capture_on_commit_callbacks):
@@ -189,7 +193,7 @@ def test_cancel_and_refund_are_atomic(demo, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("refund row could not be written")
 
-    monkeypatch.setattr(actions, "auto_refund", broken)
+    monkeypatch.setattr(actions, "refund_automatically", broken)
     with pytest.raises(RuntimeError):
         actions.order_cancel(order_id=order.pk, actor=demo.client_a)
     order.refresh_from_db()
@@ -283,8 +287,8 @@ def test_pay_uses_the_quoted_amount_and_the_handler_marks_paid_once(demo):
     order.refresh_from_db()
     assert order.status == Status.PAID and order.paid_at and order.payment_id == payment.pk
     paid_at = order.paid_at
-    actions.order_mark_paid(payment)  # a redelivered success: nothing changes
-    actions.order_mark_paid(payment)
+    retell_purpose(payment)  # a redelivered success: nothing changes
+    retell_purpose(payment)
     order.refresh_from_db()
     assert order.paid_at == paid_at
     assert _audited("services.order.paid") == 1
@@ -293,12 +297,11 @@ def test_pay_uses_the_quoted_amount_and_the_handler_marks_paid_once(demo):
 def test_handler_refuses_a_payment_whose_amount_is_not_the_quote(demo):
     order = order_in(demo, "accepted", amount=80_000)
     payment = actions.order_pay(order_id=order.pk, actor=demo.client_a)
-    Payment.objects.filter(pk=payment.pk).update(amount_minor=1)
-    payment.refresh_from_db()
-    actions.order_mark_paid(payment)
+    Payment.objects.filter(pk=payment.pk).update(amount_minor=1, status=Payment.Status.SUCCEEDED)
+    payment_notify_purpose(payment_id=payment.pk)
     order.refresh_from_db()
     assert order.status == Status.ACCEPTED and order.paid_at is None
-    assert _audited("services.order.payment_mismatch") == 1
+    assert _audited("payments.payable.payment_mismatched") == 1
 
 
 def test_pay_refuses_other_clients_staff_and_wrong_state(demo):
@@ -502,12 +505,12 @@ def test_payment_after_cancellation_is_refunded_automatically_not_accepted(demo,
     order.refresh_from_db()
     payment.refresh_from_db()
     assert order.status == Status.CANCELLED and order.paid_at is None
-    assert _audited("services.order.paid_when_closed") == 1
+    assert _audited("payments.payable.paid_when_closed") == 1
     assert payment.status == Payment.Status.REFUNDED
     assert Refund.objects.get(payment=payment).requested_by is None
     # A redelivered success changes nothing more.
     with django_capture_on_commit_callbacks(execute=True):
-        actions.order_mark_paid(payment)
+        retell_purpose(payment)
     assert Refund.objects.filter(payment=payment).count() == 1
 
 
@@ -556,3 +559,18 @@ def test_auto_assignment_on_payment_when_configured(demo, settings):
     order.refresh_from_db()
     assert order.status == Status.ASSIGNED and order.assignee is not None
     assert AuditEvent.objects.filter(verb="services.order.assigned", data__automatic=True).exists()
+
+
+def test_a_heads_cancellation_of_an_unpaid_order_is_audited_as_the_head(demo, django_capture_on_commit_callbacks):
+    """The order's open payment is cancelled because the head closed the order: the payments
+    app audits the head, not the client who started paying."""
+    order = order_in(demo, "accepted")
+    payment = actions.order_pay(order_id=order.pk, actor=demo.client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.order_cancel(order_id=order.pk, actor=demo.head_infodev, reason="Out of scope")
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert order.status == Status.CANCELLED and payment.status == Payment.Status.CANCELLED
+    event = AuditEvent.objects.get(verb="payments.payment.cancel_requested", target_id=str(payment.pk))
+    assert event.actor == demo.head_infodev
+    assert event.data["purpose_closed"] is True

@@ -11,7 +11,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from office.exceptions import DomainError
-from office.models import ClientAccount, Department
+from office.models import AuditEvent, ClientAccount, Department
+from payments.actions import payment_notify_purpose
+from payments.models import Payment
 from services import actions
 from services.models import ServiceOrder, TrainingRegistration, TrainingSession
 from tests.services.factories import pay
@@ -73,15 +75,14 @@ def test_concurrent_success_handlers_mark_the_order_paid_once(demo):
     paid_at = ServiceOrder.objects.get(pk=order.pk).paid_at
 
     def again():
-        from django.db import transaction
+        payment_notify_purpose(payment_id=payment.pk)
 
-        with transaction.atomic():
-            actions.order_mark_paid(payment)
-
+    Payment.objects.filter(pk=payment.pk).update(notified_status="")  # as if its marker were lost
     results = _run_parallel([again, again, again])
     assert not [r for r in results if isinstance(r, Exception)]
     order.refresh_from_db()
     assert order.paid_at == paid_at and order.status == "paid"
+    assert AuditEvent.objects.filter(verb="services.order.paid", target_id=str(order.pk)).count() == 1
 
 
 def test_concurrent_cancel_and_accept_leave_one_outcome(demo):

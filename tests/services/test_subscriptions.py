@@ -23,6 +23,7 @@ from services.models import (
     TrainingRegistration,
     TrainingSession,
 )
+from tests.factories import retell_purpose
 from tests.services.factories import pay
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_subscribe_pay_activates_and_handler_is_idempotent(demo):
     assert subscription.paid_until == timezone.localdate() + timedelta(days=subscription.period_days)
     period = subscription.periods.get()
     paid_at = period.paid_at
-    actions.subscription_period_mark_paid(payment)
+    retell_purpose(payment)
     period.refresh_from_db()
     assert period.paid_at == paid_at
 
@@ -318,7 +319,7 @@ def test_training_fee_is_paid_once_by_the_registered_client(demo):
     registration.refresh_from_db()
     paid_at = registration.paid_at
     assert paid_at is not None
-    actions.training_registration_mark_paid(payment)
+    retell_purpose(payment)
     registration.refresh_from_db()
     assert registration.paid_at == paid_at
     with pytest.raises(DomainError):
@@ -360,8 +361,10 @@ def test_a_fee_paid_after_cancelling_is_refunded_automatically(demo, django_capt
         pay(payment)
     payment.refresh_from_db()
     registration.refresh_from_db()
-    assert registration.paid_at is not None and registration.status == TrainingRegistration.Status.CANCELLED
+    # Never booked for the cancelled registration; the money went back.
+    assert registration.paid_at is None and registration.status == TrainingRegistration.Status.CANCELLED
     assert payment.status == Payment.Status.REFUNDED
+    assert payment.purpose_outcome == Payment.PurposeOutcome.CLOSED
 
 
 def test_waitlisted_registrations_cannot_pay(demo):
