@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
 from office.money import exponent
+from office.views_support import run_action
 from services import actions, forms, permissions, selectors
 from services.models import (
     Consultation,
@@ -95,15 +96,18 @@ def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk and not permissions.can_edit_offering(request.user, offering):
         raise PermissionDenied
     form = forms.OfferingForm(request.POST or None, instance=offering, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.offering_save(offering=form.instance, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The service was saved."))
-            return redirect("services:offering_manage")
-    return render(request, "services/offering_form.html", {"form": form, "offering": offering})
+    context = {"form": form, "offering": offering}
+    if request.method != "POST":
+        return render(request, "services/offering_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.offering_save(offering=form.instance, actor=request.user),
+        success=_("The service was saved."),
+        redirect_to="services:offering_manage",
+        template="services/offering_form.html",
+        template_context=context,
+    )
 
 
 # --- client registration --------------------------------------------------------------------------
@@ -144,14 +148,13 @@ def client_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @client_required
 @require_POST
 def client_confirm_resend(request: HttpRequest) -> HttpResponse:
-    account = client_account(request.user)
-    if account is not None and not account.email_confirmed:
-        from office.queue import enqueue_on_commit
-        from services.tasks import client_confirmation_email_task
-
-        enqueue_on_commit(client_confirmation_email_task, user_id=request.user.pk)
-        messages.success(request, _("We sent the confirmation e-mail again."))
-    return redirect("services:order_list")
+    return run_action(
+        request,
+        None,
+        lambda data: actions.client_confirmation_resend(actor=request.user),
+        success=lambda sent: _("We sent the confirmation e-mail again.") if sent else "",
+        redirect_to="services:order_list",
+    )
 
 
 @client_required
@@ -163,16 +166,20 @@ def client_profile(request: HttpRequest) -> HttpResponse:
     if account is None:
         raise PermissionDenied
     form = forms.ClientProfileForm(request.POST or None, instance=account)
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in actions.PROFILE_FIELDS}
-        try:
-            actions.client_profile_update(actor=request.user, **values)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your details were saved."))
-            return redirect("services:client_profile")
-    return render(request, "services/client_profile.html", {"form": form, "account": account})
+    context = {"form": form, "account": account}
+    if request.method != "POST":
+        return render(request, "services/client_profile.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.client_profile_update(
+            actor=request.user, **{name: data[name] for name in actions.PROFILE_FIELDS}
+        ),
+        success=_("Your details were saved."),
+        redirect_to="services:client_profile",
+        template="services/client_profile.html",
+        template_context=context,
+    )
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -195,15 +202,18 @@ def order_create(request: HttpRequest, code: str) -> HttpResponse:
     if offering.pricing == Offering.Pricing.SUBSCRIPTION:
         raise Http404
     form = forms.OrderForm(request.POST or None, request.FILES or None, offering=offering)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = actions.order_create(actor=request.user, offering_id=offering.pk, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your order %(number)s was sent.") % {"number": order.number})
-            return redirect("services:order_detail", pk=order.pk)
-    return render(request, "services/order_form.html", {"form": form, "offering": offering})
+    context = {"form": form, "offering": offering}
+    if request.method != "POST":
+        return render(request, "services/order_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.order_create(actor=request.user, offering_id=offering.pk, **data),
+        success=lambda order: _("Your order %(number)s was sent.") % {"number": order.number},
+        redirect_to=lambda order: ("services:order_detail", order.pk),
+        template="services/order_form.html",
+        template_context=context,
+    )
 
 
 @login_required
@@ -279,24 +289,20 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "services/order_detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, run: Callable[[ServiceOrder], Any], success: str) -> HttpResponse:
-    """Run one order action: 404 for an order the user may not see, 403 for a function the
-    role may not use (PermissionDenied from the action), else a message and back to the order."""
+def _act(
+    request: HttpRequest, pk: int, form: Any, run: Callable[[ServiceOrder, dict[str, Any]], Any], success: str
+) -> HttpResponse:
+    """Run one order action: 404 for an order the user may not see (whatever the body), 403
+    for a function the role may not use (PermissionDenied from the action), else a message
+    and back to the order."""
     order = _order(request, pk)
-    try:
-        run(order)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("services:order_detail", pk=order.pk)
-
-
-def _invalid(request: HttpRequest, form: Any, pk: int) -> HttpResponse:
-    _order(request, pk)  # someone else's order stays a 404 whatever the body
-    errors = "; ".join(f"{e}" for field in form.errors.values() for e in field)
-    messages.error(request, errors or _("Please correct the form."))
-    return redirect("services:order_detail", pk=pk)
+    return run_action(
+        request,
+        form,
+        lambda data: run(order, data),
+        success=success,
+        redirect_to=("services:order_detail", order.pk),
+    )
 
 
 @login_required
@@ -305,18 +311,16 @@ def order_quote(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not permissions.works_on(request.user, order):
         raise PermissionDenied
-    form = forms.QuoteForm(request.POST, currency=order.currency)
-    if not form.is_valid():
-        return _invalid(request, form, pk)
     return _act(
         request,
         pk,
-        lambda o: actions.order_quote(
+        forms.QuoteForm(request.POST, currency=order.currency),
+        lambda o, data: actions.order_quote(
             order_id=o.pk,
             actor=request.user,
-            amount_minor=form.cleaned_data["amount"],
-            due_date=form.cleaned_data["due_date"],
-            note=form.cleaned_data["note"],
+            amount_minor=data["amount"],
+            due_date=data["due_date"],
+            note=data["note"],
         ),
         _("The quote was sent to the client."),
     )
@@ -326,19 +330,22 @@ def order_quote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, lambda o: actions.order_accept(order_id=o.pk, actor=request.user), _("Quote accepted. Please pay.")
+        request,
+        pk,
+        None,
+        lambda o, data: actions.order_accept(order_id=o.pk, actor=request.user),
+        _("Quote accepted. Please pay."),
     )
 
 
 @login_required
 @require_POST
 def order_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(
         request,
         pk,
-        lambda o: actions.order_decline(order_id=o.pk, actor=request.user, reason=reason),
+        forms.ReasonForm(request.POST),
+        lambda o, data: actions.order_decline(order_id=o.pk, actor=request.user, reason=data["reason"]),
         _("Quote declined."),
     )
 
@@ -346,12 +353,11 @@ def order_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(
         request,
         pk,
-        lambda o: actions.order_cancel(order_id=o.pk, actor=request.user, reason=reason),
+        forms.ReasonForm(request.POST),
+        lambda o, data: actions.order_cancel(order_id=o.pk, actor=request.user, reason=data["reason"]),
         _("The order was cancelled."),
     )
 
@@ -361,12 +367,14 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def order_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """Start paying: the amount comes from the order's quote in our database, never the form."""
     order = _order(request, pk)
-    try:
-        payment = actions.order_pay(order_id=order.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("services:order_detail", pk=pk)
-    return redirect("payments:payment_checkout", pk=payment.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.order_pay(order_id=order.pk, actor=request.user),
+        success=None,
+        redirect_to=lambda payment: ("payments:payment_checkout", payment.pk),
+        failure_redirect_to=("services:order_detail", order.pk),
+    )
 
 
 @login_required
@@ -375,13 +383,11 @@ def order_refund(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not permissions.can_refund(request.user, order):
         raise PermissionDenied
-    form = forms.RefundReasonForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, pk)
     return _act(
         request,
         pk,
-        lambda o: actions.order_refund(order_id=o.pk, actor=request.user, reason=form.cleaned_data["reason"]),
+        forms.RefundReasonForm(request.POST),
+        lambda o, data: actions.order_refund(order_id=o.pk, actor=request.user, reason=data["reason"]),
         _("The refund was requested."),
     )
 
@@ -392,13 +398,11 @@ def order_assign(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not (permissions.leads(request.user, order) and permissions.works_on(request.user, order)):
         raise PermissionDenied
-    form = forms.AssignForm(request.POST, staff=list(actions.assignable_staff(order)))
-    if not form.is_valid():
-        return _invalid(request, form, pk)
     return _act(
         request,
         pk,
-        lambda o: actions.order_assign(order_id=o.pk, actor=request.user, assignee_id=form.cleaned_data["assignee"]),
+        forms.AssignForm(request.POST, staff=list(actions.assignable_staff(order))),
+        lambda o, data: actions.order_assign(order_id=o.pk, actor=request.user, assignee_id=data["assignee"]),
         _("The order was assigned."),
     )
 
@@ -406,20 +410,19 @@ def order_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_start(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda o: actions.order_start(order_id=o.pk, actor=request.user), _("Work started."))
+    return _act(
+        request, pk, None, lambda o, data: actions.order_start(order_id=o.pk, actor=request.user), _("Work started.")
+    )
 
 
 @login_required
 @require_POST
 def order_message(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.MessageForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, pk)
-    data = form.cleaned_data
     return _act(
         request,
         pk,
-        lambda o: actions.order_message_post(
+        forms.MessageForm(request.POST),
+        lambda o, data: actions.order_message_post(
             order_id=o.pk,
             actor=request.user,
             body=data["body"],
@@ -434,18 +437,14 @@ def order_message(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    form = forms.FileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _invalid(request, form, pk)
     kind = (
         OrderFile.Kind.REQUIREMENT if permissions.is_order_client(request.user, order) else OrderFile.Kind.DELIVERABLE
     )
     return _act(
         request,
         pk,
-        lambda o: actions.order_file_add(
-            order_id=o.pk, actor=request.user, upload=form.cleaned_data["file"], kind=kind
-        ),
+        forms.FileForm(request.POST, request.FILES),
+        lambda o, data: actions.order_file_add(order_id=o.pk, actor=request.user, upload=data["file"], kind=kind),
         _("The file was uploaded."),
     )
 
@@ -490,14 +489,11 @@ def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not permissions.works_on(request.user, order):
         raise PermissionDenied
-    form = forms.DeliverForm(request.POST, files=list(order.files.exclude(kind=OrderFile.Kind.REQUIREMENT)))
-    if not form.is_valid():
-        return _invalid(request, form, pk)
-    data = form.cleaned_data
     return _act(
         request,
         pk,
-        lambda o: actions.order_deliver(
+        forms.DeliverForm(request.POST, files=list(order.files.exclude(kind=OrderFile.Kind.REQUIREMENT))),
+        lambda o, data: actions.order_deliver(
             order_id=o.pk,
             actor=request.user,
             channel=data["channel"],
@@ -517,14 +513,11 @@ def order_report(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not permissions.works_on(request.user, order):
         raise PermissionDenied
-    form = forms.ReportForm(request.POST, reviewers=actions.reviewers_for(order))
-    if not form.is_valid():
-        return _invalid(request, form, pk)
-    data = form.cleaned_data
     return _act(
         request,
         pk,
-        lambda o: actions.report_issue(
+        forms.ReportForm(request.POST, reviewers=actions.reviewers_for(order)),
+        lambda o, data: actions.report_issue(
             order_id=o.pk,
             actor=request.user,
             reviewer_id=data["reviewer"],
@@ -558,14 +551,12 @@ def order_invoice(request: HttpRequest, pk: int) -> HttpResponse:
 def order_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.is_order_client(request.user, _order(request, pk)):
         raise PermissionDenied
-    form = forms.ConfirmForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, pk)
     return _act(
         request,
         pk,
-        lambda o: actions.order_confirm(
-            order_id=o.pk, actor=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        forms.ConfirmForm(request.POST),
+        lambda o, data: actions.order_confirm(
+            order_id=o.pk, actor=request.user, rating=data["rating"], comment=data["comment"]
         ),
         _("Thank you for your rating."),
     )
@@ -639,15 +630,18 @@ def subscription_create(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Confirm your e-mail address before ordering."))
         return redirect("services:offering_detail", code=code)
     form = forms.SubscriptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            subscription = actions.subscription_create(actor=request.user, offering_id=offering.pk, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Subscribed. Pay the first period to start it."))
-            return redirect("services:subscription_detail", pk=subscription.pk)
-    return render(request, "services/subscription_form.html", {"form": form, "offering": offering})
+    context = {"form": form, "offering": offering}
+    if request.method != "POST":
+        return render(request, "services/subscription_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.subscription_create(actor=request.user, offering_id=offering.pk, **data),
+        success=_("Subscribed. Pay the first period to start it."),
+        redirect_to=lambda subscription: ("services:subscription_detail", subscription.pk),
+        template="services/subscription_form.html",
+        template_context=context,
+    )
 
 
 @login_required
@@ -683,48 +677,43 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "services/subscription_detail.html", context)
 
 
-def _sub_act(request: HttpRequest, pk: int, run: Callable[[Subscription], Any], success: str) -> HttpResponse:
-    subscription = _subscription(request, pk)
-    try:
-        run(subscription)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("services:subscription_detail", pk=subscription.pk)
-
-
 @login_required
 @require_POST
 def subscription_pay(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
-    try:
-        payment = actions.subscription_pay(subscription_id=subscription.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("services:subscription_detail", pk=pk)
-    return redirect("payments:payment_checkout", pk=payment.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.subscription_pay(subscription_id=subscription.pk, actor=request.user),
+        success=None,
+        redirect_to=lambda payment: ("payments:payment_checkout", payment.pk),
+        failure_redirect_to=("services:subscription_detail", subscription.pk),
+    )
 
 
 @login_required
 @require_POST
 def subscription_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    return _sub_act(
+    subscription = _subscription(request, pk)
+    return run_action(
         request,
-        pk,
-        lambda s: actions.subscription_renew(subscription_id=s.pk, actor=request.user),
-        _("The next period was added; please pay it."),
+        None,
+        lambda data: actions.subscription_renew(subscription_id=subscription.pk, actor=request.user),
+        success=_("The next period was added; please pay it."),
+        redirect_to=("services:subscription_detail", subscription.pk),
     )
 
 
 @login_required
 @require_POST
 def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _sub_act(
+    subscription = _subscription(request, pk)
+    return run_action(
         request,
-        pk,
-        lambda s: actions.subscription_cancel(subscription_id=s.pk, actor=request.user),
-        _("The subscription was cancelled."),
+        None,
+        lambda data: actions.subscription_cancel(subscription_id=subscription.pk, actor=request.user),
+        success=_("The subscription was cancelled."),
+        redirect_to=("services:subscription_detail", subscription.pk),
     )
 
 
@@ -734,15 +723,12 @@ def subscription_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
     if not permissions.works_on_subscription(request.user, subscription):
         raise PermissionDenied
-    form = forms.SubscriptionItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the form."))
-        return redirect("services:subscription_detail", pk=pk)
-    return _sub_act(
+    return run_action(
         request,
-        pk,
-        lambda s: actions.subscription_item_add(subscription_id=s.pk, actor=request.user, **form.cleaned_data),
-        _("Added for the next digest."),
+        forms.SubscriptionItemForm(request.POST),
+        lambda data: actions.subscription_item_add(subscription_id=subscription.pk, actor=request.user, **data),
+        success=_("Added for the next digest."),
+        redirect_to=("services:subscription_detail", subscription.pk),
     )
 
 
@@ -776,15 +762,17 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consultation_create(request: HttpRequest) -> HttpResponse:
     form = forms.ConsultationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = actions.consultation_open(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your question was sent to customer service."))
-            return redirect("services:consultation_detail", pk=consultation.pk)
-    return render(request, "services/consultation_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "services/consultation_form.html", {"form": form})
+    return run_action(
+        request,
+        form,
+        lambda data: actions.consultation_open(actor=request.user, **data),
+        success=_("Your question was sent to customer service."),
+        redirect_to=lambda consultation: ("services:consultation_detail", consultation.pk),
+        template="services/consultation_form.html",
+        template_context={"form": form},
+    )
 
 
 @login_required
@@ -808,26 +796,27 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consultation_reply(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
-    form = forms.ReplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write a message."))
-        return redirect("services:consultation_detail", pk=pk)
-    try:
-        actions.consultation_reply(consultation_id=consultation.pk, actor=request.user, body=form.cleaned_data["body"])
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("services:consultation_detail", pk=pk)
+    return run_action(
+        request,
+        forms.ReplyForm(request.POST),
+        lambda data: actions.consultation_reply(consultation_id=consultation.pk, actor=request.user, body=data["body"]),
+        success=None,  # the reply shows in the thread
+        redirect_to=("services:consultation_detail", consultation.pk),
+        invalid_message=_("Write a message."),
+    )
 
 
 @login_required
 @require_POST
 def consultation_close(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
-    try:
-        actions.consultation_close(consultation_id=consultation.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("services:consultation_detail", pk=pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.consultation_close(consultation_id=consultation.pk, actor=request.user),
+        success=None,  # the page shows it closed
+        redirect_to=("services:consultation_detail", consultation.pk),
+    )
 
 
 # --- training ------------------------------------------------------------------------------------------
@@ -871,6 +860,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_register(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.filter(is_published=True), pk=pk)
+    # Not run_action: a place on the waiting list is reported as information, not as success.
     try:
         registration = actions.training_register(session_id=session.pk, actor=request.user)
     except DomainError as exc:
@@ -895,36 +885,40 @@ def _registration(request: HttpRequest, pk: int) -> TrainingRegistration:
 @require_POST
 def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
-    try:
-        actions.training_cancel(registration_id=registration.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Your registration was cancelled."))
-    return redirect("services:training_detail", pk=registration.session_id)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.training_cancel(registration_id=registration.pk, actor=request.user),
+        success=_("Your registration was cancelled."),
+        redirect_to=("services:training_detail", registration.session_id),
+    )
 
 
 @login_required
 @require_POST
 def training_pay(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
-    try:
-        payment = actions.training_pay(registration_id=registration.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("services:training_detail", pk=registration.session_id)
-    return redirect("payments:payment_checkout", pk=payment.pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.training_pay(registration_id=registration.pk, actor=request.user),
+        success=None,
+        redirect_to=lambda payment: ("payments:payment_checkout", payment.pk),
+        failure_redirect_to=("services:training_detail", registration.session_id),
+    )
 
 
 @login_required
 @require_POST
 def training_attended(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
-    try:
-        actions.training_mark_attended(registration_id=registration.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("services:training_detail", pk=registration.session_id)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.training_mark_attended(registration_id=registration.pk, actor=request.user),
+        success=None,  # the list shows it
+        redirect_to=("services:training_detail", registration.session_id),
+    )
 
 
 @require_GET
@@ -987,12 +981,15 @@ def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     session = get_object_or_404(TrainingSession, pk=pk) if pk else TrainingSession()
     form = forms.TrainingSessionForm(request.POST or None, instance=session, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.training_session_save(session=form.instance, actor=request.user)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The session was saved."))
-            return redirect("services:training_detail", pk=saved.pk)
-    return render(request, "services/training_form.html", {"form": form, "session": session})
+    context = {"form": form, "session": session}
+    if request.method != "POST":
+        return render(request, "services/training_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.training_session_save(session=form.instance, actor=request.user),
+        success=_("The session was saved."),
+        redirect_to=lambda saved: ("services:training_detail", saved.pk),
+        template="services/training_form.html",
+        template_context=context,
+    )
