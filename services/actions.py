@@ -175,18 +175,6 @@ def client_confirmation_resend(*, actor: Any) -> bool:
     return True
 
 
-def client_confirmation_resend(*, actor: Any) -> bool:
-    """Queue the confirmation e-mail again for a client whose address is not yet confirmed
-    (after commit). Returns whether one was queued: a confirmed address needs none."""
-    from services.tasks import client_confirmation_email_task
-
-    account = ClientAccount.objects.filter(user_id=actor.pk).first()
-    if account is None or account.email_confirmed:
-        return False
-    enqueue_on_commit(client_confirmation_email_task, user_id=actor.pk)
-    return True
-
-
 def client_send_confirmation(*, user_id: int) -> None:
     user = User.objects.get(pk=user_id)
     account = ClientAccount.objects.get(user=user)
