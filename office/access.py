@@ -24,8 +24,10 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from office.models import StaffProfile
+
 if TYPE_CHECKING:
-    from office.models import ClientAccount, Department, Organization, StaffProfile
+    from office.models import ClientAccount, Department, Organization
 
 
 class Role(StrEnum):
@@ -137,6 +139,19 @@ def is_head_of(user: Any, department: Department) -> bool:
         seen.add(unit.pk)
         unit = unit.parent
     return False
+
+
+def unit_head_ids(department: Department) -> list[int]:
+    """User ids of the active heads of `department` and of the units above it, nearest unit
+    first: the one answer to "who heads this unit" (the same chain `is_head_of` walks)."""
+    chain: list[int] = []
+    unit: Department | None = department
+    while unit is not None and unit.pk not in chain:
+        chain.append(unit.pk)
+        unit = unit.parent
+    rows = StaffProfile.objects.filter(department_id__in=chain, position__role=Role.HEAD, user__is_active=True)
+    heads = sorted(rows.values_list("department_id", "user_id"), key=lambda row: (chain.index(row[0]), row[1]))
+    return list(dict.fromkeys(user_id for _unit, user_id in heads))
 
 
 def same_office(user: Any, organization_id: int | None) -> bool:
