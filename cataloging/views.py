@@ -231,6 +231,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
         redirect_to=lambda record: ("cataloging:record_detail", record.pk),
         template="cataloging/record_form.html",
         template_context=context,
+        error_field="marc_text",
     )
 
 

@@ -6,14 +6,13 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,20 +34,19 @@ from office.access import (
     staff_profile,
     staff_required,
 )
-from office.exceptions import DomainError
 from office.models import (
     Announcement,
     AuditEvent,
     BackupRun,
     Department,
     Document,
-    DocumentVersion,
     Equipment,
     MaintenanceTicket,
     Notification,
     Organization,
     StaffProfile,
 )
+from office.views_support import run_action
 
 
 @require_safe
@@ -172,13 +170,20 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     profile = staff_profile(request.user)
     assert profile is not None
     form = forms.MyProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        actions.staff_profile_update_contact(
-            profile_id=profile.pk, actor=request.user, **{f: form.cleaned_data[f] for f in actions.CONTACT_FIELDS}
-        )
-        messages.success(request, _("Your contact details were saved."))
-        return redirect("office:my_profile")
-    return render(request, "office/staffprofile_form.html", {"form": form, "person": profile})
+    context = {"form": form, "person": profile}
+    if request.method != "POST":
+        return render(request, "office/staffprofile_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.staff_profile_update_contact(
+            profile_id=profile.pk, actor=request.user, **{f: data[f] for f in actions.CONTACT_FIELDS}
+        ),
+        success=_("Your contact details were saved."),
+        redirect_to="office:my_profile",
+        template="office/staffprofile_form.html",
+        template_context=context,
+    )
 
 
 class DepartmentDetailView(StaffRequiredMixin, DetailView):
@@ -282,19 +287,27 @@ def document_compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_document(request: HttpRequest, form: forms.DocumentForm) -> DocumentVersion | None:
-    data = form.cleaned_data
-    try:
-        return actions.document_save_version(
+def _save_document(
+    request: HttpRequest, form: forms.DocumentForm, context: dict[str, Any], success: Any
+) -> HttpResponse:
+    """Save the metadata and add a new version (earlier versions stay as they were)."""
+    if request.method != "POST":
+        return render(request, "office/document_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.document_save_version(
             document=form.instance,
             body=data["body"],
             body_zh=data["body_zh"],
             change_note=data["change_note"],
             actor=request.user,
-        )
-    except DomainError as exc:
-        form.add_error(None, str(exc))
-        return None
+        ),
+        success=success,
+        redirect_to=lambda version: ("office:document_detail", version.document_id),
+        template="office/document_form.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -303,10 +316,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_documents(request.user, office):
         raise PermissionDenied
     form = forms.DocumentForm(request.POST or None, organization=office, instance=Document(organization=office))
-    if request.method == "POST" and form.is_valid() and (version := _save_document(request, form)):
-        messages.success(request, _("The document was created."))
-        return redirect("office:document_detail", pk=version.document_id)
-    return render(request, "office/document_form.html", {"form": form, "document": None})
+    return _save_document(request, form, {"form": form, "document": None}, _("The document was created."))
 
 
 @staff_required
@@ -320,10 +330,12 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DocumentForm(
         request.POST or None, organization=document.organization, instance=document, initial=initial
     )
-    if request.method == "POST" and form.is_valid() and (version := _save_document(request, form)):
-        messages.success(request, _("Version %(n)d was saved.") % {"n": version.number})
-        return redirect("office:document_detail", pk=document.pk)
-    return render(request, "office/document_form.html", {"form": form, "document": document})
+    return _save_document(
+        request,
+        form,
+        {"form": form, "document": document},
+        lambda version: _("Version %(n)d was saved.") % {"n": version.number},
+    )
 
 
 # --- announcements -----------------------------------------------------------------------------
@@ -365,12 +377,21 @@ class AnnouncementDetailView(StaffRequiredMixin, DetailView):
         )
 
 
-def _publish(request: HttpRequest, form: forms.AnnouncementForm) -> Announcement | None:
-    try:
-        return actions.announcement_publish(announcement=form.instance, actor=request.user)
-    except DomainError as exc:
-        form.add_error(None, str(exc))
-        return None
+def _publish(
+    request: HttpRequest, form: forms.AnnouncementForm, announcement: Announcement | None, success: str
+) -> HttpResponse:
+    context = {"form": form, "announcement": announcement}
+    if request.method != "POST":
+        return render(request, "office/announcement_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions.announcement_publish(announcement=form.instance, actor=request.user),
+        success=success,
+        redirect_to=lambda published: ("office:announcement_detail", published.pk),
+        template="office/announcement_form.html",
+        template_context=context,
+    )
 
 
 @staff_required
@@ -384,10 +405,7 @@ def announcement_create(request: HttpRequest) -> HttpResponse:
         organization=office,
         instance=Announcement(organization=office, author=request.user),
     )
-    if request.method == "POST" and form.is_valid() and (announcement := _publish(request, form)):
-        messages.success(request, _("The announcement was published."))
-        return redirect("office:announcement_detail", pk=announcement.pk)
-    return render(request, "office/announcement_form.html", {"form": form, "announcement": None})
+    return _publish(request, form, None, _("The announcement was published."))
 
 
 @staff_required
@@ -398,10 +416,7 @@ def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AnnouncementForm(
         request.POST or None, user=request.user, organization=announcement.organization, instance=announcement
     )
-    if request.method == "POST" and form.is_valid() and _publish(request, form):
-        messages.success(request, _("The announcement was saved."))
-        return redirect("office:announcement_detail", pk=announcement.pk)
-    return render(request, "office/announcement_form.html", {"form": form, "announcement": announcement})
+    return _publish(request, form, announcement, _("The announcement was saved."))
 
 
 # --- budgets -----------------------------------------------------------------------------------
@@ -457,22 +472,24 @@ def budget_allocate(request: HttpRequest) -> HttpResponse:
     if department_id := request.GET.get("department", "").strip():
         initial["department"] = department_id
     form = forms.BudgetAllocateForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            budget = actions.budget_allocate(
-                department_id=data["department"].pk,
-                fiscal_year=data["fiscal_year"],
-                amount_minor=data["amount"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_error("amount", str(exc))
-        else:
-            messages.success(request, _("The allocation was recorded."))
-            return redirect("office:budget_detail", pk=budget.pk)
-    return render(request, "office/budget_allocate.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "office/budget_allocate.html", {"form": form})
+    return run_action(
+        request,
+        form,
+        lambda data: actions.budget_allocate(
+            department_id=data["department"].pk,
+            fiscal_year=data["fiscal_year"],
+            amount_minor=data["amount"],
+            note=data["note"],
+            actor=request.user,
+        ),
+        success=_("The allocation was recorded."),
+        redirect_to=lambda budget: ("office:budget_detail", budget.pk),
+        template="office/budget_allocate.html",
+        template_context={"form": form},
+        error_field="amount",
+    )
 
 
 # --- notifications -----------------------------------------------------------------------------
@@ -494,30 +511,34 @@ class NotificationListView(LoginRequiredMixin, ListView):
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read; htmx gets the updated row back, a plain form a redirect."""
     notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
-    actions.notification_mark_read(user=request.user, notification_id=notification.pk)
-    if request.htmx:
-        notification.refresh_from_db()
-        return render(
-            request,
-            "office/_notification_row.html",
-            {
-                "n": notification,
-                "oob_unread": True,
-                "unread_count": selectors.notification_list(user=request.user).unread().count(),
-            },
-        )
-    return redirect(_safe_next(request, reverse("office:notification_list")))
+
+    def row(result: int) -> dict[str, Any]:
+        notifications = selectors.notification_list(user=request.user)
+        return {"n": notifications.get(pk=pk), "oob_unread": True, "unread_count": notifications.unread().count()}
+
+    return run_action(
+        request,
+        None,
+        lambda data: actions.notification_mark_read(user=request.user, notification_id=notification.pk),
+        success=None,  # the row shows it read
+        redirect_to=_safe_next(request, reverse("office:notification_list")),
+        fragment="office/_notification_row.html",
+        fragment_context=row,
+    )
 
 
 @login_required
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = actions.notification_mark_read(user=request.user)
-    messages.success(
+    return run_action(
         request,
-        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count},
+        None,
+        lambda data: actions.notification_mark_read(user=request.user),
+        success=lambda count: (
+            ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count}
+        ),
+        redirect_to=_safe_next(request, reverse("office:notification_list")),
     )
-    return redirect(_safe_next(request, reverse("office:notification_list")))
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -666,22 +687,23 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 def ticket_create(request: HttpRequest) -> HttpResponse:
     items = Equipment.objects.visible_to(request.user).exclude(status=Equipment.Status.RETIRED)
     form = forms.TicketForm(request.POST or None, equipment=items, initial={"equipment": request.GET.get("equipment")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = equipment.ticket_raise(
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                priority=data["priority"],
-                equipment_id=data["equipment"].pk if data["equipment"] else None,
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Ticket raised; technical services have been told."))
-            return redirect("office:ticket_detail", pk=ticket.pk)
-    return render(request, "office/ticket_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "office/ticket_form.html", {"form": form})
+    return run_action(
+        request,
+        form,
+        lambda data: equipment.ticket_raise(
+            actor=request.user,
+            title=data["title"],
+            description=data["description"],
+            priority=data["priority"],
+            equipment_id=data["equipment"].pk if data["equipment"] else None,
+        ),
+        success=_("Ticket raised; technical services have been told."),
+        redirect_to=lambda ticket: ("office:ticket_detail", ticket.pk),
+        template="office/ticket_form.html",
+        template_context={"form": form},
+    )
 
 
 @require_safe
@@ -715,31 +737,25 @@ def _worked_ticket(request: HttpRequest, pk: int) -> MaintenanceTicket:
 @require_POST
 def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _worked_ticket(request, pk)
-    form = forms.TicketAssignForm(request.POST, assignees=equipment.techsvc_staff(organization=ticket.organization))
-    if form.is_valid():
-        try:
-            equipment.ticket_assign(ticket_id=pk, actor=request.user, assignee_id=form.cleaned_data["assignee"].pk)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Ticket assigned."))
-    else:
-        messages.error(request, _("Choose a member of technical services."))
-    return redirect("office:ticket_detail", pk=pk)
+    return run_action(
+        request,
+        forms.TicketAssignForm(request.POST, assignees=equipment.techsvc_staff(organization=ticket.organization)),
+        lambda data: equipment.ticket_assign(ticket_id=pk, actor=request.user, assignee_id=data["assignee"].pk),
+        success=_("Ticket assigned."),
+        redirect_to=("office:ticket_detail", pk),
+        invalid_message=_("Choose a member of technical services."),
+    )
 
 
 @staff_required
 @require_POST
 def ticket_close(request: HttpRequest, pk: int) -> HttpResponse:
     _worked_ticket(request, pk)
-    form = forms.TicketCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            equipment.ticket_close(ticket_id=pk, actor=request.user, resolution=form.cleaned_data["resolution"])
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Ticket closed."))
-    else:
-        messages.error(request, _("Say what was done before closing the ticket."))
-    return redirect("office:ticket_detail", pk=pk)
+    return run_action(
+        request,
+        forms.TicketCloseForm(request.POST),
+        lambda data: equipment.ticket_close(ticket_id=pk, actor=request.user, resolution=data["resolution"]),
+        success=_("Ticket closed."),
+        redirect_to=("office:ticket_detail", pk),
+        invalid_message=_("Say what was done before closing the ticket."),
+    )

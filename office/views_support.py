@@ -16,9 +16,10 @@ invalid form                ``template`` given: the page    ``form_in_fragment``
                             again, errors at the fields;    fragment again, errors at the
                             else the errors as messages,    fields (200); else the errors as
                             redirect (nothing changed)      messages, status 400 (below)
-DomainError                 the error as a message, then    the error as a message, status
-                            ``template`` re-rendered or     409 (below)
-                            redirect
+DomainError                 ``template`` given: the page    the error as a message, status
+                            again, the error in the form    409 (below)
+                            (``error_field``); else the
+                            error as a message, redirect
 PermissionDenied            not caught: Django's 403        not caught: 403 (the script
                                                             below shows a generic alert)
 ==========================  ==============================  ===============================
@@ -69,6 +70,7 @@ def run_action(
     failure_redirect_to: Target | None = None,
     template: str | None = None,
     template_context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    error_field: str | None = None,
     invalid_message: str | None = None,
 ) -> HttpResponse:
     """Validate `form`, run `action(cleaned_data)` and answer (see the module docstring).
@@ -83,8 +85,13 @@ def run_action(
       result; ``result`` is added. With `form_in_fragment` the fragment shows the form's
       fields, so an invalid form comes back in it (the context function is called with None).
     - `template`, `template_context`: the page that shows `form` (a GET and POST view); a
-      refused POST renders it again (status 200) instead of redirecting.
+      refused POST renders it again (status 200) instead of redirecting, with the action's
+      refusal among the form's errors: at `error_field`, or above the fields (None).
     - `invalid_message`: one message instead of the form's own errors.
+
+    The action runs as it is: actions own their transactions (a payment commits before it
+    calls the provider), so a refusal changes nothing because the action says so, not
+    because this wraps it.
     """
     if callable(redirect_to) and failure_redirect_to is None and template is None:
         raise TypeError("run_action: redirect_to is a function of the result; give failure_redirect_to.")
@@ -103,6 +110,9 @@ def run_action(
     try:
         result = action(dict(form.cleaned_data) if form is not None else {})
     except DomainError as exc:
+        if template and form is not None and not htmx:
+            form.add_error(error_field, str(exc))
+            return _render_page(request, template, template_context, form)
         messages.error(request, str(exc))
         return _refused(request, htmx, status=409, back=back, template=template, context=template_context, form=form)
 

@@ -154,6 +154,27 @@ def test_an_invalid_form_on_its_own_page_comes_back_with_the_errors_at_the_field
     assert unit.approval_limit_minor == 800_000 and not _limit_events(unit).exists()
 
 
+def test_a_refusal_on_a_form_page_comes_back_in_the_form(director, unit):
+    request = _post(director, {"limit": "1"})
+    form = ApprovalLimitForm(request.POST)
+
+    def refuse(data: dict[str, Any]) -> None:
+        raise DomainError("Not this month.")
+
+    response = run_action(
+        request,
+        form,
+        refuse,
+        success="",
+        redirect_to="/",
+        template="procurement/approval_limits.html",
+        template_context={"rows": [{"department": unit, "form": form, "currency": "CNY"}]},
+        error_field="limit",
+    )
+    assert response.status_code == 200 and "Not this month." in response.content.decode()
+    assert form.errors == {"limit": ["Not this month."]} and _messages(request) == []
+
+
 def form_seen() -> ApprovalLimitForm:
     form = ApprovalLimitForm({"limit": "12.345"})
     form.is_valid()
