@@ -15,6 +15,12 @@ def exponent(currency: str) -> int:
     return EXPONENTS.get(currency.upper(), 2)
 
 
+def to_major(amount_minor: int, currency: str = "CNY") -> Decimal:
+    """12345 → Decimal("123.45") for CNY: for form initial values and exports, never a float."""
+    exp = exponent(currency)
+    return Decimal(amount_minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp))
+
+
 def format_money(amount_minor: int, currency: str = "CNY") -> str:
     exp = exponent(currency)
     value = Decimal(amount_minor).scaleb(-exp)
