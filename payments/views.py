@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from office.access import Role, roles_required
 from office.exceptions import DomainError
+from office.views_support import run_action
 from payments import actions, payables, permissions, selectors, webhooks
 from payments.forms import CardForm, PaymentFilterForm, PaymentRequestForm, RefundForm
 from payments.gateways.simulated import TEST_CARDS, SimulatedGateway, UnknownTestCard
@@ -203,13 +204,13 @@ def simulated_authenticate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _visible_payment(request, pk)
-    try:
-        actions.payment_cancel(payment_id=payment.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The payment was cancelled."))
-    return redirect("payments:payment_detail", pk=pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.payment_cancel(payment_id=payment.pk, actor=request.user),
+        success=_("The payment was cancelled."),
+        redirect_to=("payments:payment_detail", payment.pk),
+    )
 
 
 @login_required
@@ -273,13 +274,13 @@ def payment_refund(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_sync(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _visible_payment(request, pk)
-    try:
-        actions.payment_sync(payment_id=payment.pk)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Checked with the payment provider."))
-    return redirect("payments:payment_detail", pk=pk)
+    return run_action(
+        request,
+        None,
+        lambda data: actions.payment_sync(payment_id=payment.pk),
+        success=_("Checked with the payment provider."),
+        redirect_to=("payments:payment_detail", payment.pk),
+    )
 
 
 @finance_required
@@ -314,13 +315,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     payment_request = get_object_or_404(selectors.payment_request_list_for_office(user=request.user), pk=pk)
-    try:
-        actions.payment_request_cancel(request_id=payment_request.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The payment request was cancelled."))
-    return redirect("payments:request_list")
+    return run_action(
+        request,
+        None,
+        lambda data: actions.payment_request_cancel(request_id=payment_request.pk, actor=request.user),
+        success=_("The payment request was cancelled."),
+        redirect_to="payments:request_list",
+    )
 
 
 @login_required
