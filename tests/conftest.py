@@ -37,6 +37,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(f"Redis at {settings.REDIS_URL} does not answer: {exc}") from exc
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the serialized database, whatever ran before it.
+
+    A transactional test's teardown flushes the tables. Without serialized rollback the
+    flush re-runs post_migrate, which recreates content types and permissions under new ids;
+    a serialized-rollback test after it then reloads the original rows and collides with
+    them (the OAI harvest test failed whenever a concurrency test ran first). With every
+    transactional test serialized, each flush leaves the tables empty and each setup
+    reloads the same rows, so the order of the files no longer matters."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
+            continue
+        item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
