@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LS_VENV := .venv-localstripe
 
-.PHONY: install dev test migrate seed lint format check messages clean
+.PHONY: install dev test test-fast migrate seed lint format check messages clean
 
 # Python packages (pinned), localstripe in its own venv (it pins its own aiohttp), front-end
 # libraries from npm, compiled translations and collected static files.
@@ -36,8 +36,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Everything the suite needs (Debian packages, private PostgreSQL and Redis under var/ unless
+# DATABASE_URL / REDIS_URL are set), then every test, in parallel: scripts/test.sh.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	./scripts/test.sh
+
+# The inner loop: the same without the browser journeys.
+test-fast: install
+	TEST_MARK="not browser" ./scripts/test.sh
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

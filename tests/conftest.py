@@ -22,6 +22,12 @@ from office.celery import app as celery_app
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Parallel test processes share one Redis: their cache keys (throttles, locks) must
+        # not meet, as their databases (test_..._gw0, _gw1) do not.
+        for cache in settings.CACHES.values():
+            cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX', '')}{worker}"
     if os.environ.get("REQUIRE_REAL_SERVICES") != "1":
         return
     engine = settings.DATABASES["default"]["ENGINE"]
@@ -51,6 +57,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
             continue
         item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))
+    # Under pytest-xdist (make test) the browser journeys and the real-worker tests run one
+    # after another in one process (--dist loadgroup), beside the rest.
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("serial"))
 
 
 @pytest.fixture(autouse=True)
