@@ -228,6 +228,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # our tasks are idempotent; a killed worker's task is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# celery 5.7.0 exits for good when the Redis connection drops under an unacknowledged task;
+# this consumer keeps it reconnecting instead (office/celery_consumer.py says why).
+CELERY_WORKER_CONSUMER = "office.celery_consumer:Consumer"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must never hang a web request when the broker is down: a few quick retries,
 # then the caller catches the error and the periodic sweeps pick the work up later.
