@@ -16,6 +16,7 @@ from office.access import staff_profile
 from office.models import ClientAccount, Department
 from office.money import parse_money
 from services.models import DeliveryChannel, Offering, OrderFile
+from services.selectors import staff_name
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -387,8 +388,6 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, reviewers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from services.actions import staff_name
-
         self.fields["reviewer"].choices = [(u.pk, staff_name(u)) for u in reviewers]
 
 

@@ -22,6 +22,7 @@ from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer,
 from office.models import Organization
 from payments.receipts import cjk_font_name
 from services.models import Report
+from services.selectors import invoice_buyer_of, staff_name
 
 
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
@@ -30,8 +31,6 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
 
 
 def _name(user: object) -> str:
-    from services.actions import staff_name
-
     return staff_name(user)
 
 
@@ -157,8 +156,6 @@ def invoice_pdf(order: object) -> bytes:
         _p(_("Date: %(date)s") % {"date": paid.strftime("%Y-%m-%d")}, body),
         Spacer(1, 4 * mm),
     ]
-    from services.actions import invoice_buyer_of
-
     # As the client's details stood at payment (orders paid before that was kept: as they are now).
     buyer = order.invoice_buyer or invoice_buyer_of(client)
     parties = [

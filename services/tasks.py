@@ -7,6 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from services import actions
+from services.models import Digest
 
 RETRYABLE = (SMTPException, ConnectionError, TimeoutError)
 
@@ -41,7 +42,5 @@ def training_reminder_task() -> int:
 @shared_task
 def digest_email_sweep_task() -> int:
     """Periodic: e-mail digests that a broker outage left unsent."""
-    from services.models import Digest
-
     pending = Digest.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True)[:200]
     return sum(1 for pk in pending if actions.digest_send_email(digest_id=pk))

@@ -193,7 +193,7 @@ def test_cancel_and_refund_are_atomic(demo, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("refund row could not be written")
 
-    monkeypatch.setattr(actions, "refund_automatically", broken)
+    monkeypatch.setattr("services.actions.orders.refund_automatically", broken)
     with pytest.raises(RuntimeError):
         actions.order_cancel(order_id=order.pk, actor=demo.client_a)
     order.refresh_from_db()
