@@ -91,7 +91,10 @@ def parse_datestamp(value: str, *, until: bool) -> tuple[datetime.datetime, str]
         except ValueError:
             continue
         if until:
-            moment += datetime.timedelta(days=1) if granularity == "day" else datetime.timedelta(seconds=1)
+            try:
+                moment += datetime.timedelta(days=1) if granularity == "day" else datetime.timedelta(seconds=1)
+            except OverflowError:  # until the calendar's last day or second: no upper bound
+                moment = datetime.datetime.max.replace(tzinfo=datetime.UTC)
         return moment, granularity
     raise OaiError("badArgument", f"Not a datestamp of granularity {GRANULARITY} or YYYY-MM-DD.")
 
@@ -131,6 +134,10 @@ class Repository:
         required, optional = VERBS[verb]
         args: dict[str, str] = {}
         for name, values in params.items():
+            # PostgreSQL text cannot hold NUL (a set of "east\0" was a 500), and no identifier,
+            # prefix, set, date or token of ours contains one.
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise OaiError("badArgument", "Arguments must not contain NUL characters.")
             if name == "verb":
                 continue
             if name not in required | optional:

@@ -32,6 +32,13 @@ for _prefix, _uri in {"srw": SRW_NS, "diag": DIAG_NS, "zr": ZR_NS, "srw_dc": SRW
 VERSION = "1.2"
 DEFAULT_RECORDS = 10
 MAX_RECORDS = 100
+# Bounds on what a query may ask of the parser and the database. The parser recurses once per
+# parenthesis and the boolean tree once per operator: without them a query nested a few
+# hundred deep raised RecursionError (a 500 and a 2,800-line traceback per request), and
+# thousands of `or`s made one SQL statement to match. No real client comes near them.
+MAX_QUERY_LENGTH = 1000
+MAX_NESTING = 32
+MAX_BOOLEANS = 64
 SCHEMAS = {  # short name -> identifier; both are accepted in recordSchema
     "marcxml": "info:srw/schema/1/marcxml-v1.1",
     "dc": "info:srw/schema/1/dc-v1.1",
@@ -122,6 +129,7 @@ class Parser:
 
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens, self.i = tokens, 0
+        self.depth = self.booleans = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -149,13 +157,20 @@ class Parser:
                 raise Diagnostic(37, "Unsupported boolean operator", op)
             if (nxt := self.peek()) is not None and nxt.kind == "rel" and nxt.text == "/":
                 raise Diagnostic(46, "Unsupported boolean modifier", op)
+            self.booleans += 1
+            if self.booleans > MAX_BOOLEANS:
+                raise Diagnostic(38, "Too many boolean operators in query", str(MAX_BOOLEANS))
             node = BoolNode(op, node, self.term())
         return node
 
     def term(self) -> Any:
         token = self.take()
         if token.kind == "paren" and token.text == "(":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise Diagnostic(13, "Invalid or unsupported use of parentheses", f"nested deeper than {MAX_NESTING}")
             node = self.query()
+            self.depth -= 1
             closing = self.take()
             if closing.kind != "paren" or closing.text != ")":
                 raise Diagnostic(13, "Invalid or unsupported use of parentheses", closing.text)
@@ -183,6 +198,8 @@ class Parser:
 
 
 def parse_cql(query: str) -> Any:
+    if len(query) > MAX_QUERY_LENGTH:
+        raise Diagnostic(12, "Too many characters in query", str(MAX_QUERY_LENGTH))
     return Parser(tokenize(query)).parse()
 
 
@@ -361,7 +378,9 @@ def respond(params: Mapping[str, str], *, base_url: str, host: str) -> bytes:
     operation = params.get("operation", "") or ("searchRetrieve" if params.get("query") else "explain")
     version = params.get("version", "")
     problems: list[Diagnostic] = []
-    if version and version != VERSION:
+    if nul := _nul_diagnostic(params):
+        problems.append(nul)
+    elif version and version != VERSION:
         problems.append(Diagnostic(5, "Unsupported version", VERSION))
     elif unknown:
         problems.append(Diagnostic(8, "Unsupported parameter", unknown[0]))
@@ -378,3 +397,17 @@ def respond(params: Mapping[str, str], *, base_url: str, host: str) -> bytes:
         _diagnostics(root, problems)
         return interop.serialize(root)
     return explain(base_url, host, problems)
+
+
+def _nul_diagnostic(params: Mapping[str, str]) -> Diagnostic | None:
+    """NUL cannot reach PostgreSQL (text cannot hold it) nor XML: in the query it is a syntax
+    error, in another parameter an unsupported value, in a parameter's name an unsupported
+    parameter. The details never echo the NUL."""
+    for name, value in params.items():
+        if "\x00" in name:
+            return Diagnostic(8, "Unsupported parameter", interop.clean(name))
+        if "\x00" in value:
+            if name == "query":
+                return Diagnostic(10, "Query syntax error", "NUL character in query")
+            return Diagnostic(6, "Unsupported parameter value", name)
+    return None

@@ -29,6 +29,7 @@ from cataloging import actions, classification, forms, marc, oai, permissions, s
 from cataloging.models import BibRecord, FeeSchedule, Holding, ImportJob, RecordVersion, Statement
 from office.access import office_of, staff_required
 from office.exceptions import DomainError
+from office.middleware import handles_nul_itself
 from office.views_support import run_action
 
 PAGE_SIZE = 20
@@ -644,6 +645,7 @@ def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
+@handles_nul_itself  # a NUL is a diagnostic (sru.respond), not the HTML 400 page
 @require_safe
 def sru_endpoint(request: HttpRequest) -> HttpResponse:
     """SRU 1.2 explain and searchRetrieve; protocol errors are diagnostics in a 200 answer."""
@@ -652,6 +654,7 @@ def sru_endpoint(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=XML_CONTENT_TYPE)
 
 
+@handles_nul_itself  # a NUL is badArgument (oai.Repository), not the HTML 400 page
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def oai_endpoint(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,10 @@
-"""Security headers Django 5.2 does not set itself."""
+"""Security headers Django 5.2 does not set itself, and the refusal of NUL bytes in URLs."""
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template import loader
 
 # Everything the pages load comes from our own origin (see settings.STATICFILES_DIRS).
 # Stripe.js is the one outside script, allowed only when the Stripe backend is on.
@@ -33,3 +35,38 @@ class SecurityHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+def handles_nul_itself(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view that answers NUL in its arguments in its own protocol (an SRU diagnostic,
+    an OAI-PMH badArgument): RejectNulMiddleware lets its requests through."""
+    view.handles_nul_itself = True  # type: ignore[attr-defined]
+    return view
+
+
+class RejectNulMiddleware:
+    """A NUL byte in the path or the query string is a 400 page for every view.
+
+    PostgreSQL text cannot hold NUL: a search for `author=x%00y` reached the database and
+    raised ValueError (a 500 that anyone could cause without logging in). No legitimate link
+    carries one, so the request is refused here, once, instead of in every view that reads
+    request.GET. Form fields refuse NUL in POST data themselves (Django's
+    ProhibitNullCharactersValidator). Views marked with `handles_nul_itself` (SRU, OAI-PMH)
+    answer in their protocol instead of with an HTML page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        if getattr(view, "handles_nul_itself", False) or not _has_nul(request):
+            return None
+        return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists())
