@@ -14,23 +14,25 @@ done                        success message, redirect to    ``fragment`` rendere
                                                             no fragment: ``HX-Redirect``
 invalid form                ``template`` given: the page    ``form_in_fragment``: the
                             again, errors at the fields;    fragment again, errors at the
-                            else the errors as messages,    fields (200); else the errors as
-                            redirect (nothing changed)      messages, status 400 (below)
-DomainError                 ``template`` given: the page    the error as a message, status
-                            again, the error in the form    409 (below)
+                            else the errors as messages,    fields; else the errors as
+                            redirect (nothing changed)      messages (below)
+DomainError                 ``template`` given: the page    the error as a message (below)
+                            again, the error in the form
                             (``error_field``); else the
                             error as a message, redirect
 PermissionDenied            not caught: Django's 403        not caught: 403 (the script
                                                             below shows a generic alert)
 ==========================  ==============================  ===============================
 
-How an htmx refusal is shown: the answer keeps its honest status (409 refused, 400 invalid)
-and is the messages partial (``partials/_messages.html``, the ``#messages`` container every
-page has through ``base.html``) with ``HX-Retarget: #messages`` and ``HX-Reswap: outerHTML``.
-htmx drops 4xx bodies by default, so ``static/js/htmx-messages.js`` (loaded by base.html)
-swaps exactly these answers (a 4xx retargeted to ``#messages``), and puts a generic alert
-there for any other failed htmx request (403, 404, 500, network), so a click never does
-nothing. The row or form the user clicked stays as it was.
+How an htmx refusal is shown: a refused or invalid action is an answer, not an HTTP error,
+just as a plain POST gets a redirect and a message. The answer is status 200 with the
+messages partial (``partials/_messages.html``, the ``#messages`` container every page has
+through ``base.html``) and ``HX-Retarget: #messages`` plus ``HX-Reswap: outerHTML``, so stock
+htmx puts the message where messages go and leaves the row or form the user clicked as it
+was. (htmx ignores the body of a 4xx answer: the 409 the approvals inbox used to send was
+never seen.) Real HTTP errors stay errors (403, 404, 500, no connection);
+``static/js/htmx-messages.js`` (loaded by base.html) puts a generic alert in ``#messages``
+for those, so a click never does nothing.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def run_action(
             return _render_page(request, template, template_context, form)
         for text in [invalid_message] if invalid_message else form_error_messages(form):
             messages.error(request, text)
-        return _refused(request, htmx, status=400, back=back, template=template, context=template_context, form=form)
+        return _refused(request, htmx, back=back, template=template, context=template_context, form=form)
 
     try:
         result = action(dict(form.cleaned_data) if form is not None else {})
@@ -114,7 +116,7 @@ def run_action(
             form.add_error(error_field, str(exc))
             return _render_page(request, template, template_context, form)
         messages.error(request, str(exc))
-        return _refused(request, htmx, status=409, back=back, template=template, context=template_context, form=form)
+        return _refused(request, htmx, back=back, template=template, context=template_context, form=form)
 
     text = success(result) if callable(success) else success
     if text:
@@ -181,7 +183,6 @@ def _refused(
     request: HttpRequest,
     htmx: bool,
     *,
-    status: int,
     back: Target | Callable[[Any], Target],
     template: str | None,
     context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None,
@@ -189,7 +190,7 @@ def _refused(
 ) -> HttpResponse:
     """Nothing was changed: the messages are queued; say so in the way the request expects."""
     if htmx:
-        response = HttpResponse(render_to_string(MESSAGES_TEMPLATE, {}, request=request), status=status)
+        response = HttpResponse(render_to_string(MESSAGES_TEMPLATE, {}, request=request))
         return reswap(retarget(response, MESSAGES_TARGET), "outerHTML")
     if template:
         return _render_page(request, template, context, form)

@@ -1,23 +1,14 @@
-// Shows in the messages area (#messages, partials/_messages.html) what a failed htmx request says.
+// A failed htmx request says so in the messages area (#messages, partials/_messages.html).
 //
-// run_action (office/views_support.py) answers a refused or invalid htmx action with its real
-// status (409, 400) and the messages partial, retargeted to #messages. htmx ignores the body of
-// a 4xx answer by default, so the user would see nothing: swap these answers after all. Any other
-// failed htmx request (403, 404, 500, no connection) gets a generic alert in the same place.
+// A refused action is not a failure: run_action (office/views_support.py) answers it with 200
+// and the messages partial retargeted to #messages, which htmx swaps by itself. What is left
+// are real errors (403, 404, 500, no connection): htmx ignores those answers, so without this
+// the click would seem to do nothing. The texts are data attributes of #messages (translated).
 (function () {
   "use strict";
-  var TARGET = "#messages";
-
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var detail = event.detail;
-    if (detail.isError && detail.xhr.getResponseHeader("HX-Retarget") === TARGET) {
-      detail.shouldSwap = true;
-      detail.isError = false;
-    }
-  });
 
   function alert(key) {
-    var area = document.querySelector(TARGET);
+    var area = document.getElementById("messages");
     if (!area) {
       return;
     }

@@ -156,9 +156,14 @@ def test_request_approve_order_pay_track_receive_invoice_close(page: Any, live_s
         _nav(page, "procurement:approvals")
     row = page.locator(f"#approval-{pr.pk}")
     expect(row).to_contain_text("above the head's limit")
+    # A refused htmx action (409: no comment) shows in the messages area; the row stays.
+    row.locator("button", has_text="Reject").click()
+    expect(page.locator("#messages .alert-danger", has_text="Write a comment for the requester.")).to_be_visible()
+    expect(row.locator("button", has_text="Approve")).to_be_visible()
     row.locator("input[name=comment]").fill("Within our plan")
     row.locator("button", has_text="Approve").click()  # htmx swaps the row in place
-    expect(page.locator(f"#approval-{pr.pk}")).to_contain_text("Approved.")
+    expect(page.locator("#messages .alert-success", has_text="Approved.")).to_be_visible()
+    expect(page.locator("#messages .alert-danger")).to_have_count(0)
     expect(page.locator(f"#approval-{pr.pk}")).to_contain_text("Waiting for the director")
     expect(page.locator(f"#approval-{pr.pk} button", has_text="Approve")).to_have_count(0)
     pr.refresh_from_db()
@@ -175,7 +180,7 @@ def test_request_approve_order_pay_track_receive_invoice_close(page: Any, live_s
         _nav(page, "procurement:approvals")
     row = page.locator(f"#approval-{pr.pk}")
     row.locator("button", has_text="Approve").click()
-    expect(page.locator(f"#approval-{pr.pk}")).to_contain_text("Approved.")
+    expect(page.locator("#messages .alert-success", has_text="Approved.")).to_be_visible()
     pr.refresh_from_db()
     assert pr.status == PurchaseRequest.Status.APPROVED and pr.approved_by == demo.director
     watch.check(page, base, "director approved")  # the encumbrance stays as the head made it
