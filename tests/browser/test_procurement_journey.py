@@ -156,7 +156,7 @@ def test_request_approve_order_pay_track_receive_invoice_close(page: Any, live_s
         _nav(page, "procurement:approvals")
     row = page.locator(f"#approval-{pr.pk}")
     expect(row).to_contain_text("above the head's limit")
-    # A refused htmx action (409: no comment) shows in the messages area; the row stays.
+    # A refused htmx action (no comment) shows in the messages area; the row stays.
     row.locator("button", has_text="Reject").click()
     expect(page.locator("#messages .alert-danger", has_text="Write a comment for the requester.")).to_be_visible()
     expect(row.locator("button", has_text="Approve")).to_be_visible()
