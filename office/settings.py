@@ -120,12 +120,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Redis on the LAN connects and answers in well under a millisecond: whoever waits longer
+# is waiting on an outage. Bounded waits keep a request fast while Redis is down or hung.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)  # broker and result store
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis error is logged and the cache acts as empty, never a 500 (office/cache.py).
+            "BACKEND": "office.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+            "OPTIONS": {"socket_timeout": CACHE_SOCKET_TIMEOUT, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT},
         }
     }
 else:
@@ -233,13 +239,32 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # this consumer keeps it reconnecting instead (office/celery_consumer.py says why).
 CELERY_WORKER_CONSUMER = "office.celery_consumer:Consumer"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must never hang a web request when the broker is down: a few quick retries,
-# then the caller catches the error and the periodic sweeps pick the work up later.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A worker waits for the broker as long as it takes (celery's default gives up after 100
+# attempts, about 50 minutes, and exits); the process manager restarts it if it dies anyway.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# Publishing must never hang a web request when the broker is down: one immediate retry (a
+# pooled connection may be stale after Redis restarted), then office.queue logs the error
+# and the periodic sweeps pick the work up later. No retry loop in a request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+# After a failed publish a process leaves new work to the sweeps for this long (office/queue.py).
+QUEUE_BROKER_BACKOFF_SECONDS = env.float("QUEUE_BROKER_BACKOFF_SECONDS", default=15.0)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Every countdown/retry stays well below the visibility timeout (RELIABILITY.md F4).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 3, "socket_connect_timeout": 3}
-    CELERY_REDIS_SOCKET_TIMEOUT = 3
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    }
+if CELERY_RESULT_BACKEND.startswith(("redis://", "rediss://")):
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+    # Celery's default retries a lost result store 20 times a second apart: the 19 s that
+    # every enqueuing request waited while Redis was down (issue 17). Waiting on a result is
+    # rare here (the health page, tests); fire-and-forget work ignores results altogether.
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+    }
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
