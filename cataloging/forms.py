@@ -6,11 +6,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cataloging import marc
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FIRST_STATEMENT_YEAR = 2000
 NEW_RECORD_TEMPLATE = """LDR 00000nam a2200000 i 4500
 008 250101s2025    cc            000 0 chi d
 020 ## $a
@@ -101,7 +103,13 @@ class StatementCloseForm(forms.Form):
         match = re.fullmatch(r"(\d{4})-(\d{2})", value)
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise forms.ValidationError(_("Enter a month as YYYY-MM."))
-        return int(match.group(1)), int(match.group(2))
+        year, month = int(match.group(1)), int(match.group(2))
+        # The action refuses an unfinished month too, but only after computing the month's
+        # bounds: 9999-12 ends in year 10000 and 0000-01 starts in year 0, which no date holds.
+        today = timezone.localdate()
+        if year < FIRST_STATEMENT_YEAR or (year, month) >= (today.year, today.month):
+            raise forms.ValidationError(_("Enter a finished month, from 2000 on."))
+        return year, month
 
 
 class CompareForm(forms.Form):

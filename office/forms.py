@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office import permissions
 from office.access import is_leadership, staff_profile
+from office.fields import MoneyField
 from office.models import (
     Announcement,
     Department,
@@ -21,7 +22,6 @@ from office.models import (
     Organization,
     StaffProfile,
 )
-from office.money import parse_money
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -175,13 +175,14 @@ class AnnouncementForm(forms.ModelForm):
 
 
 class BudgetAllocateForm(forms.Form):
-    """Amounts are typed in yuan as decimals and converted to integer fen here."""
+    """Amounts are typed in yuan as decimals and converted to integer fen by MoneyField."""
 
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
-    amount = forms.CharField(
+    amount = MoneyField(
         label=_("Amount"),
         max_length=30,
+        allow_negative=True,
         help_text=_("In yuan, e.g. 12000.50. A negative amount takes money back."),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -189,18 +190,10 @@ class BudgetAllocateForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.visible_to(user)
+        self.fields["amount"].currency = settings.DEFAULT_CURRENCY
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Row(Column("department"), Column("fiscal_year")), Row(Column("amount")), "note")
-
-    def clean_amount(self) -> int:
-        try:
-            amount_minor = parse_money(self.cleaned_data["amount"], settings.DEFAULT_CURRENCY)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if amount_minor == 0:
-            raise forms.ValidationError(_("Enter an amount other than zero."))
-        return amount_minor
 
 
 # --- audit -------------------------------------------------------------------------------------

@@ -29,8 +29,19 @@ def format_money(amount_minor: int, currency: str = "CNY") -> str:
     return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
 
 
+def max_amount() -> Decimal:
+    """The largest amount, in major units, that anyone may type (settings.MONEY_MAX_AMOUNT)."""
+    from django.conf import settings
+
+    return Decimal(getattr(settings, "MONEY_MAX_AMOUNT", 100_000_000))
+
+
 def parse_money(text: str, currency: str = "CNY") -> int:
-    """ "1,234.5" → 123450 (for CNY). Raises ValueError with a translated message."""
+    """ "1,234.5" → 123450 (for CNY). Raises ValueError with a translated message.
+
+    The size is bounded by settings.MONEY_MAX_AMOUNT in either sign: nothing the office
+    charges, pays or allocates comes near it, and amounts are summed into PostgreSQL bigints
+    (92233720368547758.07 yuan, the bigint's end, was accepted, quoted and paid)."""
     cleaned = (text or "").strip().replace(",", "").lstrip("¥$€£")
     try:
         value = Decimal(cleaned)
@@ -40,6 +51,9 @@ def parse_money(text: str, currency: str = "CNY") -> int:
     if not value.is_finite() or abs(value.adjusted()) > 18:
         raise ValueError(_("Enter an amount such as 1234.50."))
     exp = exponent(currency)
+    if abs(value) > max_amount():
+        limit = format_money(int(max_amount().scaleb(exp)), currency)
+        raise ValueError(_("Enter an amount of at most %(limit)s.") % {"limit": limit})
     if value != value.quantize(Decimal(1).scaleb(-exp)):
         raise ValueError(_("Use at most %(n)d decimal places.") % {"n": exp})
     return int((value.scaleb(exp)).to_integral_value(rounding=ROUND_HALF_UP))

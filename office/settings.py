@@ -279,6 +279,8 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 SIMULATED_WEBHOOK_SECRET = env("SIMULATED_WEBHOOK_SECRET", default="whsec_simulated_" + SECRET_KEY[:16])
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
+# The largest amount anyone may type, in major units (yuan), in either sign (office.money).
+MONEY_MAX_AMOUNT = env.int("MONEY_MAX_AMOUNT", default=100_000_000)
 # A payment still pending after this long is checked with the provider by the periodic task.
 PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", default=900)
 # A payment whose provider intent was never created expires after this long; it must stay well

@@ -1,4 +1,5 @@
-"""Input shapes. Amounts are typed as text ("120.50") and parsed to minor units here."""
+"""Input shapes. Amounts are typed as text ("120.50") and parsed to minor units by
+office.fields.MoneyField."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from office.money import parse_money
+from office.fields import MoneyField
 from payments import payables
 from payments.models import Payment
 
@@ -27,7 +28,7 @@ class _Helper:
 
 
 class RefundForm(_Helper, forms.Form):
-    amount = forms.CharField(
+    amount = MoneyField(
         label=_("Amount"),
         required=False,
         help_text=_("Leave empty to refund everything that is left."),
@@ -37,20 +38,8 @@ class RefundForm(_Helper, forms.Form):
 
     def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.currency = currency
+        self.currency = self.fields["amount"].currency = currency
         self.helper = self._helper(Layout(Row(Column("amount", css_class="col-md-4"), Column("reason"))))
-
-    def clean_amount(self) -> int | None:
-        text = self.cleaned_data["amount"].strip()
-        if not text:
-            return None
-        try:
-            value = parse_money(text, self.currency)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if value <= 0:
-            raise forms.ValidationError(_("Enter an amount above zero."))
-        return value
 
 
 class PaymentFilterForm(_Helper, forms.Form):
@@ -88,7 +77,7 @@ class CardForm(forms.Form):
 class PaymentRequestForm(_Helper, forms.Form):
     payer = forms.ModelChoiceField(label=_("Who pays"), queryset=get_user_model().objects.none())
     description = forms.CharField(label=_("What it is for"), max_length=300)
-    amount = forms.CharField(label=_("Amount"), max_length=20)
+    amount = MoneyField(label=_("Amount"), max_length=20)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,18 +86,9 @@ class PaymentRequestForm(_Helper, forms.Form):
             Q(client_account__isnull=False) | Q(staff_profile__isnull=False)
         ).order_by("username")
         self.fields["payer"].label_from_instance = _payer_label
-        self.currency = settings.DEFAULT_CURRENCY
+        self.currency = self.fields["amount"].currency = settings.DEFAULT_CURRENCY
         self.fields["amount"].help_text = _("In %(currency)s, e.g. 120.50") % {"currency": self.currency}
         self.helper = self._helper(Layout(Row(Column("payer"), Column("amount")), "description"))
-
-    def clean_amount(self) -> int:
-        try:
-            value = parse_money(self.cleaned_data["amount"], self.currency)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if value <= 0:
-            raise forms.ValidationError(_("Enter an amount above zero."))
-        return value
 
 
 def _payer_label(user: Any) -> str:

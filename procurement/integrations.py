@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from django.utils import timezone
@@ -33,6 +33,10 @@ from django.utils.translation import gettext as _
 TIMEOUT_SECONDS = 5
 MAX_RESPONSE_BYTES = 2_000_000
 SIGNATURE_TOLERANCE_SECONDS = 300
+# An event time outside these bounds is a vendor's error, not news: nothing here predates the
+# year 2000, and a vendor's clock may run ahead of ours by minutes, not days.
+EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
+EVENT_CLOCK_SLACK = timedelta(days=1)
 # What vendors may report; only some move the order (see actions.VENDOR_STATUS_MOVES).
 VENDOR_STATUSES = frozenset({"accepted", "confirmed", "processing", "shipped", "in_transit", "delayed", "delivered"})
 
@@ -67,11 +71,18 @@ def parse_event(raw: Any) -> VendorEvent:
     message = raw.get("message") or ""
     if not isinstance(message, str):
         raise VendorApiError(_("An event message is not text."))
-    occurred = parse_datetime(str(raw.get("occurred_at") or "")) if raw.get("occurred_at") else timezone.now()
+    try:  # parse_datetime raises ValueError for a well-formed impossible time (offset +99:00)
+        occurred = parse_datetime(str(raw.get("occurred_at") or "")) if raw.get("occurred_at") else timezone.now()
+    except ValueError:
+        occurred = None
     if occurred is None:
         raise VendorApiError(_("An event time is not a date and time."))
     if timezone.is_naive(occurred):
         occurred = timezone.make_aware(occurred, timezone.get_current_timezone())
+    # Compared, never converted: 9999-12-31T23:59:59-14:00 is after year 9999 in UTC, which
+    # Python cannot hold and PostgreSQL stores but cannot give back.
+    if not EARLIEST_EVENT <= occurred <= timezone.now() + EVENT_CLOCK_SLACK:
+        raise VendorApiError(_("An event time is out of range."))
     return VendorEvent(id=str(event_id), status=status, message=message[:500], occurred_at=occurred)
 
 
@@ -202,7 +213,8 @@ def verify(secret: str, body: bytes, header: str, now: float | None = None) -> b
     except (KeyError, ValueError):
         return False
     current = time.time() if now is None else now
-    if abs(current - t) > SIGNATURE_TOLERANCE_SECONDS:
+    # In integers: t may have any number of digits, and a float of it overflows (a 500).
+    if abs(int(current) - t) > SIGNATURE_TOLERANCE_SECONDS:
         return False
     expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
     return any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", []))

@@ -1,5 +1,5 @@
 """Input shapes (crispy, Bootstrap 5). Money is typed as text ("800.00") and parsed to minor
-units here; statuses, amounts to pay and owners never come from a form."""
+units by office.fields.MoneyField; statuses, amounts to pay and owners never come from a form."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.access import staff_profile
+from office.fields import MoneyField, currency_from
 from office.models import ClientAccount, Department
-from office.money import parse_money
 from services.models import DeliveryChannel, Offering, OrderFile
 from services.selectors import staff_name
 
@@ -25,16 +25,6 @@ def _helper(layout: Layout | None = None) -> FormHelper:
     if layout is not None:
         helper.layout = layout
     return helper
-
-
-def _money(text: str, currency: str) -> int:
-    try:
-        value = parse_money(text, currency)
-    except ValueError as exc:
-        raise forms.ValidationError(str(exc)) from None
-    if value <= 0:
-        raise forms.ValidationError(_("Enter an amount above zero."))
-    return value
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,7 +49,7 @@ class MultipleFileField(forms.FileField):
 
 
 class OfferingForm(forms.ModelForm):
-    price = forms.CharField(label=_("Price"), required=False, max_length=20, help_text=_("Empty for quoted services."))
+    price = MoneyField(label=_("Price"), required=False, max_length=20, help_text=_("Empty for quoted services."))
     delivery_channels = forms.MultipleChoiceField(
         label=_("Delivery channels"), choices=DeliveryChannel.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -94,8 +84,9 @@ class OfferingForm(forms.ModelForm):
         if profile is not None:
             departments = Department.objects.filter(organization_id=profile.organization_id)
         self.fields["department"].queryset = departments
+        self.fields["price"].currency = currency_from(self)
         if self.instance.pk and self.instance.price_minor:
-            self.initial["price"] = f"{self.instance.price_minor / 100:.2f}"
+            self.initial["price"] = self.instance.price_minor
         self.helper = _helper(
             Layout(
                 Row(Column("code"), Column("kind"), Column("department")),
@@ -110,16 +101,12 @@ class OfferingForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         pricing = data.get("pricing")
-        text = (data.get("price") or "").strip()
         if pricing == Offering.Pricing.QUOTED:
             self.instance.price_minor = None
-        elif not text:
+        elif data.get("price") is not None:
+            self.instance.price_minor = data["price"]
+        elif "price" not in self.errors:
             self.add_error("price", _("Fixed-price and subscription services need a price."))
-        else:
-            try:
-                self.instance.price_minor = _money(text, data.get("currency") or "CNY")
-            except forms.ValidationError as exc:
-                self.add_error("price", exc)
         if pricing == Offering.Pricing.SUBSCRIPTION and not data.get("period_days"):
             self.add_error("period_days", _("Subscriptions need a period."))
         return data
@@ -307,17 +294,14 @@ class OrderForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    amount = forms.CharField(label=_("Price"), max_length=20)
+    amount = MoneyField(label=_("Price"), max_length=20)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
     def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.currency = currency
+        self.currency = self.fields["amount"].currency = currency
         self.helper = _helper(Layout(Row(Column("amount"), Column("due_date")), "note"))
-
-    def clean_amount(self) -> int:
-        return _money(self.cleaned_data["amount"], self.currency)
 
     def clean_due_date(self) -> Any:
         due = self.cleaned_data["due_date"]
@@ -432,7 +416,9 @@ class ReplyForm(forms.Form):
 
 
 class TrainingSessionForm(forms.ModelForm):
-    fee = forms.CharField(label=_("Fee"), max_length=20, required=False, help_text=_("Empty or 0 for free sessions."))
+    fee = MoneyField(
+        label=_("Fee"), max_length=20, required=False, allow_zero=True, help_text=_("Empty or 0 for free sessions.")
+    )
 
     class Meta:
         from services.models import TrainingSession
@@ -469,17 +455,15 @@ class TrainingSessionForm(forms.ModelForm):
             staff_profile__organization_id=org_id, is_active=True
         )
         self.fields["online_url"].assume_scheme = "https"
+        self.fields["fee"].currency = currency_from(self)
+        if self.instance.pk:
+            self.initial.setdefault("fee", self.instance.fee_minor)
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        text = (data.get("fee") or "").strip()
-        self.instance.fee_minor = 0
-        if text and text not in {"0", "0.00"}:
-            try:
-                self.instance.fee_minor = _money(text, data.get("currency") or "CNY")
-            except forms.ValidationError as exc:
-                self.add_error("fee", exc)
+        if "fee" not in self.errors:
+            self.instance.fee_minor = data.get("fee") or 0
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("The session must end after it starts."))
         return data
