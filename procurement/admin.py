@@ -1,5 +1,7 @@
 """Admin for every purchasing model. Workflow rows (requests, orders, their history) are
-read-only here: their status moves only through the actions, which lock, check and audit."""
+read-only here: their status moves only through the actions, which lock, check and audit.
+Consortium buying's admins (procurement/consortia/admin.py) build on the read-only bases here
+and are registered from `ProcurementConfig.ready()`, so this module does not import them."""
 
 from django.contrib import admin
 
@@ -157,7 +159,3 @@ class LicenceAdmin(admin.ModelAdmin):
     list_display = ["title", "vendor", "organization", "starts_on", "ends_on", "status", "concurrent_users"]
     list_filter = ["status", "organization"]
     search_fields = ["title"]
-
-
-# Consortium buying registers its own admins (procurement/consortia/admin.py).
-import procurement.consortia.admin  # noqa: E402, F401

@@ -9,6 +9,7 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from office import demo, inbox
         from office.schedules import DEFAULT_SCHEDULES
+        from procurement.consortia import admin as consortia_admin  # noqa: F401  (registers its admins)
         from procurement.consortia.demo import seed_consortium
         from procurement.demo import seed_procurement
         from procurement.inbox import provider_items, purchasing_items

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -11,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from office.exceptions import DomainError
-from office.money import exponent, parse_money
+from office.money import parse_money, to_major
+from procurement.actions.licences import MAX_CONCURRENT_USERS, normalize_ip_ranges
 from procurement.integrations import VENDOR_STATUSES
 from procurement.models import MAX_PRICE_MINOR, MAX_QUANTITY, Licence, Vendor, VendorItem
 
@@ -100,7 +100,7 @@ class ApprovalLimitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["limit"].currency = currency
         if current_minor is not None:
-            self.initial["limit"] = f"{Decimal(current_minor).scaleb(-exponent(currency)):.{exponent(currency)}f}"
+            self.initial["limit"] = str(to_major(current_minor, currency))
 
 
 class CatalogImportForm(_Crispy, forms.Form):
@@ -205,16 +205,12 @@ class _LicenceFields(_Crispy, forms.ModelForm):
     checks the same rules again."""
 
     def clean_ip_ranges(self) -> str:
-        from procurement.actions import normalize_ip_ranges
-
         try:
             return normalize_ip_ranges(self.cleaned_data["ip_ranges"])
         except DomainError as exc:
             raise forms.ValidationError(str(exc)) from None
 
     def clean_concurrent_users(self) -> int:
-        from procurement.actions import MAX_CONCURRENT_USERS
-
         value = self.cleaned_data["concurrent_users"]
         if not 1 <= value <= MAX_CONCURRENT_USERS:
             raise forms.ValidationError(

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.db.models import Count, Min, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from office.access import LEADERSHIP, staff_profile
+from office.access import LEADERSHIP, Role, staff_profile
+from office.models import Budget, StaffProfile
 from procurement import permissions
-from procurement.models import PurchaseOrder, PurchaseRequest, VendorItem
+from procurement.models import Deputy, Licence, PurchaseOrder, PurchaseRequest, VendorItem
 from procurement.querysets import approver_department_ids
 
 
@@ -173,3 +175,53 @@ def spending_report(*, user: Any, year: int | None = None) -> dict[str, list[dic
 
 def cheapest_price(*, user: Any, isbn: str) -> int | None:
     return VendorItem.objects.visible_to(user).filter(isbn=isbn).aggregate(m=Min("price_minor"))["m"]
+
+
+def budgets_for_requester(user: Any) -> QuerySet[Budget]:
+    """The budget lines a staff member may charge: their own unit's, current and next year."""
+    profile = staff_profile(user)
+    if profile is None:
+        return Budget.objects.none()
+    year = timezone.localdate().year
+    return Budget.objects.filter(department_id=profile.department_id, fiscal_year__in=[year, year + 1])
+
+
+# --- who hears about what (read by the actions) ------------------------------------------------
+
+
+def purchase_request_head_approver_ids(pr: PurchaseRequest) -> set[int]:
+    """Heads of the request's unit (or the unit above), and their active deputies; the
+    director when the unit has no head. Never the requester."""
+    units = [pr.department_id]
+    if pr.department.parent_id:
+        units.append(pr.department.parent_id)
+    ids = set(
+        StaffProfile.objects.filter(department_id__in=units, position__role=Role.HEAD).values_list("user_id", flat=True)
+    )
+    today = timezone.localdate()
+    ids |= set(
+        Deputy.objects.filter(department_id__in=units, starts_on__lte=today, ends_on__gte=today).values_list(
+            "deputy_id", flat=True
+        )
+    )
+    if not ids:  # a unit without a head: the director decides
+        ids = purchase_request_director_ids(pr)
+    return ids - {pr.requester_id}
+
+
+def purchase_request_director_ids(pr: PurchaseRequest) -> set[int]:
+    """The directors of the request's office, except the requester."""
+    return set(
+        StaffProfile.objects.filter(organization_id=pr.organization_id, position__role=Role.DIRECTOR).values_list(
+            "user_id", flat=True
+        )
+    ) - {pr.requester_id}
+
+
+def licence_reminder_recipient_ids(licence: Licence) -> set[int]:
+    """Who is reminded of a licence's end: the office's director and business assistants."""
+    return set(
+        StaffProfile.objects.filter(
+            organization_id=licence.organization_id, position__role__in=[Role.DIRECTOR, Role.BUSINESS_ASSISTANT]
+        ).values_list("user_id", flat=True)
+    )

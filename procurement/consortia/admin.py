@@ -1,6 +1,7 @@
 """Admin for consortium buying. Workflow rows (consortia, memberships, elections, votes, offers,
 contracts) are read-only here: they move only through the actions, which lock, check and audit.
-Provider representatives are accounts the home office manages, so they are editable."""
+Provider representatives are accounts the home office manages, so they are editable.
+Django's autodiscovery imports only `procurement.admin`; `ProcurementConfig.ready()` imports this."""
 
 from django.contrib import admin
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office.money import parse_money
 from procurement.consortia.models import Offer
+from procurement.consortia.selectors import name_of
 
 
 class _Form(forms.Form):
@@ -68,8 +69,6 @@ class PersonChoiceField(forms.ModelChoiceField):
     """People listed by their staff display name (usernames mean nothing to other offices)."""
 
     def label_from_instance(self, obj: Any) -> str:
-        from procurement.consortia.selectors import name_of
-
         return name_of(obj)
 
 

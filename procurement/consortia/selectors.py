@@ -9,7 +9,18 @@ from django.db.models import QuerySet
 
 from office.access import staff_profile
 from office.models import Organization
-from procurement.consortia.models import Consortium, Contract, Membership, Offer, tier_price
+from payments.models import Payment
+from procurement.consortia import permissions
+from procurement.consortia.models import (
+    Consortium,
+    Contract,
+    Election,
+    Membership,
+    Nomination,
+    Offer,
+    ProviderRepresentative,
+    tier_price,
+)
 
 
 def name_of(user: Any) -> str:
@@ -18,15 +29,90 @@ def name_of(user: Any) -> str:
     return (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
 
 
+def membership_of(consortium: Consortium, organization_id: int | None) -> Membership | None:
+    """An office's membership of a consortium (whatever its state), or None."""
+    if organization_id is None:
+        return None
+    return Membership.objects.filter(consortium=consortium, organization_id=organization_id).first()
+
+
 def own_membership(consortium: Consortium, user: Any) -> Membership | None:
     profile = staff_profile(user)
-    if profile is None:
-        return None
-    return Membership.objects.filter(consortium=consortium, organization_id=profile.organization_id).first()
+    return membership_of(consortium, profile.organization_id if profile else None)
 
 
 def founder_membership(consortium: Consortium) -> Membership | None:
-    return Membership.objects.filter(consortium=consortium, organization_id=consortium.founder_id).first()
+    return membership_of(consortium, consortium.founder_id)
+
+
+def member_representative_ids(consortium: Consortium) -> set[int]:
+    """Users who hear about a consortium's news: the member offices' representatives."""
+    return set(
+        Membership.objects.filter(
+            consortium=consortium, status=Membership.Status.JOINED, representative__isnull=False
+        ).values_list("representative_id", flat=True)
+    )
+
+
+def provider_representative_ids(consortium: Consortium) -> set[int]:
+    """The provider's active representatives (their own accounts), who hear what they must act on."""
+    return set(
+        ProviderRepresentative.objects.filter(
+            vendor_id=consortium.vendor_id, is_active=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def election_tally(election: Election) -> tuple[list[dict[str, Any]], Nomination | None, bool]:
+    """Votes per candidate, counting only offices that are still members and candidates whose
+    office still is; the winner has most votes, a tie goes to the candidate nominated first.
+    Returns (rows, winner, whether a tie was broken)."""
+    nominations = list(
+        election.nominations.filter(membership__status=Membership.Status.JOINED).select_related(
+            "candidate", "membership__organization"
+        )
+    )
+    counts = {n.pk: 0 for n in nominations}
+    for nomination_id in election.votes.filter(membership__status=Membership.Status.JOINED).values_list(
+        "nomination_id", flat=True
+    ):
+        if nomination_id in counts:
+            counts[nomination_id] += 1
+    rows = [
+        {
+            "nomination": n.pk,
+            "candidate": name_of(n.candidate),
+            "office": str(n.membership.organization),
+            "votes": counts[n.pk],
+        }
+        for n in nominations
+    ]
+    if not nominations:
+        return rows, None, False
+    best = max(counts.values())
+    leaders = [n for n in nominations if counts[n.pk] == best]  # already in nomination order
+    return rows, leaders[0], len(leaders) > 1
+
+
+def committed_quantity(consortium: Consortium, offer: Offer) -> int:
+    """What the tiers count now: committed member offices, or their FTE."""
+    committed = Membership.objects.filter(
+        consortium=consortium, status=Membership.Status.JOINED, committed_at__isnull=False
+    )
+    if offer.basis == Offer.Basis.FTE:
+        return sum(committed.values_list("fte", flat=True))
+    return committed.count()
+
+
+def price_for(consortium: Consortium, offer: Offer, quantity: int) -> int | None:
+    """The tier price for `quantity`, held to the previous round's renewal cap if there is one."""
+    price = tier_price(list(offer.tiers.values_list("min_quantity", "price_minor")), quantity)
+    previous = consortium.previous
+    if price is not None and previous is not None and previous.final_price_minor and previous.accepted_offer_id:
+        cap = previous.accepted_offer.renewal_cap_percent
+        if cap is not None:
+            price = min(price, previous.final_price_minor * (100 + cap) // 100)
+    return price
 
 
 def staff_member_by_email(organization: Any, email: str) -> Any:
@@ -54,10 +140,7 @@ def current_price(consortium: Consortium, offer: Offer | None) -> tuple[int, int
     """What the tier would be if contracts were issued now: (quantity, price per member)."""
     if offer is None:
         return 0, None
-    committed = Membership.objects.filter(
-        consortium=consortium, status=Membership.Status.JOINED, committed_at__isnull=False
-    )
-    quantity = sum(committed.values_list("fte", flat=True)) if offer.basis == Offer.Basis.FTE else committed.count()
+    quantity = committed_quantity(consortium, offer)
     return quantity, tier_price(list(offer.tiers.values_list("min_quantity", "price_minor")), quantity)
 
 
@@ -88,8 +171,6 @@ def savings_row(consortium: Consortium) -> dict[str, Any]:
 def consortium_card(consortium: Consortium, user: Any) -> dict[str, Any]:
     """The directory card of a consortium the user's office is not inside: whether it may apply
     or answer an invitation."""
-    from procurement.consortia import permissions
-
     own = own_membership(consortium, user)
     return {
         "consortium": consortium,
@@ -103,8 +184,6 @@ def consortium_inside(consortium: Consortium, user: Any) -> dict[str, Any]:
     """What the inside page of a consortium shows `user` (a member office's staff or the
     provider's representative): members, the election, the offer and the price it gives now,
     the contracts the user may see, what the user may do, and whom its forms offer."""
-    from procurement.consortia import permissions
-
     own = own_membership(consortium, user)
     founder = founder_membership(consortium)
     election = getattr(consortium, "election", None)
@@ -161,8 +240,8 @@ def consortium_inside(consortium: Consortium, user: Any) -> dict[str, Any]:
 def contract_payment(contract: Contract, user: Any) -> Any:
     """The payment of a contract for the member office's own staff (None for anybody else): the
     one that paid it, not a refunded duplicate, else the one under way."""
-    from payments.models import Payment
-    from procurement.consortia.actions import CONSORTIUM_CONTRACT_PURPOSE
+    # Imported here: the actions package imports this module (who to notify, the tally).
+    from procurement.consortia.actions.contract_payment import CONSORTIUM_CONTRACT_PURPOSE
 
     profile = staff_profile(user)
     if profile is None or profile.organization_id != contract.organization_id:
