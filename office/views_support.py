@@ -52,7 +52,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from office.exceptions import DomainError
 
 MESSAGES_TEMPLATE = "partials/_messages.html"
-MESSAGES_TARGET = "#messages"  # the id in partials/_messages.html; htmx-messages.js checks it too
+MESSAGES_TARGET = "#messages"  # the container in partials/_messages.html (htmx-messages.js uses it too)
 
 # A URL, a URL name, or a URL name with its arguments: ("procurement:request_detail", pk).
 Target = str | tuple[Any, ...]
