@@ -85,6 +85,7 @@ def _vendor_form(request: HttpRequest, vendor: Vendor | None) -> HttpResponse:
         redirect_to=lambda saved: ("procurement:vendor_detail", saved.pk),
         template="procurement/vendor_form.html",
         template_context=context,
+        error_field="code",  # vendor_save refuses only a code another vendor of the office uses
     )
 
 
