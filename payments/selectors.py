@@ -1,12 +1,16 @@
-"""Read functions the views call. Every one starts from `visible_to(user)`."""
+"""Read functions: the views' (each starts from `visible_to(user)`) and the system reads the
+actions' sweeps need (payments to expire, purposes not yet told)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from payments.models import Payment, PaymentRequest
+from payments.permissions import finance_office
 
 
 def payment_list_mine(*, user: Any) -> QuerySet[Payment]:
@@ -38,9 +42,21 @@ def payment_request_list_open_for(*, user: Any) -> QuerySet[PaymentRequest]:
 
 
 def payment_request_list_for_office(*, user: Any) -> QuerySet[PaymentRequest]:
-    from payments.permissions import finance_office
-
     office = finance_office(user)
     if office is None:
         return PaymentRequest.objects.none()
     return PaymentRequest.objects.filter(organization=office).select_related("payer", "created_by")
+
+
+def payment_list_abandoned(*, older_than_seconds: int) -> QuerySet[Payment]:
+    """Awaiting payment, no provider intent recorded, created before the cutoff."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return Payment.objects.filter(status=Payment.Status.CREATED, provider_reference="", created_at__lt=cutoff)
+
+
+def payment_list_notification_lagging() -> QuerySet[Payment]:
+    """Payments whose purpose and payer have not been told their latest state or refund yet."""
+    return Payment.objects.filter(
+        Q(status__in=[*Payment.PAID, Payment.Status.FAILED, Payment.Status.CANCELLED]) & ~Q(notified_status=F("status"))
+        | Q(refunded_minor__gt=F("notified_refunded_minor"))
+    ).only("pk")

@@ -26,9 +26,13 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from office.queue import enqueue_on_commit
 from payments.gateways.base import ChargeResult, Connect, IntentResult, InvalidWebhook, intent_from_object
+from payments.models import SimulatedIntent
 
 TOLERANCE_SECONDS = 300  # as stripe-python's DEFAULT_TOLERANCE
+# By dotted path: payments.tasks imports the actions, which import the gateways.
+DELIVER_TASK = "payments.tasks.simulated_event_deliver_task"
 
 SUCCESS, THREE_D_SECURE, DECLINED, INSUFFICIENT = "success", "3ds", "declined", "insufficient"
 TEST_CARDS = {
@@ -110,9 +114,6 @@ def charge_payload(intent: Any) -> dict[str, Any]:
 
 def emit(event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
     """Queue an event for delivery after commit, as Stripe delivers asynchronously."""
-    from office.queue import enqueue_on_commit
-    from payments.tasks import simulated_event_deliver_task
-
     event = {
         "id": "evt_sim_" + secrets.token_hex(12),
         "object": "event",
@@ -121,21 +122,15 @@ def emit(event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         "livemode": False,
         "data": {"object": obj},
     }
-    enqueue_on_commit(simulated_event_deliver_task, payload=json.dumps(event))
+    enqueue_on_commit(DELIVER_TASK, payload=json.dumps(event))
     return event
 
 
 class SimulatedGateway:
     name = "simulated"
 
-    @staticmethod
-    def _model() -> Any:
-        from payments.models import SimulatedIntent
-
-        return SimulatedIntent
-
     def _locked(self, reference: str) -> Any:
-        return self._model().objects.select_for_update().filter(reference=reference).first()
+        return SimulatedIntent.objects.select_for_update().filter(reference=reference).first()
 
     @staticmethod
     def _result(intent: Any) -> IntentResult:
@@ -152,18 +147,17 @@ class SimulatedGateway:
         connect: Connect | None = None,
         payment_method: str = "",
     ) -> IntentResult:
-        model = self._model()
         meta = dict(metadata)
         if payment_method:
             meta["_card"] = TEST_PAYMENT_METHODS.get(payment_method, payment_method)
         try:
             with transaction.atomic():
-                intent, _created = model.objects.get_or_create(
+                intent, _created = SimulatedIntent.objects.get_or_create(
                     idempotency_key=idempotency_key,
                     defaults={"amount_minor": amount_minor, "currency": currency.upper(), "metadata": meta},
                 )
         except IntegrityError:  # the same key created concurrently: it is the same intent
-            intent = model.objects.get(idempotency_key=idempotency_key)
+            intent = SimulatedIntent.objects.get(idempotency_key=idempotency_key)
         if intent.amount_minor != amount_minor or intent.currency != currency.upper():
             return IntentResult(
                 ok=False, error="Keys for idempotent requests can only be used with the same parameters."
@@ -171,7 +165,7 @@ class SimulatedGateway:
         return self._result(intent)
 
     def retrieve(self, *, reference: str, connect: Connect | None = None) -> IntentResult:
-        intent = self._model().objects.filter(reference=reference).first()
+        intent = SimulatedIntent.objects.filter(reference=reference).first()
         if intent is None:
             return IntentResult(ok=False, reference=reference, error="No such payment_intent")
         return self._result(intent)
@@ -222,7 +216,7 @@ class SimulatedGateway:
         return self._result(intent)
 
     def confirm(self, *, reference: str, connect: Connect | None = None) -> IntentResult:
-        intent = self._model().objects.filter(reference=reference).first()
+        intent = SimulatedIntent.objects.filter(reference=reference).first()
         card = (intent.metadata or {}).get("_card", "") if intent else ""
         if not card:
             return IntentResult(ok=False, reference=reference, error="No payment method")

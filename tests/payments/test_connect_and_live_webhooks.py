@@ -93,7 +93,7 @@ def test_payee_with_a_connected_account_gets_a_connect_charge(stripe_settings, d
     east.stripe_account_id = "acct_east"
     east.save()
     http = CapturingClient()
-    monkeypatch.setattr("payments.actions.gateway_for", lambda name: StripeGateway(http_client=http))
+    monkeypatch.setattr("payments.actions.create.gateway_for", lambda name: StripeGateway(http_client=http))
     payment = new_payment(demo.staff_infodev, payee_organization=east, application_fee_minor=200)
     assert (payment.payee_stripe_account, payment.connect_mode) == ("acct_east", "destination")
     actions.payment_ensure_intent(payment_id=payment.pk)
