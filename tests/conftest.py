@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,24 +44,41 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every transactional test restores the serialized database, whatever ran before it.
-
-    A transactional test's teardown flushes the tables. Without serialized rollback the
-    flush re-runs post_migrate, which recreates content types and permissions under new ids;
-    a serialized-rollback test after it then reloads the original rows and collides with
-    them (the OAI harvest test failed whenever a concurrency test ran first). With every
-    transactional test serialized, each flush leaves the tables empty and each setup
-    reloads the same rows, so the order of the files no longer matters."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
-            continue
-        item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))
     # Under pytest-xdist (make test) the browser journeys and the real-worker tests run one
     # after another in one process (--dist loadgroup), beside the rest.
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
             item.add_marker(pytest.mark.xdist_group("serial"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_after_any_test() -> Iterator[None]:
+    """A serialized-rollback test gets the serialized database whatever ran before it.
+
+    A transactional test's teardown flushes the tables and re-runs post_migrate, which
+    recreates content types and permissions under new ids; reloading the serialized rows
+    (old ids) then collided with them (the OAI harvest test failed whenever a concurrency
+    test ran first). The tables, empty but for what post_migrate wrote (content types,
+    permissions, default schedules), are emptied before the serialized rows go back, and the
+    content-type cache forgets the new ids."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.deserialize_db_from_string
+
+    def deserialize(self: BaseDatabaseCreation, data: str) -> None:
+        connection = self.connection
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+                cursor.execute(sql)
+        original(self, data)
+        ContentType.objects.clear_cache()
+
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = original
 
 
 @pytest.fixture(autouse=True)
