@@ -1,12 +1,15 @@
-"""MARC import at bulk speed, with the record-at-a-time semantics of `actions._import_one`.
+"""MARC import at bulk speed, with the record-at-a-time semantics of the import action's
+per-record step (`import_one`: `cataloging.actions.imports._import_one`).
 
-`actions.marc_import` (the `import_marc` command and the upload job) runs here. Records are
+`actions.marc_import` (the `import_marc` command and the upload job) runs here, handing in
+that per-record step: this module imports nothing from the actions, so the two never import
+each other. Records are
 parsed lazily and taken in windows; for each window two queries find which records match
 something already in the catalog (001 within the office, 035, ISBN, title/author/year key:
-the keys of `actions._find_match`). Records that match nothing, and nothing created earlier
+the keys of `selectors.record_match_for`). Records that match nothing, and nothing created earlier
 in the same window, are new: they are written with one multi-row INSERT per table (record,
 version, identifiers, audit event), the tsvector computed in the same INSERT. Everything
-else (a match, a record that cannot be extracted) goes through `actions._import_one`
+else (a match, a record that cannot be extracted) goes through `import_one`
 unchanged, in its own transaction, after the new records before it have been written, so
 the outcome of every record is what the one-by-one import would have given:
 
@@ -26,16 +29,22 @@ before anything is written.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
+import multiprocessing
 import os
+import signal
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -55,6 +64,40 @@ MIN_WINDOW = 16  # after a one-by-one write, look ahead this far and double whil
 # From this many ISO 2709 records on, parsing runs in a second process (a real second core);
 # below it, starting one costs more than it saves and a thread does it.
 PARSE_IN_PROCESS_FROM = 5_000
+
+
+@dataclass
+class ImportRow:
+    number: int
+    control_number: str
+    outcome: str  # created, updated, unchanged, skipped, error
+    record_id: int | None = None
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "control_number": self.control_number,
+            "outcome": self.outcome,
+            "record_id": self.record_id,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+
+class ImportOne(Protocol):
+    """The per-record step (`cataloging.actions.imports._import_one`), run in a transaction."""
+
+    def __call__(
+        self, parsed: marc.ParsedRecord, *, organization: Organization, actor: Any, share: bool
+    ) -> ImportRow: ...
 
 
 def _batches(data: bytes) -> tuple[int, Iterator[list[Prepared]]]:
@@ -79,12 +122,13 @@ def marc_import(
     actor: Any,
     share: bool = False,
     progress: Callable[[int, int], None] | None = None,
-) -> Any:
-    from cataloging.actions import ImportResult
-
+    import_one: ImportOne,
+) -> ImportResult:
+    """Import every record of `data` (see the module docstring); `import_one` is the
+    one-by-one step for a record that matches or cannot be written in bulk."""
     total, batches = _batches(data)
     result = ImportResult()
-    state = _State(organization=organization, actor=actor, share=share)
+    state = _State(organization=organization, actor=actor, share=share, import_one=import_one)
     statistics = _Statistics() if search.is_postgres() else None
     done = 0
     for batch in batches:
@@ -109,7 +153,7 @@ Prepared = tuple[marc.ParsedRecord, dict[str, Any] | None]  # a record and its e
 
 def _prepared(parsed: marc.ParsedRecord) -> Prepared:
     """The record's search and match fields (with the text its tsvector is made of), or None
-    when it could not be parsed or extracted: `_import_one` then reports why."""
+    when it could not be parsed or extracted: `import_one` then reports why."""
     if parsed.error or parsed.record is None:
         return parsed, None
     try:
@@ -142,8 +186,6 @@ def _in_daemon_process() -> bool:
     """A Celery prefork worker's child is a daemon process, which may not start processes of
     its own: an upload imported there parses in a thread (`celery worker --pool=solo`, or the
     `import_marc` command, parse in a process)."""
-    import multiprocessing
-
     return bool(multiprocessing.current_process().daemon)
 
 
@@ -152,11 +194,6 @@ def _parsing_process_started() -> None:
     let go of its database sockets, never used here, so that a killed import leaves no open
     session behind. The sockets are closed, not the connections: closing a connection would
     end the parent's session too."""
-    import ctypes
-    import signal
-
-    from django.db import connections
-
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -185,11 +222,6 @@ def _prepared_in_process(chunks: list[bytes], size: int) -> Iterator[list[Prepar
     """Like `_parsed_ahead`, with the parsing in a forked process: parsing and writing then
     use both cores instead of taking turns at the GIL. Two lists are kept in flight. If the
     process cannot be started or dies, the rest is parsed here, in a thread, as for small files."""
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     language = translation.get_language()
     starts = iter(range(0, len(chunks), size))
     done = 0
@@ -250,17 +282,18 @@ class _Statistics:
 
 
 class _State:
-    def __init__(self, *, organization: Organization, actor: Any, share: bool) -> None:
+    def __init__(self, *, organization: Organization, actor: Any, share: bool, import_one: ImportOne) -> None:
         self.organization = organization
         self.actor = actor
         self.user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
         self.share = share
         self.window = BATCH
         self.content_type = ContentType.objects.get_for_model(BibRecord)
+        self.import_one = import_one
 
 
 def _keys(extracted: dict[str, Any]) -> set[tuple[str, str]]:
-    """What `_find_match` matches on; all of it can only hit an own-office record in a window."""
+    """What `selectors.record_match_for` matches on; all of it can only hit an own-office record in a window."""
     keys = {(scheme, value) for scheme, value in extracted["identifiers"] if scheme in {"ctl", "sys", "isbn"}}
     if extracted["fields"]["match_key"]:
         keys.add(("key", extracted["fields"]["match_key"]))
@@ -298,16 +331,14 @@ def _matched(organization_id: int, key_sets: list[set[tuple[str, str]]]) -> set[
     return found
 
 
-def _import_batch(batch: list[Prepared], state: _State) -> list[Any]:
-    from cataloging.actions import ImportRow
-
+def _import_batch(batch: list[Prepared], state: _State) -> list[ImportRow]:
     rows: list[Any] = [None] * len(batch)
     todo: list[tuple[int, marc.ParsedRecord, dict[str, Any] | None]] = []
     for index, (parsed, extracted) in enumerate(batch):
         if parsed.error or (parsed.record is None and extracted is None):
             rows[index] = ImportRow(parsed.number, parsed.control_number, "error", message=parsed.error)
             continue
-        todo.append((index, parsed, extracted))  # extracted None: _import_one reports it
+        todo.append((index, parsed, extracted))  # extracted None: import_one reports it
 
     pos = 0
     while pos < len(todo):
@@ -338,22 +369,18 @@ def _import_batch(batch: list[Prepared], state: _State) -> list[Any]:
     return rows
 
 
-def _one(parsed: marc.ParsedRecord, state: _State) -> Any:
-    from cataloging.actions import ImportRow, _import_one
-
+def _one(parsed: marc.ParsedRecord, state: _State) -> ImportRow:
     if parsed.record is None and not parsed.error:
         parsed.record = marc.record_from_storage(parsed.raw)  # left behind by the parsing process
     try:
         with transaction.atomic():
-            return _import_one(parsed, organization=state.organization, actor=state.actor, share=state.share)
+            return state.import_one(parsed, organization=state.organization, actor=state.actor, share=state.share)
     except (IntegrityError, DomainError, ValueError) as exc:
         return ImportRow(parsed.number, parsed.control_number, "error", message=str(exc))
 
 
 def _flush(pending: list[tuple[int, marc.ParsedRecord, dict[str, Any]]], rows: list[Any], state: _State) -> None:
     """Create the pending new records together; one by one if the bulk INSERT fails."""
-    from cataloging.actions import ImportRow
-
     if not pending:
         return
     try:

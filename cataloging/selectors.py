@@ -1,15 +1,17 @@
-"""Read functions the views call. Each starts from `visible_to(user)`."""
+"""Read functions: the views' (each starts from `visible_to(user)`) and the reads the import
+action matches records with."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Left, Replace, Upper
 from pymarc import Record
 
 from cataloging import classification, marc
 from cataloging.models import BibRecord, Holding, LedgerEntry, RecordVersion, Statement
+from payments.models import Payment
 
 HOLDINGS_PREFETCH = Prefetch(
     "holdings", queryset=Holding.objects.select_related("organization").order_by("organization__name")
@@ -55,15 +57,44 @@ def review_queue(*, user: Any) -> QuerySet[BibRecord]:
     )
 
 
+def record_match_for(*, organization_id: int, extracted: dict[str, Any]) -> BibRecord | None:
+    """The record an imported one (`marc.extract` of it) is taken to be: 001 within the office
+    (control numbers are local), 035 system numbers anywhere visible, then ISBN, then the
+    title/author/year key; the office's own record wins."""
+    identifiers: list[tuple[str, str]] = extracted["identifiers"]
+    visible = BibRecord.objects.filter(Q(organization_id=organization_id) | Q(status=BibRecord.Status.APPROVED))
+    own_first = visible.annotate(
+        _own=Case(When(organization_id=organization_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("_own", "pk")
+    ctl = [v for s, v in identifiers if s == "ctl"]
+    sys = [v for s, v in identifiers if s == "sys"]
+    isbns = [v for s, v in identifiers if s == "isbn"]
+    candidates = []
+    if ctl:
+        candidates.append(
+            own_first.filter(organization_id=organization_id, identifiers__scheme="ctl", identifiers__value__in=ctl)
+        )
+    if sys:
+        candidates.append(own_first.filter(identifiers__scheme="sys", identifiers__value__in=sys))
+    if isbns:
+        candidates.append(own_first.filter(identifiers__scheme="isbn", identifiers__value__in=isbns))
+    key = extracted["fields"]["match_key"]
+    if key:
+        candidates.append(own_first.filter(match_key=key))
+    for qs in candidates:
+        found = qs.first()
+        if found is not None:
+            return found
+    return None
+
+
 def ledger_for(*, user: Any) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.visible_to(user).select_related("record", "statement")
 
 
-def statement_payment(statement: Statement) -> Any:
+def statement_payment(statement: Statement) -> Payment | None:
     """The statement's current online payment (paid, open or failed), else the last
     cancelled attempt, else None. The statement's visibility was checked by the caller."""
-    from payments.models import Payment
-
     payments = Payment.objects.filter(purpose_type="cataloging.statement", purpose_id=str(statement.pk)).select_related(
         "payer_user"
     )

@@ -118,13 +118,11 @@ def test_a_large_file_is_parsed_in_a_second_process_with_the_same_outcomes(north
 
 
 def test_if_the_parsing_process_cannot_start_the_import_parses_here(north, monkeypatch):
-    import concurrent.futures
-
     def refuse(*args, **kwargs):
         raise OSError("no processes left")
 
     monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", refuse)
     result = _import(_mixed_file(), north)
     assert [r.outcome for r in result.rows].count("created") == 10
     assert BibRecord.objects.filter(organization=north).count() == 10
