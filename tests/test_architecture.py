@@ -66,3 +66,7 @@ def test_long_write_modules_and_functions_are_reported(tmp_path):
         "write module too long: payments.actions.refunds has 521 lines (at most 500)",
         "function too long: payments.actions.refunds.refund has 71 lines (at most 60)",
     ]
+
+
+def test_the_project_has_no_import_cycle_and_no_long_write_module():
+    assert check.problems(ROOT) == []
