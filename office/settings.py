@@ -268,6 +268,8 @@ if CELERY_RESULT_BACKEND.startswith(("redis://", "rediss://")):
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Task modules besides each app's tasks.py (which autodiscovery finds): the catch-up sweeps.
+CELERY_IMPORTS = ["cataloging.sweeps", "services.sweeps"]
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 

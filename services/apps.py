@@ -20,3 +20,5 @@ class ServicesConfig(AppConfig):
         DEFAULT_SCHEDULES["services subscription digests"] = ("services.tasks.subscription_digest_task", 3600)
         DEFAULT_SCHEDULES["services digest e-mail sweep"] = ("services.tasks.digest_email_sweep_task", 900)
         DEFAULT_SCHEDULES["services training reminders"] = ("services.tasks.training_reminder_task", 900)
+        # Deliveries and confirmation e-mails that a broker outage lost (services/sweeps.py).
+        DEFAULT_SCHEDULES["services catch-up"] = ("services.sweeps.services_catch_up_task", 300)

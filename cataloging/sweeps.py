@@ -1,0 +1,76 @@
+"""The catch-up sweep of union-catalog work whose task never ran (issue 17): a broker outage
+loses what `enqueue_on_commit` could not publish, and a Redis restart without persistence
+loses what was queued. The database says what is still to do, so the sweep asks it:
+
+- an import job still queued a while after it was created: its task is sent again
+  (`import_job_run` runs a job once, so a task that was only late changes nothing);
+- a review decision whose submitter was never told: told now (`record_decision_notify`
+  is idempotent per record, version and decision).
+
+Beat runs `cataloging_catch_up_task` (cataloging/apps.py); CELERY_IMPORTS loads this module
+in the worker. It is a module of its own, not part of cataloging/actions/ and tasks.py,
+because those were being reorganised when it was written; it may move there later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from cataloging import actions
+from cataloging.models import BibRecord, ImportJob
+from office.models import AuditEvent
+
+CATCH_UP_AFTER = timedelta(minutes=2)  # the task's own chance first: a queued job starts within seconds
+DECISION_WINDOW = timedelta(days=7)  # older news is stale; the record page shows the decision anyway
+DECISIONS = (BibRecord.Status.APPROVED, BibRecord.Status.REJECTED, BibRecord.Status.RETURNED)
+
+
+def import_jobs_requeue(*, now: datetime | None = None) -> int:
+    """Send the task of every import job still queued after CATCH_UP_AFTER; returns how many."""
+    from cataloging.tasks import import_job_run_task
+
+    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
+    job_ids = list(
+        ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lte=cutoff).values_list("pk", flat=True)
+    )
+    for job_id in job_ids:
+        # Sent, not run here: an import can take long, and another worker may be free.
+        import_job_run_task.apply_async(kwargs={"job_id": job_id}, ignore_result=True)
+    return len(job_ids)
+
+
+def record_decisions_notify(*, now: datetime | None = None) -> int:
+    """Tell each submitter about a decision of the last DECISION_WINDOW that is still the
+    record's current state and that they were not told about; returns how many were told.
+
+    The version comes from the decision's audit event, as the task had it: a returned record
+    may have been edited (a new version) since."""
+    now = now or timezone.now()
+    decisions = AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(BibRecord),
+        verb__in=[f"cataloging.record.{status}" for status in DECISIONS],
+        created_at__gte=now - DECISION_WINDOW,
+        created_at__lte=now - CATCH_UP_AFTER,
+    ).values_list("target_id", "verb", "data")
+    current = dict(
+        BibRecord.objects.filter(
+            pk__in={int(target_id) for target_id, _verb, _data in decisions}, submitted_by__isnull=False
+        ).values_list("pk", "status")
+    )
+    told = 0
+    for target_id, verb, data in decisions:
+        record_id = int(target_id)
+        if verb != f"cataloging.record.{current.get(record_id)}" or "version" not in data:
+            continue  # a later decision or submission superseded it (or no submitter to tell)
+        told += actions.record_decision_notify(record_id=record_id, version=int(data["version"]))
+    return told
+
+
+@shared_task
+def cataloging_catch_up_task() -> dict[str, int]:
+    """Beat: re-send stalled import jobs and tell submitters about missed decisions."""
+    return {"imports_requeued": import_jobs_requeue(), "decisions_told": record_decisions_notify()}
