@@ -10,7 +10,7 @@ from django.contrib.auth import forms as auth_forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from office import permissions
+from office import permissions, ratelimit
 from office.access import is_leadership, staff_profile
 from office.fields import MoneyField
 from office.models import (
@@ -29,13 +29,17 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Reset links are built from SITE_URL, never from the request's Host header."""
+    """Reset links are built from SITE_URL, never from the request's Host header. One address
+    gets a few mails an hour at most (office.ratelimit); past that nothing is sent and the page
+    answers as always, so the limit tells nobody whether the address has an account."""
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from urllib.parse import urlsplit
 
         from django.conf import settings
 
+        if not ratelimit.address_allows("password_reset", self.cleaned_data["email"]):
+            return None
         parts = urlsplit(settings.SITE_URL)
         kwargs["domain_override"] = parts.netloc
         kwargs["use_https"] = parts.scheme == "https"

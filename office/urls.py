@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from office import views
 from office.forms import LoginForm, PasswordResetForm
+from office.ratelimit import limit_posts_per_ip
 
 auth_patterns = [
     path(
@@ -17,7 +18,11 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=PasswordResetForm), name="password_reset"),
+    path(
+        "password/reset/",
+        limit_posts_per_ip("password_reset")(auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)),
+        name="password_reset",
+    ),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"

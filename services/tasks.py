@@ -6,7 +6,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from services import actions
+from services import actions, registration
 from services.models import Digest
 
 RETRYABLE = (SMTPException, ConnectionError, TimeoutError)
@@ -15,6 +15,11 @@ RETRYABLE = (SMTPException, ConnectionError, TimeoutError)
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
 def client_confirmation_email_task(*, user_id: int) -> None:
     actions.client_send_confirmation(user_id=user_id)
+
+
+@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+def client_registration_notice_task(*, email: str, reason: str, username: str) -> None:
+    registration.registration_notice_send(email=email, reason=reason, username=username)
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)

@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
 from office.money import exponent
+from office.ratelimit import limit_posts_per_ip
 from office.views_support import run_action
-from services import actions, forms, permissions, selectors
+from services import actions, forms, permissions, registration, selectors
 from services.models import (
     Consultation,
     Digest,
@@ -115,14 +116,17 @@ def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limit_posts_per_ip("registration")
 def client_register(request: HttpRequest) -> HttpResponse:
+    """One answer for every valid form, as on the password-reset page: whether the address or
+    the user name has an account is told to the address only (services/registration.py)."""
     if request.user.is_authenticated:
         return redirect("office:home")
     form = forms.ClientRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            actions.client_register(**data)
+            registration.client_register_or_notify(**data)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

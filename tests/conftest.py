@@ -94,6 +94,18 @@ def _fast_and_isolated(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test counts sign-ups and password resets from zero: office.ratelimit keeps its
+    counts in Redis for an hour, and every test client comes from 127.0.0.1, so counts from
+    earlier tests (or an earlier run) would otherwise refuse a later test's requests."""
+    import uuid
+
+    from office import ratelimit
+
+    monkeypatch.setattr(ratelimit, "NAMESPACE", f"ratelimit-test-{uuid.uuid4().hex[:12]}")
+
+
 DEMO_USERNAMES = [
     "director",
     "admin_assistant",
