@@ -10,10 +10,20 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from office.access import Role, client_account, is_head_of, staff_profile
+from office.access import Role, client_account, is_head_of, staff_profile, unit_head_ids
 from office.inbox import InboxItem
 from office.models import ClientAccount, Department, StaffProfile
-from services.models import Consultation, Offering, OrderFile, ServiceOrder
+from services import permissions
+from services.models import (
+    Consultation,
+    DownloadLink,
+    Offering,
+    OrderFile,
+    ServiceOrder,
+    Subscription,
+    TrainingRegistration,
+    TrainingSession,
+)
 from services.querysets import staff_order_scope
 
 if TYPE_CHECKING:
@@ -39,6 +49,88 @@ def order_get(*, user: Any, pk: int) -> ServiceOrder:
 
 def order_files(*, order: ServiceOrder, user: Any) -> QuerySet[OrderFile]:
     return order.files.select_related("uploaded_by").order_by("created_at", "pk")
+
+
+# --- detail pages: what each shows and which buttons it draws (the views add the forms) --------
+
+
+def order_detail_context(*, user: Any, order: ServiceOrder) -> dict[str, Any]:
+    """The order page for `user`: internal notes and deliverables only for staff on the order,
+    download links only for its client, and the can_* flags of its buttons."""
+    is_client = permissions.is_order_client(user, order)
+    works_on = permissions.works_on(user, order)
+    files = list(order_files(order=order, user=user))
+    order_messages = order.messages.select_related("author")
+    if not works_on:
+        order_messages = order_messages.filter(internal=False)
+    report = getattr(order, "report", None)  # the reverse one-to-one raises AttributeError if none
+    can_work = permissions.can_work(user, order) and works_on
+    return {
+        "order": order,
+        "is_client": is_client,
+        "works_on": works_on,
+        "requirement_files": [f for f in files if f.kind == OrderFile.Kind.REQUIREMENT],
+        "deliverables": [f for f in files if f.kind != OrderFile.Kind.REQUIREMENT] if works_on else [],
+        "order_messages": order_messages,
+        "deliveries": order.deliveries.select_related("sent_by").prefetch_related("files"),
+        "links": DownloadLink.objects.filter(file__order=order, user=user).select_related("file") if is_client else [],
+        "report": report,
+        "can_quote": permissions.can_quote(user, order),
+        "can_respond": permissions.can_respond_to_quote(user, order),
+        "can_pay": permissions.can_pay(user, order),
+        "can_cancel": permissions.can_cancel(user, order),
+        "can_refund": permissions.can_refund(user, order),
+        "can_assign": permissions.can_assign(user, order) and works_on,
+        "can_start": permissions.can_start(user, order),
+        "can_work": can_work,
+        "can_issue_report": can_work and report is None and order.offering.kind == Offering.Kind.NOVELTY,
+        "can_confirm": permissions.can_confirm(user, order),
+        "can_view_invoice": permissions.can_view_invoice(user, order),
+        "can_message": permissions.can_post_message(user, order),
+        "can_log_work": permissions.can_log_work(user, order),
+        "can_attach": permissions.can_attach(user, order),
+    }
+
+
+def subscription_detail_context(*, user: Any, subscription: Subscription) -> dict[str, Any]:
+    """The subscription page: its periods and digests, the items waiting for the next digest
+    (staff on it only), and what the user may do: pay the open period, renew once none is
+    open, cancel (its client or the head of the providing unit), add items (staff on it)."""
+    is_client = permissions.is_subscription_client(user, subscription)
+    works_on = permissions.works_on_subscription(user, subscription)
+    open_period = subscription.periods.filter(paid_at__isnull=True).first()
+    active = subscription.status != Subscription.Status.CANCELLED
+    return {
+        "subscription": subscription,
+        "periods": subscription.periods.all(),
+        "digests": subscription.digests.all(),
+        "pending_items": subscription.items.filter(digest__isnull=True) if works_on else [],
+        "can_pay": is_client and active and open_period is not None,
+        "can_renew": is_client and active and open_period is None,
+        "can_cancel": active and (is_client or permissions.leads_department(user, subscription.offering.department)),
+        "can_add_item": works_on and active,
+    }
+
+
+def training_detail_context(*, user: Any, session: TrainingSession) -> dict[str, Any]:
+    """The session page: places taken and free, the user's own registration, and the list of
+    registrations for whoever runs the session."""
+    Reg = TrainingRegistration.Status
+    registrations = session.registrations
+    runs = user.is_authenticated and permissions.runs_training(user, session)
+    mine = None
+    if user.is_authenticated:
+        mine = registrations.filter(user_id=user.pk).exclude(status=Reg.CANCELLED).first()
+    counts = {s: registrations.filter(status=s).count() for s in (Reg.REGISTERED, Reg.WAITLISTED, Reg.ATTENDED)}
+    return {
+        "session": session,
+        "mine": mine,
+        "counts": counts,
+        "free": max(session.capacity - counts[Reg.REGISTERED] - counts[Reg.ATTENDED], 0),
+        "can_register": user.is_authenticated and mine is None and permissions.can_register_training(user, session),
+        "registrations": registrations.select_related("user").exclude(status=Reg.CANCELLED) if runs else [],
+        "runs": runs,
+    }
 
 
 def inbox_items(user: Any) -> list[InboxItem]:
@@ -144,20 +236,6 @@ def department_stats(*, user: Any) -> list[dict[str, Any]]:
 # --- read work of the actions (services.actions): who is told, who may take the work ---------
 
 
-def heads_of(department: Department) -> list[int]:
-    """User ids of the heads of `department` and of the units above it (nearest first)."""
-    ids: list[int] = []
-    unit: Department | None = department
-    seen: set[int] = set()
-    while unit is not None and unit.pk not in seen:
-        seen.add(unit.pk)
-        ids += StaffProfile.objects.filter(department=unit, position__role=Role.HEAD, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-        unit = unit.parent
-    return ids
-
-
 def assignable_staff(order: ServiceOrder) -> QuerySet[StaffProfile]:
     """Active staff of the providing department and its groups (heads take work too). An
     offering provided by a group is staffed from the whole department above it."""
@@ -192,7 +270,7 @@ def least_loaded(order: ServiceOrder) -> User | None:
 def reviewers_for(order: ServiceOrder) -> list[User]:
     """Who may sign off the order's formal report: the heads above the providing department
     and the directors of its organization."""
-    ids = heads_of(order.department)
+    ids = unit_head_ids(order.department)
     ids += list(
         StaffProfile.objects.filter(
             organization_id=order.department.organization_id, position__role=Role.DIRECTOR

@@ -7,10 +7,8 @@ PermissionDenied). Domain refusals come back as a message on the order page.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from datetime import UTC
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
-from office.money import exponent
+from office.exports import csv_response
+from office.money import to_major
 from office.ratelimit import limit_posts_per_ip
 from office.views_support import run_action
 from services import actions, forms, permissions, registration, selectors
@@ -243,49 +242,19 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    user = request.user
-    is_client = permissions.is_order_client(user, order)
-    works_on = permissions.works_on(user, order)
-    files = list(selectors.order_files(order=order, user=user))
-    messages_qs = order.messages.select_related("author")
-    if not works_on:
-        messages_qs = messages_qs.filter(internal=False)
-    context: dict[str, Any] = {
-        "order": order,
-        "is_client": is_client,
-        "works_on": works_on,
-        "requirement_files": [f for f in files if f.kind == OrderFile.Kind.REQUIREMENT],
-        "deliverables": [f for f in files if f.kind != OrderFile.Kind.REQUIREMENT] if works_on else [],
-        "order_messages": messages_qs,
-        "deliveries": order.deliveries.select_related("sent_by").prefetch_related("files"),
-        "links": DownloadLink.objects.filter(file__order=order, user=user).select_related("file") if is_client else [],
-        "report": getattr(order, "report", None),  # the reverse one-to-one raises AttributeError if none
-        "can_quote": permissions.can_quote(user, order),
-        "can_respond": permissions.can_respond_to_quote(user, order),
-        "can_pay": permissions.can_pay(user, order),
-        "can_cancel": permissions.can_cancel(user, order),
-        "can_refund": permissions.can_refund(user, order),
-        "can_assign": permissions.can_assign(user, order) and works_on,
-        "can_start": permissions.can_start(user, order),
-        "can_work": permissions.can_work(user, order) and works_on,
-        "can_confirm": permissions.can_confirm(user, order),
-        "can_view_invoice": permissions.can_view_invoice(user, order),
-        "can_message": permissions.can_post_message(user, order),
-        "can_log_work": permissions.can_log_work(user, order),
-        "can_attach": permissions.can_attach(user, order),
-        "message_form": forms.MessageForm(),
-        "file_form": forms.FileForm(),
-    }
+    context = selectors.order_detail_context(user=request.user, order=order)
+    context["message_form"] = forms.MessageForm()
+    context["file_form"] = forms.FileForm()
     if context["can_quote"]:
         context["quote_form"] = forms.QuoteForm(currency=order.currency)
     if context["can_assign"]:
-        context["assign_form"] = forms.AssignForm(staff=list(actions.assignable_staff(order)))
+        context["assign_form"] = forms.AssignForm(staff=list(selectors.assignable_staff(order)))
     if context["can_work"]:
         context["deliver_form"] = forms.DeliverForm(
             files=context["deliverables"], initial={"channel": order.delivery_channel}
         )
-        if context["report"] is None and order.offering.kind == Offering.Kind.NOVELTY:
-            context["report_form"] = forms.ReportForm(reviewers=actions.reviewers_for(order))
+    if context["can_issue_report"]:
+        context["report_form"] = forms.ReportForm(reviewers=selectors.reviewers_for(order))
     if context["can_confirm"]:
         context["confirm_form"] = forms.ConfirmForm()
     if context["can_refund"]:
@@ -405,7 +374,7 @@ def order_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        forms.AssignForm(request.POST, staff=list(actions.assignable_staff(order))),
+        forms.AssignForm(request.POST, staff=list(selectors.assignable_staff(order))),
         lambda o, data: actions.order_assign(order_id=o.pk, actor=request.user, assignee_id=data["assignee"]),
         _("The order was assigned."),
     )
@@ -520,7 +489,7 @@ def order_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        forms.ReportForm(request.POST, reviewers=actions.reviewers_for(order)),
+        forms.ReportForm(request.POST, reviewers=selectors.reviewers_for(order)),
         lambda o, data: actions.report_issue(
             order_id=o.pk,
             actor=request.user,
@@ -582,40 +551,25 @@ def queue(request: HttpRequest) -> HttpResponse:
 def queue_export(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_queue(request.user):
         raise PermissionDenied
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="service-orders.csv"'
-    response.write("\ufeff")  # BOM: spreadsheet programs then read the Chinese text as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Number"), _("Service"), _("Client"), _("Topic"), _("Status"), _("Price"), _("Due date"), _("Assigned to"),
-         _("Requested"), _("Delivered"), _("Rating")]
-    )  # fmt: skip
-    for order in selectors.order_list(user=request.user).order_by("pk"):
-        writer.writerow(
-            [
-                order.number,
-                order.offering.name,
-                _safe_cell(order.client.display_name),
-                _safe_cell(order.topic),
-                order.get_status_display(),
-                "" if order.quoted_amount_minor is None else _major(order.quoted_amount_minor, order.currency),
-                order.due_date or "",
-                order.assignee.get_username() if order.assignee else "",
-                order.created_at.date(),
-                order.delivered_at.date() if order.delivered_at else "",
-                order.rating or "",
-            ]
-        )
-    return response
-
-
-def _major(amount_minor: int, currency: str) -> str:
-    return str(Decimal(amount_minor).scaleb(-exponent(currency)))
-
-
-def _safe_cell(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    header = [_("Number"), _("Service"), _("Client"), _("Topic"), _("Status"), _("Price"), _("Due date"),
+              _("Assigned to"), _("Requested"), _("Delivered"), _("Rating")]  # fmt: skip
+    rows = (
+        [
+            order.number,
+            order.offering.name,
+            order.client.display_name,
+            order.topic,
+            order.get_status_display(),
+            None if order.quoted_amount_minor is None else to_major(order.quoted_amount_minor, order.currency),
+            order.due_date,
+            order.assignee.get_username() if order.assignee else "",
+            order.created_at.date(),
+            order.delivered_at.date() if order.delivered_at else "",
+            order.rating or "",
+        ]
+        for order in selectors.order_list(user=request.user).order_by("pk")
+    )
+    return csv_response("service-orders.csv", header, rows)
 
 
 # --- subscriptions ---------------------------------------------------------------------------------
@@ -662,22 +616,8 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
-    user = request.user
-    is_client = permissions.is_subscription_client(user, subscription)
-    works_on = permissions.works_on_subscription(user, subscription)
-    open_period = subscription.periods.filter(paid_at__isnull=True).first()
-    active = subscription.status != Subscription.Status.CANCELLED
-    context = {
-        "subscription": subscription,
-        "periods": subscription.periods.all(),
-        "digests": subscription.digests.all(),
-        "pending_items": subscription.items.filter(digest__isnull=True) if works_on else [],
-        "can_pay": is_client and active and open_period is not None,
-        "can_renew": is_client and active and open_period is None,
-        "can_cancel": active and (is_client or permissions.leads_department(user, subscription.offering.department)),
-        "can_add_item": works_on and active,
-        "item_form": forms.SubscriptionItemForm(),
-    }
+    context = selectors.subscription_detail_context(user=request.user, subscription=subscription)
+    context["item_form"] = forms.SubscriptionItemForm()
     return render(request, "services/subscription_detail.html", context)
 
 
@@ -839,25 +779,8 @@ def training_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.filter(is_published=True), pk=pk)
-    user = request.user
-    runs = user.is_authenticated and permissions.runs_training(user, session)
-    mine = None
-    if user.is_authenticated:
-        mine = session.registrations.filter(user_id=user.pk).exclude(status="cancelled").first()
-    counts = {s: session.registrations.filter(status=s).count() for s in ("registered", "waitlisted", "attended")}
-    return render(
-        request,
-        "services/training_detail.html",
-        {
-            "session": session,
-            "mine": mine,
-            "counts": counts,
-            "free": max(session.capacity - counts["registered"] - counts["attended"], 0),
-            "can_register": user.is_authenticated and mine is None and permissions.can_register_training(user, session),
-            "registrations": session.registrations.select_related("user").exclude(status="cancelled") if runs else [],
-            "runs": runs,
-        },
-    )
+    context = selectors.training_detail_context(user=request.user, session=session)
+    return render(request, "services/training_detail.html", context)
 
 
 @login_required

@@ -70,9 +70,6 @@ from services.actions.training import (
 )
 from services.actions.work import order_assign, order_file_add, order_message_post, order_start
 
-# Reads that moved to services.selectors; views still ask for them here.
-from services.selectors import assignable_staff, reviewers_for
-
 __all__ = [
     "CONFIRM_MAX_AGE",
     "CONFIRM_SALT",
@@ -80,7 +77,6 @@ __all__ = [
     "PERIOD_PURPOSE",
     "PROFILE_FIELDS",
     "TRAINING_PURPOSE",
-    "assignable_staff",
     "client_confirm_email",
     "client_confirmation_resend",
     "client_confirmation_token",
@@ -114,7 +110,6 @@ __all__ = [
     "order_refunded",
     "order_start",
     "report_issue",
-    "reviewers_for",
     "subscription_cancel",
     "subscription_create",
     "subscription_item_add",

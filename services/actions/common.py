@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import audit
+from office.access import unit_head_ids
 from office.actions import notify
 from services.models import OrderFile, ServiceOrder
-from services.selectors import heads_of
 from services.uploads import CheckedUpload
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _notify_client(order: ServiceOrder, verb: str, title: str) -> None:
 
 
 def _notify_heads(order: ServiceOrder, verb: str, title: str) -> None:
-    for head_id in heads_of(order.department):
+    for head_id in unit_head_ids(order.department):
         notify(recipient_id=head_id, verb=verb, title=title, url=_order_url(order))
 
 

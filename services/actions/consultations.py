@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from office import audit
+from office.access import unit_head_ids
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from office.models import ClientAccount
 from services import permissions
 from services.models import Consultation, ConsultationMessage
-from services.selectors import consultation_department, heads_of
+from services.selectors import consultation_department
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -42,7 +43,7 @@ def consultation_open(*, actor: User, subject: str, body: str) -> Consultation:
     )
     ConsultationMessage.objects.create(consultation=consultation, author=actor, body=body.strip())
     audit.record(actor=actor, target=consultation, verb="services.consultation.opened")
-    for user_id in heads_of(consultation.department):
+    for user_id in unit_head_ids(consultation.department):
         notify(
             recipient_id=user_id,
             verb="services.consultation.opened",
@@ -75,7 +76,7 @@ def consultation_reply(*, consultation_id: int, actor: User, body: str) -> Consu
         recipients = [consultation.client.user_id]
     else:
         consultation.status = Consultation.Status.OPEN
-        recipients = heads_of(consultation.department)
+        recipients = unit_head_ids(consultation.department)
     consultation.save(update_fields=["status", "first_response_at", "updated_at"])
     audit.record(actor=actor, target=consultation, verb="services.consultation.replied", data={"staff": from_staff})
     for user_id in recipients:

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import audit
+from office.access import unit_head_ids
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from services import permissions
 from services.actions.common import _assign, _lock, _notify_client, _order_url, _store_file
 from services.models import OrderFile, OrderMessage, ServiceOrder
-from services.selectors import assignable_staff, heads_of, least_loaded
+from services.selectors import assignable_staff, least_loaded
 from services.uploads import check_upload
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def order_message_post(
     if internal:
         return message
     if permissions.is_order_client(actor, order):
-        recipients = [order.assignee_id] if order.assignee_id else heads_of(order.department)
+        recipients = [order.assignee_id] if order.assignee_id else unit_head_ids(order.department)
     else:
         recipients = [order.client.user_id]
     for user_id in recipients:
