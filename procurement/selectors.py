@@ -9,10 +9,11 @@ from django.db.models import Count, Min, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from office.access import LEADERSHIP, Role, staff_profile
+from office.access import LEADERSHIP, Role, staff_profile, unit_head_ids
 from office.models import Budget, StaffProfile
+from payments.models import Payment
 from procurement import permissions
-from procurement.models import Deputy, Licence, PurchaseOrder, PurchaseRequest, VendorItem
+from procurement.models import CartLine, Deputy, Licence, PurchaseOrder, PurchaseRequest, VendorItem
 from procurement.querysets import approver_department_ids
 
 
@@ -177,6 +178,26 @@ def cheapest_price(*, user: Any, isbn: str) -> int | None:
     return VendorItem.objects.visible_to(user).filter(isbn=isbn).aggregate(m=Min("price_minor"))["m"]
 
 
+def cart_contents(*, user: Any) -> dict[str, Any]:
+    """The user's cart: its lines with their items, and the total in minor units."""
+    lines = list(CartLine.objects.filter(user=user).select_related("item", "item__vendor"))
+    return {"lines": lines, "total": sum(line.quantity * line.item.price_minor for line in lines)}
+
+
+def purchase_order_payment(*, user: Any, order: PurchaseOrder) -> Payment | None:
+    """The payment the order page shows: the first of the order's payments the user may see
+    that was not cancelled."""
+    # Imported here: the actions package imports this module (who decides, who is reminded).
+    from procurement.actions.order_payment import PURCHASE_ORDER_PURPOSE
+
+    return (
+        Payment.objects.visible_to(user)
+        .filter(purpose_type=PURCHASE_ORDER_PURPOSE, purpose_id=str(order.pk))
+        .exclude(status=Payment.Status.CANCELLED)
+        .first()
+    )
+
+
 def budgets_for_requester(user: Any) -> QuerySet[Budget]:
     """The budget lines a staff member may charge: their own unit's, current and next year."""
     profile = staff_profile(user)
@@ -190,14 +211,12 @@ def budgets_for_requester(user: Any) -> QuerySet[Budget]:
 
 
 def purchase_request_head_approver_ids(pr: PurchaseRequest) -> set[int]:
-    """Heads of the request's unit (or the unit above), and their active deputies; the
-    director when the unit has no head. Never the requester."""
+    """The active heads of the request's unit and of the units above it, and the active
+    deputies of those units; the director when the unit has no head. Never the requester."""
+    ids = set(unit_head_ids(pr.department))
     units = [pr.department_id]
     if pr.department.parent_id:
         units.append(pr.department.parent_id)
-    ids = set(
-        StaffProfile.objects.filter(department_id__in=units, position__role=Role.HEAD).values_list("user_id", flat=True)
-    )
     today = timezone.localdate()
     ids |= set(
         Deputy.objects.filter(department_id__in=units, starts_on__lte=today, ends_on__gte=today).values_list(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from typing import Any
@@ -22,12 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from office.access import staff_profile, staff_required
 from office.actions import department_approval_limit_set
 from office.exceptions import DomainError
+from office.exports import csv_response
 from office.models import Department
+from office.money import to_major
 from office.views_support import run_action
 from procurement import actions, forms, permissions, selectors
 from procurement.integrations import VendorApiError, parse_event, verify
 from procurement.models import (
-    CartLine,
     Deputy,
     Licence,
     PurchaseOrder,
@@ -184,10 +184,9 @@ def catalog_compare(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def cart(request: HttpRequest) -> HttpResponse:
-    lines = list(CartLine.objects.filter(user=request.user).select_related("item", "item__vendor"))
-    total = sum(line.quantity * line.item.price_minor for line in lines)
-    form = forms.CheckoutForm(budgets=actions.budgets_for_requester(request.user))
-    return render(request, "procurement/cart.html", {"lines": lines, "total": total, "form": form})
+    context = selectors.cart_contents(user=request.user)
+    context["form"] = forms.CheckoutForm(budgets=selectors.budgets_for_requester(request.user))
+    return render(request, "procurement/cart.html", context)
 
 
 @staff_required
@@ -222,7 +221,7 @@ def cart_update(request: HttpRequest, pk: int) -> HttpResponse:
 def cart_checkout(request: HttpRequest) -> HttpResponse:
     return run_action(
         request,
-        forms.CheckoutForm(request.POST, budgets=actions.budgets_for_requester(request.user)),
+        forms.CheckoutForm(request.POST, budgets=selectors.budgets_for_requester(request.user)),
         lambda data: actions.purchase_request_create_from_cart(
             actor=request.user, budget_id=data["budget"].pk, justification=data["justification"]
         ),
@@ -492,15 +491,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 def _order_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any]:
-    from payments.models import Payment
-
     user = request.user
-    payment = (
-        Payment.objects.visible_to(user)
-        .filter(purpose_type=actions.PURCHASE_ORDER_PURPOSE, purpose_id=str(order.pk))
-        .exclude(status=Payment.Status.CANCELLED)
-        .first()
-    )
     return {
         "order": order,
         "lines": order.lines.all(),
@@ -508,7 +499,7 @@ def _order_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any]
         "receipts": order.receipts.prefetch_related("lines__order_line").select_related("received_by"),
         "match": selectors.three_way_match(order),
         "invoice": getattr(order, "invoice", None) if hasattr(order, "invoice") else None,
-        "payment": payment,
+        "payment": selectors.purchase_order_payment(user=user, order=order),
         "can_pay": permissions.can_pay_order(user, order),
         "can_cancel": permissions.can_cancel_order(user, order),
         "can_track": permissions.can_track_order(user, order),
@@ -810,20 +801,21 @@ def report_spending(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     year = _report_year(request)
     report = selectors.spending_report(user=request.user, year=year)
+
+    def major(total_minor: int) -> float:
+        # The report adds orders up in the office's currency (the tables show it with |money);
+        # Chart.js wants numbers, so the float is made here, at the JSON edge, and nowhere else.
+        return float(to_major(total_minor, settings.DEFAULT_CURRENCY))
+
     chart = {
         "months": [row["month"].strftime("%Y-%m") for row in report["month"] if row["month"]],
-        "month_totals": [row["total"] / 100 for row in report["month"] if row["month"]],
+        "month_totals": [major(row["total"]) for row in report["month"] if row["month"]],
         "vendors": [row["vendor__name"] for row in report["vendor"]],
-        "vendor_totals": [row["total"] / 100 for row in report["vendor"]],
+        "vendor_totals": [major(row["total"]) for row in report["vendor"]],
         "departments": [row["request__department__name"] for row in report["department"]],
-        "department_totals": [row["total"] / 100 for row in report["department"]],
+        "department_totals": [major(row["total"]) for row in report["department"]],
     }
     return render(request, "procurement/report_spending.html", {"report": report, "year": year, "chart": chart})
-
-
-def _csv_safe(row: list[Any]) -> list[str]:
-    """Cells a spreadsheet would run as a formula ("=HYPERLINK(...)") get a leading quote."""
-    return ["'" + str(v) if str(v)[:1] in ("=", "+", "-", "@", "\t", "\r") else str(v) for v in row]
 
 
 @staff_required
@@ -832,24 +824,17 @@ def report_spending_csv(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_reports(request.user):
         raise PermissionDenied
     year = _report_year(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="spending-{year}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 (Chinese names) correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["order", "paid_at", "department", "vendor", "currency", "amount"])
-    for order in selectors.spending_orders(user=request.user, year=year).select_related(
-        "vendor", "request__department"
-    ):
-        writer.writerow(
-            _csv_safe(
-                [
-                    order.number,
-                    f"{order.paid_at:%Y-%m-%d}",
-                    order.request.department.name,
-                    order.vendor.name,
-                    order.currency,
-                    f"{order.spent_minor / 100:.2f}",
-                ]
-            )
-        )
-    return response
+    orders = selectors.spending_orders(user=request.user, year=year).select_related("vendor", "request__department")
+    rows = (
+        [
+            order.number,
+            f"{order.paid_at:%Y-%m-%d}",
+            order.request.department.name,
+            order.vendor.name,
+            order.currency,
+            to_major(order.spent_minor, order.currency),
+        ]
+        for order in orders
+    )
+    header = ["order", "paid_at", "department", "vendor", "currency", "amount"]
+    return csv_response(f"spending-{year}.csv", header, rows)

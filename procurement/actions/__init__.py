@@ -74,9 +74,6 @@ from procurement.actions.tracking import (
 )
 from procurement.actions.vendors import vendor_save
 
-# A read the views have always reached through here; it lives with the other reads.
-from procurement.selectors import budgets_for_requester
-
 __all__ = [
     "CSV_COLUMNS",
     "LICENCE_EDITABLE",
@@ -87,7 +84,6 @@ __all__ = [
     "PURCHASE_ORDER_PURPOSE",
     "VENDOR_STATUS_MOVES",
     "apply_vendor_events",
-    "budgets_for_requester",
     "cart_add",
     "cart_update",
     "check_quantity",

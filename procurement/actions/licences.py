@@ -56,8 +56,8 @@ def normalize_ip_ranges(text: str) -> str:
 
 
 def _licence_terms_checked(values: dict[str, Any]) -> dict[str, Any]:
-    """A licence's term and usage rights checked and normalised, or DomainError. The rules of
-    `licence_update`, which checks them inline (it predates this helper)."""
+    """A licence's term and usage rights (LICENCE_EDITABLE) checked and normalised, or
+    DomainError: the rules `licence_create` and `licence_update` share."""
     starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
     if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
         raise DomainError(_("Enter the term's first and last day."))
@@ -121,27 +121,13 @@ def licence_update(*, licence_id: int, actor: User, changes: dict[str, Any]) -> 
         raise PermissionDenied(_("You cannot change licences."))
     if licence.status == Licence.Status.RENEWED:
         raise DomainError(_("This licence has been renewed; change the renewal instead."))
-    new = {field: changes.get(field, getattr(licence, field)) for field in LICENCE_EDITABLE}
-    if not isinstance(new["starts_on"], datetime.date) or not isinstance(new["ends_on"], datetime.date):
-        raise DomainError(_("Enter the term's first and last day."))
-    if new["ends_on"] < new["starts_on"]:
-        raise DomainError(_("The licence must end after it starts."))
+    new = _licence_terms_checked({field: changes.get(field, getattr(licence, field)) for field in LICENCE_EDITABLE})
     predecessor = Licence.objects.filter(renewed_by=licence).first()
     if predecessor is not None and new["starts_on"] <= predecessor.ends_on:
         raise DomainError(
             _("This licence renews one that runs until %(date)s; it must start after that.")
             % {"date": predecessor.ends_on}
         )
-    users = new["concurrent_users"]
-    if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_CONCURRENT_USERS:
-        raise DomainError(_("Concurrent users must lie between 1 and %(max)s.") % {"max": MAX_CONCURRENT_USERS})
-    new["permitted_sites"] = str(new["permitted_sites"] or "").strip()
-    if len(new["permitted_sites"]) > 300:
-        raise DomainError(_("Describe the permitted sites in at most 300 characters."))
-    new["ip_ranges"] = normalize_ip_ranges(str(new["ip_ranges"] or ""))
-    new["terms"] = str(new["terms"] or "").strip()
-    if len(new["terms"]) > MAX_TERMS_LENGTH:
-        raise DomainError(_("The licence terms may be at most %(n)s characters long.") % {"n": MAX_TERMS_LENGTH})
     diff = {
         field: [str(getattr(licence, field)), str(value)]
         for field, value in new.items()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from office.access import staff_profile, staff_required
 from office.exceptions import DomainError
 from office.models import Organization
+from office.money import to_major
 from office.views_support import run_action
 from procurement.consortia import actions, forms, permissions, selectors
 from procurement.consortia.models import Consortium, Contract, Membership
@@ -356,7 +357,9 @@ def _offer_initial(consortium: Consortium) -> dict[str, Any]:
         return {}
     return {
         "basis": offer.basis,
-        "tiers": "\n".join(f"{t.min_quantity}: {t.price_minor / 100:.2f}" for t in offer.tiers.all()),
+        "tiers": "\n".join(
+            f"{t.min_quantity}: {to_major(t.price_minor, consortium.currency)}" for t in offer.tiers.all()
+        ),
         "term_months": offer.term_months,
         "concurrent_users": offer.concurrent_users,
         "sites": offer.sites,
@@ -587,10 +590,11 @@ def consortium_dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("vendor", "accepted_offer")
     )
     rows = [selectors.savings_row(c) for c in consortia]
+    # Chart.js wants numbers: the floats are made here, at the JSON edge, and nowhere else.
     chart = {
         "labels": [r["consortium"].name for r in rows],
-        "list": [r["consortium"].list_price_minor / 100 for r in rows],
-        "price": [(r["price_minor"] or 0) / 100 for r in rows],
+        "list": [float(to_major(r["consortium"].list_price_minor, r["consortium"].currency)) for r in rows],
+        "price": [float(to_major(r["price_minor"] or 0, r["consortium"].currency)) for r in rows],
         "label_list": _("List price per office"),
         "label_price": _("Consortium price per office"),
     }

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from office.exceptions import DomainError, InsufficientBudget, InvalidTransition
 from office.models import AuditEvent, Budget, Notification
-from procurement import actions
+from procurement import actions, selectors
 from procurement.models import CartLine, PurchaseOrder, PurchaseRequest, TrackingEvent
 from tests.factories import retell_purpose
 from tests.procurement.conftest import budget_of, item, make_request
@@ -54,6 +54,14 @@ def test_submit_notifies_the_head_and_twice_is_refused(demo):
     ).exists()
     with pytest.raises(InvalidTransition):
         actions.purchase_request_submit(request_id=pr.pk, actor=demo.staff_infodev)
+
+
+def test_an_inactive_head_is_not_asked_to_approve(demo):
+    pr = make_request(demo.staff_infodev, [("BH-1001", 1)], submit=False)
+    assert demo.head_infodev.pk in selectors.purchase_request_head_approver_ids(pr)
+    demo.head_infodev.is_active = False
+    demo.head_infodev.save(update_fields=["is_active"])
+    assert demo.head_infodev.pk not in selectors.purchase_request_head_approver_ids(pr)
 
 
 def test_only_requester_submits(demo):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from office.models import Budget
 from payments.models import Payment
+from procurement import actions
 from procurement.models import PurchaseOrder, PurchaseRequest, Vendor, VendorItem
 from tests.procurement.conftest import budget_of, item, make_request
 
@@ -154,3 +156,16 @@ def test_budget_never_below_zero_on_the_detail_page_refusal(demo):
     assert "not enough money" in response.content.decode()
     pr.refresh_from_db()
     assert pr.status == PurchaseRequest.Status.SUBMITTED
+
+
+def test_spending_csv_writes_each_amount_in_its_currency_and_guards_formulas(demo):
+    pr = make_request(demo.staff_infodev, [("BH-1001", 1)])
+    actions.purchase_request_approve(request_id=pr.pk, actor=demo.head_infodev)
+    order = actions.purchase_request_place_orders(request_id=pr.pk, actor=demo.staff_infodev)[0]
+    # A yen amount has no decimals; a vendor name from an import may look like a formula.
+    PurchaseOrder.objects.filter(pk=order.pk).update(currency="JPY", spent_minor=12_345, paid_at=timezone.now())
+    Vendor.objects.filter(pk=order.vendor_id).update(name="=HYPERLINK(evil)")
+    response = demo.client("director").get(f"/procurement/reports/spending.csv?year={timezone.localdate().year}")
+    assert response["Content-Disposition"] == f'attachment; filename="spending-{timezone.localdate().year}.csv"'
+    row = next(line for line in response.content.decode("utf-8-sig").splitlines() if line.startswith(order.number))
+    assert row.endswith(",JPY,12345") and ",'=HYPERLINK(evil)," in row
