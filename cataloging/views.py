@@ -7,7 +7,6 @@ not see is a 404 because every look-up starts from `visible_to(user)`. The publi
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -29,6 +28,7 @@ from cataloging import actions, classification, forms, marc, oai, permissions, s
 from cataloging.models import BibRecord, FeeSchedule, Holding, ImportJob, RecordVersion, Statement
 from office.access import office_of, staff_required
 from office.exceptions import DomainError
+from office.exports import csv_response
 from office.middleware import handles_nul_itself
 from office.views_support import run_action
 
@@ -477,28 +477,12 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_job_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
-    response.write("\ufeff")  # BOM: spreadsheet programs then read the Chinese text as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(["record", "control_number", "outcome", "record_id", "message"])
-    for row in job.report:
-        writer.writerow(
-            [
-                row["number"],
-                _csv_safe(row["control_number"]),
-                row["outcome"],
-                row["record_id"] or "",
-                _csv_safe(row["message"]),
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in text that came from an uploaded file."""
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    rows = (
+        [row["number"], row["control_number"], row["outcome"], row["record_id"], row["message"]] for row in job.report
+    )
+    return csv_response(
+        f"import-{job.pk}-report.csv", ["record", "control_number", "outcome", "record_id", "message"], rows
+    )
 
 
 @staff_required
