@@ -128,7 +128,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 class _RecordedByTheSystem(admin.ModelAdmin):
-    """Backups and drills are written by office/backups.py only; a hand-made row could claim
+    """Backups and drills are written by office/backups/ only; a hand-made row could claim
     a backup is good that never was, so the admin shows them read-only."""
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -450,7 +450,7 @@ class WorkerHeartbeat(models.Model):
 
 
 class BackupRun(StatusBadge, models.Model):
-    """One backup of the database and media into the backup store (office/backups.py).
+    """One backup of the database and media into the backup store (office/backups/).
 
     Good means: SUCCEEDED, its folder holds manifest.json (written last) and every file's
     SHA-256 matched the manifest when the run ended. PRUNED rows stay for the history chart.

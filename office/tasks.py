@@ -42,7 +42,7 @@ def ping_task(value: str = "pong") -> str:
     return value
 
 
-# --- backups (office/backups.py) -------------------------------------------------------------
+# --- backups (office/backups/) ---------------------------------------------------------------
 # No autoretry: a backup that failed has already alerted technical services, and a retry
 # would only repeat a dump that is likely to fail the same way. `time_limit` is generous
 # because a dump of a large database takes a while; the store lock stops a second run.

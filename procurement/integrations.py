@@ -37,7 +37,7 @@ SIGNATURE_TOLERANCE_SECONDS = 300
 # year 2000, and a vendor's clock may run ahead of ours by minutes, not days.
 EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
 EVENT_CLOCK_SLACK = timedelta(days=1)
-# What vendors may report; only some move the order (see actions.VENDOR_STATUS_MOVES).
+# What vendors may report; only some move the order (see actions/tracking.py, VENDOR_STATUS_MOVES).
 VENDOR_STATUSES = frozenset({"accepted", "confirmed", "processing", "shipped", "in_transit", "delayed", "delivered"})
 
 

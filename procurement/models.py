@@ -370,7 +370,7 @@ class PurchaseOrder(Workflow, TimeStampedModel):
     encumbered_minor = models.BigIntegerField(_("encumbered"), default=0)
     spent_minor = models.BigIntegerField(_("spent"), default=0)
     # The payment whose success turned the encumbrance into spending, and how much of it has
-    # been refunded back to the budget line (see actions.order_payment_refunded).
+    # been refunded back to the budget line (see actions.purchase_order_refunded).
     payment = models.ForeignKey(
         "payments.Payment",
         on_delete=models.PROTECT,
