@@ -16,7 +16,7 @@ from stdnum import issn as stdnum_issn
 
 from office import audit
 from office.exceptions import DomainError
-from office.money import parse_money
+from office.money import format_money, parse_money
 from procurement import permissions
 from procurement.integrations import VendorApiError, adapter_for
 from procurement.models import MAX_PRICE_MINOR, Vendor, VendorItem
@@ -64,7 +64,9 @@ def clean_item_row(row: dict[str, Any], *, price_minor: int | None = None) -> di
     if not isinstance(price_minor, int) or isinstance(price_minor, bool):
         raise DomainError(_("The price must be a whole number of minor units."))
     if not 0 <= price_minor <= MAX_PRICE_MINOR:
-        raise DomainError(_("The price must be between zero and %(max)s.") % {"max": MAX_PRICE_MINOR // 100})
+        raise DomainError(
+            _("The price must be between zero and %(max)s.") % {"max": format_money(MAX_PRICE_MINOR, currency)}
+        )
     term = str(row.get("term_months") or "").strip()
     term_months = None
     if term:
