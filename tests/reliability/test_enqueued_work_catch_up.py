@@ -5,7 +5,8 @@ For each task: the action runs while the private Redis is killed, so the publish
 logged) and the work is not done; Redis comes back and the sweep beat would send runs, as the
 worker runs it; the work is done. `test_every_enqueued_task_has_a_catch_up_case` reads the
 code base for `enqueue_on_commit(` and fails when a task is sent that no case here covers:
-a new kind of enqueued work needs a sweep (and a line in README's table) the day it is added.
+a new kind of enqueued work needs a sweep (and a line in README's table) the day it is added,
+or an entry in NO_SWEEP that says why none can exist.
 """
 
 from __future__ import annotations
@@ -380,6 +381,16 @@ CASES = {
 }
 
 
+# Work that no sweep can catch up, and why; README's table says the same. Keep this short:
+# each entry is work an outage loses for good.
+NO_SWEEP = {
+    # The notice carries all it needs (address, reason, user name) and nothing in the database
+    # records the attempt, by design (services/registration.py tells nobody which addresses
+    # exist). Whoever gets no e-mail registers again, as after any lost e-mail.
+    "services.tasks.client_registration_notice_task": "the person registers again",
+}
+
+
 @pytest.fixture
 def media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -460,10 +471,14 @@ def _task_name(value: Any) -> str:
 
 def test_every_enqueued_task_has_a_catch_up_case() -> None:
     enqueued = _enqueued_tasks()
-    assert enqueued == set(CASES), (
-        f"enqueued without a catch-up case: {sorted(enqueued - set(CASES))}; "
-        f"cases for tasks nobody enqueues: {sorted(set(CASES) - enqueued)}"
+    known = set(CASES) | set(NO_SWEEP)
+    assert enqueued == known, (
+        f"enqueued without a catch-up case (add a sweep, a case here and a row in README): "
+        f"{sorted(enqueued - known)}; listed here but enqueued nowhere: {sorted(known - enqueued)}"
     )
+    assert not set(CASES) & set(NO_SWEEP)
+    for task in NO_SWEEP:
+        resolve_task(task)
     for case in CASES.values():
         resolve_task(case.task)  # each is a real task
         resolve_task(case.sweep)
