@@ -10,38 +10,17 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from office.exceptions import DomainError
-from office.money import parse_money, to_major
+from office.fields import MoneyField
+from office.money import to_major
 from procurement.actions.licences import MAX_CONCURRENT_USERS, normalize_ip_ranges
 from procurement.integrations import VENDOR_STATUSES
-from procurement.models import MAX_PRICE_MINOR, MAX_QUANTITY, Licence, Vendor, VendorItem
+from procurement.models import MAX_QUANTITY, Licence, Vendor, VendorItem
 
 
 class _Crispy:
     def _helper(self) -> None:
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template owns <form> and buttons
-
-
-class MoneyField(forms.CharField):
-    """An amount typed as "1,234.50", cleaned to integer minor units within sane bounds."""
-
-    def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
-        self.currency = currency
-        super().__init__(*args, max_length=20, **kwargs)
-
-    def clean(self, value: Any) -> int | None:  # type: ignore[override]
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            amount = parse_money(value, self.currency)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        except ArithmeticError:  # "Infinity", "1e400": decimal refuses to quantize them
-            raise forms.ValidationError(_("Enter an amount such as 1234.50.")) from None
-        if not 0 <= amount <= MAX_PRICE_MINOR:
-            raise forms.ValidationError(_("Enter an amount between zero and 100,000,000."))
-        return amount
 
 
 class VendorForm(_Crispy, forms.ModelForm):
@@ -94,7 +73,7 @@ class VendorForm(_Crispy, forms.ModelForm):
 class ApprovalLimitForm(forms.Form):
     """A department head's approval limit, typed as an amount ("8,000.00") in the office currency."""
 
-    limit = MoneyField(label=_("Approval limit"))
+    limit = MoneyField(label=_("Approval limit"), allow_zero=True)
 
     def __init__(self, *args: Any, currency: str = "CNY", current_minor: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,8 +108,8 @@ class CatalogSearchForm(forms.Form):
     fmt = forms.ChoiceField(
         label=_("Format"), required=False, choices=[("", _("All formats")), *VendorItem.Format.choices]
     )
-    price_min = MoneyField(label=_("Price from"), required=False)
-    price_max = MoneyField(label=_("Price up to"), required=False)
+    price_min = MoneyField(label=_("Price from"), required=False, allow_zero=True)
+    price_max = MoneyField(label=_("Price up to"), required=False, allow_zero=True)
     available = forms.BooleanField(label=_("Available only"), required=False)
 
     def __init__(self, *args: Any, vendors: Any = (), **kwargs: Any) -> None:
@@ -192,7 +171,7 @@ class TrackingForm(forms.Form):
 class InvoiceForm(_Crispy, forms.Form):
     number = forms.CharField(label=_("Invoice number"), max_length=64)
     issued_on = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = MoneyField(label=_("Amount"))
+    amount = MoneyField(label=_("Amount"), allow_zero=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -119,8 +119,8 @@ def test_another_offices_unit_is_404_for_our_director_and_their_director_sees_on
 
 BAD_INPUT = [
     ("", "This field is required."),
-    ("-100", "Enter an amount between zero and 100,000,000."),
-    ("100000001", "Enter an amount between zero and 100,000,000."),
+    ("-100", "Enter an amount of zero or more."),
+    ("100000001", "Enter an amount of at most"),
     ("1e400", "Enter an amount such as 1234.50."),
     ("Infinity", "Enter an amount such as 1234.50."),
     ("a lot", "Enter an amount such as 1234.50."),
