@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 
 from cataloging import actions
 from cataloging.models import BibRecord, ImportJob
-from office.models import AuditEvent
+from office.models import AuditEvent, Notification
 
 CATCH_UP_AFTER = timedelta(minutes=2)  # the task's own chance first: a queued job starts within seconds
 DECISION_WINDOW = timedelta(days=7)  # older news is stale; the record page shows the decision anyway
@@ -55,19 +56,31 @@ def record_decisions_notify(*, now: datetime | None = None) -> int:
         verb__in=[f"cataloging.record.{status}" for status in DECISIONS],
         created_at__gte=now - DECISION_WINDOW,
         created_at__lte=now - CATCH_UP_AFTER,
-    ).values_list("target_id", "verb", "data")
-    current = dict(
-        BibRecord.objects.filter(
-            pk__in={int(target_id) for target_id, _verb, _data in decisions}, submitted_by__isnull=False
-        ).values_list("pk", "status")
-    )
+    ).values_list("target_id", "verb", "data", "created_at")
+    records = {
+        record.pk: record
+        for record in BibRecord.objects.filter(
+            pk__in={int(target_id) for target_id, *_rest in decisions}, submitted_by__isnull=False
+        ).only("pk", "status", "submitted_by_id")
+    }
     told = 0
-    for target_id, verb, data in decisions:
-        record_id = int(target_id)
-        if verb != f"cataloging.record.{current.get(record_id)}" or "version" not in data:
+    for target_id, verb, data, decided_at in decisions:
+        record = records.get(int(target_id))
+        if record is None or verb != f"cataloging.record.{record.status}" or "version" not in data:
             continue  # a later decision or submission superseded it (or no submitter to tell)
-        told += actions.record_decision_notify(record_id=record_id, version=int(data["version"]))
+        if _told_since(record, verb, decided_at):
+            continue  # the task did its work (the title it wrote may differ since: an edit)
+        told += actions.record_decision_notify(record_id=record.pk, version=int(data["version"]))
     return told
+
+
+def _told_since(record: BibRecord, verb: str, decided_at: datetime) -> bool:
+    return Notification.objects.filter(
+        recipient_id=record.submitted_by_id,
+        verb=verb,
+        url=reverse("cataloging:record_detail", kwargs={"pk": record.pk}),
+        created_at__gte=decided_at,
+    ).exists()
 
 
 @shared_task

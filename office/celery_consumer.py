@@ -9,7 +9,7 @@ Redis pool from `transport.client` and fails with
 unacknowledged (any task running under `task_acks_late`, or a prefetched one). That error is
 neither a connection nor a channel error, so it escapes `ignore_errors()` and the worker
 shuts down ("Unrecoverable error") instead of reconnecting. Reproduced with kill -9 of
-redis-server under a running task; tests/reliability/test_redis_outage.py keeps it fixed.
+redis-server under a running task; tests/reliability/test_worker_redis_outage.py keeps it fixed.
 
 This consumer collects the broken connection itself and hands celery none to close again, as
 celery 5.6 did: the unacknowledged messages stay in Redis's unacked set and are restored
