@@ -169,12 +169,17 @@ def _notify_payer(payment: Payment, *, told_status: str, told_refunded_minor: in
     amount = format_money(payment.amount_minor, payment.currency)
     what = {"amount": amount, "description": payment.description, "payee": payment.payee_name}
     if payment.is_paid and told_status not in Payment.PAID:
+        unneeded = payment.purpose_outcome in (Payment.PurposeOutcome.DUPLICATE, Payment.PurposeOutcome.CLOSED)
+        body = (
+            _("%(payee)s received your payment of %(amount)s, but it was no longer needed: it is refunded in full.")
+            if unneeded
+            else _("Thank you: %(payee)s received your payment of %(amount)s. Receipt %(receipt)s is ready.")
+        )
         notify(
             recipient_id=payment.payer_user_id,
             verb="payments.payment.succeeded",
             title=_("Payment received: %(amount)s for %(description)s") % what,
-            body=_("Thank you: %(payee)s received your payment of %(amount)s. Receipt %(receipt)s is ready.")
-            % {**what, "receipt": payment.receipt_number},
+            body=body % {**what, "receipt": payment.receipt_number},
             url=url,
         )
     if payment.status == Status.FAILED and told_status != Status.FAILED:

@@ -234,6 +234,9 @@ def test_a_second_payment_is_refunded_automatically(purpose, django_capture_on_c
     assert calls == [first.pk] and not Refund.objects.filter(payment=first).exists()
     assert payable.is_paid(_target(payable, case))
     assert _audited("payments.payable.paid_twice", case) == 1
+    if second.payer_user_id:  # the payer is told the money goes back, not "thank you"
+        notice = Notification.objects.filter(recipient_id=second.payer_user_id, verb="payments.payment.succeeded")
+        assert "no longer needed" in notice.latest("pk").body
     # Told again: still one refund, one audit.
     with django_capture_on_commit_callbacks(execute=True):
         Payment.objects.filter(pk=second.pk).update(notified_status="")
