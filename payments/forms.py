@@ -10,12 +10,12 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from office.fields import MoneyField
 from payments import payables
 from payments.models import Payment
+from payments.permissions import billable_payers
 
 
 class _Helper:
@@ -79,12 +79,10 @@ class PaymentRequestForm(_Helper, forms.Form):
     description = forms.CharField(label=_("What it is for"), max_length=300)
     amount = MoneyField(label=_("Amount"), max_length=20)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True)
-        self.fields["payer"].queryset = users.filter(
-            Q(client_account__isnull=False) | Q(staff_profile__isnull=False)
-        ).order_by("username")
+        # The action checks the same predicate; a payer from elsewhere is "not one of the choices".
+        self.fields["payer"].queryset = billable_payers(user).order_by("username")
         self.fields["payer"].label_from_instance = _payer_label
         self.currency = self.fields["amount"].currency = settings.DEFAULT_CURRENCY
         self.fields["amount"].help_text = _("In %(currency)s, e.g. 120.50") % {"currency": self.currency}

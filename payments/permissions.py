@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
 from office.access import Role, staff_profile, user_roles
 from office.models import Organization
 from payments.models import Payment, PaymentRequest
@@ -71,6 +74,24 @@ def can_list_payments(user: Any) -> bool:
 
 def can_create_payment_request(user: Any) -> bool:
     return is_finance_staff(user)
+
+
+def billable_payers(user: Any) -> QuerySet[Any]:
+    """Whom `user` may ask to pay: the active staff of their own office and, for the home
+    office (which remote clients pay, DESIGN §5), the active remote clients. Never another
+    office's people: a member office billing a home-office client was issue 17 item 3."""
+    office = finance_office(user)
+    users = get_user_model().objects.filter(is_active=True)
+    if office is None:
+        return users.none()
+    who = Q(staff_profile__organization=office)
+    if office.is_home:
+        who |= Q(client_account__isnull=False)
+    return users.filter(who)
+
+
+def can_bill(user: Any, payer: Any) -> bool:
+    return billable_payers(user).filter(pk=payer.pk).exists()
 
 
 def can_pay_request(user: Any, request: PaymentRequest) -> bool:

@@ -287,7 +287,7 @@ def payment_sync(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_list(request: HttpRequest) -> HttpResponse:
     """Payment requests of the office, and a form to ask someone to pay."""
-    form = PaymentRequestForm(request.POST or None)
+    form = PaymentRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.payment_request_create(

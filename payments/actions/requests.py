@@ -30,8 +30,9 @@ PAYMENT_REQUEST_PURPOSE = "payments.request"
 def payment_request_create(
     *, actor: User, payer: User, amount_minor: int, description: str, currency: str = ""
 ) -> PaymentRequest:
-    """Finance staff ask someone to pay their office an amount. Audited."""
-    if not permissions.can_create_payment_request(actor):
+    """Finance staff ask someone to pay their office an amount. Audited. Refuses (403) a payer
+    outside `permissions.billable_payers`: another office's staff or clients."""
+    if not permissions.can_create_payment_request(actor) or not permissions.can_bill(actor, payer):
         raise PermissionDenied
     if amount_minor <= 0:
         raise PaymentError(_("The amount must be positive."))

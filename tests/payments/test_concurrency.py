@@ -20,7 +20,13 @@ from office.access import sync_role_groups
 from payments import actions, webhooks
 from payments.gateways.simulated import SimulatedGateway, sign
 from payments.models import Payment, Refund, SimulatedIntent, WebhookEvent
-from tests.factories import DepartmentFactory, OrganizationFactory, PositionFactory, StaffProfileFactory
+from tests.factories import (
+    ClientAccountFactory,
+    DepartmentFactory,
+    OrganizationFactory,
+    PositionFactory,
+    StaffProfileFactory,
+)
 from tests.payments.conftest import intent_object, make_event, new_payment, postgres_only
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
@@ -53,6 +59,7 @@ def people(db: Any) -> dict[str, Any]:
     home = OrganizationFactory(code="home", is_home=True)
     User = get_user_model()
     payer = User.objects.create_user("payer", password="a-Good-password-42")
+    ClientAccountFactory(user=payer)  # the home office bills remote clients and its own staff only
     director = StaffProfileFactory(
         department=DepartmentFactory(organization=home), position=PositionFactory(role="director", code="director")
     ).user
