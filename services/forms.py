@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from office.access import staff_profile
 from office.fields import MoneyField, currency_from
 from office.models import ClientAccount, Department
+from services import permissions
 from services.models import DeliveryChannel, Offering, OrderFile
 from services.selectors import staff_name
 
@@ -450,7 +451,9 @@ class TrainingSessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         profile = staff_profile(user)
         org_id = profile.organization_id if profile else None
-        self.fields["department"].queryset = Department.objects.filter(organization_id=org_id)
+        # Only the departments whose sessions `user` may edit (the action asks the same predicate).
+        departments = [unit.pk for unit in permissions.training_departments(user)]
+        self.fields["department"].queryset = Department.objects.filter(pk__in=departments)
         self.fields["trainer"].queryset = get_user_model().objects.filter(
             staff_profile__organization_id=org_id, is_active=True
         )

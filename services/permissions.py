@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from office.access import LEADERSHIP, Role, client_account, is_head_of, is_home_staff, staff_profile
+from office.access import LEADERSHIP, Role, client_account, is_head_of, is_home_staff, same_office, staff_profile
 from payments.permissions import finance_office
 from services.models import Offering, ServiceOrder
 from services.querysets import staff_order_scope
@@ -182,4 +182,27 @@ def runs_training(user: Any, session: Any) -> bool:
 
 
 def can_manage_training(user: Any) -> bool:
+    """Heads and the leadership of the home office run training (the "New session" button)."""
     return can_manage_offerings(user)
+
+
+def can_edit_training(user: Any, session: Any) -> bool:
+    """Edit (or create) `session`: the head of its department or of a unit above it, or the
+    home leadership. Any head could once edit any department's session (issue 17 item 4). A
+    session without a department yet is a blank form; the action asks again once it has one."""
+    if not can_manage_training(user):
+        return False
+    if session.department_id is None:
+        return True
+    return same_office(user, session.department.organization_id) and leads_department(user, session.department)
+
+
+def training_departments(user: Any) -> list[Any]:
+    """The departments `user` may put a training session in (see `can_edit_training`)."""
+    from office.models import Department
+
+    profile = staff_profile(user)
+    if profile is None or not can_manage_training(user):
+        return []
+    units = Department.objects.filter(organization_id=profile.organization_id).select_related("parent")
+    return [unit for unit in units if leads_department(user, unit)]

@@ -130,6 +130,7 @@ def training_detail_context(*, user: Any, session: TrainingSession) -> dict[str,
         "can_register": user.is_authenticated and mine is None and permissions.can_register_training(user, session),
         "registrations": registrations.select_related("user").exclude(status=Reg.CANCELLED) if runs else [],
         "runs": runs,
+        "can_edit": user.is_authenticated and permissions.can_edit_training(user, session),
     }
 
 

@@ -904,9 +904,11 @@ def ical_event(session: TrainingSession, host: str) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not permissions.can_manage_training(request.user):
+    session = TrainingSession()
+    if pk:
+        session = get_object_or_404(TrainingSession.objects.select_related("department"), pk=pk)
+    if not permissions.can_edit_training(request.user, session):
         raise PermissionDenied
-    session = get_object_or_404(TrainingSession, pk=pk) if pk else TrainingSession()
     form = forms.TrainingSessionForm(request.POST or None, instance=session, user=request.user)
     context = {"form": form, "session": session}
     if request.method != "POST":

@@ -161,12 +161,16 @@ def training_send_reminders(*, hours: int = 24) -> int:
 
 @transaction.atomic
 def training_session_save(*, session: TrainingSession, actor: User) -> TrainingSession:
-    """Create or edit a training session (heads and leadership of the home office)."""
+    """Create or edit a training session: the head of its department (or of a unit above it)
+    or the home leadership, for the session as stored and as it will be (a head cannot move
+    a session into, or create one in, a department they do not lead)."""
     created = session.pk is None
-    if not permissions.can_manage_training(actor):
+    if not permissions.can_edit_training(actor, session):
         raise PermissionDenied
     if not created:
-        TrainingSession.objects.select_for_update().get(pk=session.pk)
+        stored = TrainingSession.objects.select_for_update().select_related("department").get(pk=session.pk)
+        if not permissions.can_edit_training(actor, stored):
+            raise PermissionDenied
         if session.capacity < session.registrations.filter(status=Registration.REGISTERED).count():
             raise DomainError(_("More people are registered than the new number of places."))
     session.full_clean()
