@@ -191,10 +191,45 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-# Storage: local files by default; S3-compatible storage when STORAGE_BACKEND=s3 (needs
-# django-storages, documented in README; not installed by default).
+# Uploaded files (order attachments and deliverables, MARC uploads): "local" keeps them under
+# MEDIA_ROOT; "s3" in an S3-compatible bucket (AWS, MinIO, Ceph RGW) through django-storages.
+# Either way they are private: no URL serves them (MEDIA_URL is not routed, objects get the
+# private ACL), only views that check who asks and stream the file through the app.
+MEDIA_STORE = env("MEDIA_STORE", default="local")
+
+
+def _media_storage(store: str) -> dict[str, object]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if "STORAGE_BACKEND" in env.ENVIRON:
+        raise ImproperlyConfigured("STORAGE_BACKEND is gone: set MEDIA_STORE=s3 and MEDIA_S3_* (.env.example).")
+    if store == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if store != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORE must be local or s3, not {store!r}.")
+    endpoint = env("MEDIA_S3_ENDPOINT_URL", default="")
+    options = {
+        "bucket_name": env("MEDIA_S3_BUCKET"),  # required: fails loudly when missing
+        "location": env("MEDIA_S3_PREFIX", default="").strip("/"),  # key prefix in the bucket
+        "endpoint_url": endpoint or None,  # empty for AWS; http://minio:9000 for self-hosted
+        "region_name": env("MEDIA_S3_REGION", default="") or None,
+        # Empty: boto3's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws, role).
+        "access_key": env("MEDIA_S3_ACCESS_KEY", default="") or None,
+        "secret_key": env("MEDIA_S3_SECRET_KEY", default="") or None,
+        "addressing_style": "path" if endpoint else None,  # self-hosted: one host, path-style URLs
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        "querystring_auth": True,  # an accidental .url is signed and short-lived, never public
+        "querystring_expire": 60,
+        # Two uploads of one name (MARC files keep theirs) get distinct keys, never overwrite.
+        "file_overwrite": False,
+        "max_memory_size": 2 * 1024 * 1024,  # a download larger than this spools to disk
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": env("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
+    "default": _media_storage(MEDIA_STORE),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
