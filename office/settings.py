@@ -23,12 +23,12 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
-def _local_secret_key() -> str:
-    """A random key kept in var/ for the embedded default; production sets DJANGO_SECRET_KEY."""
+def _local_secret_key(name: str = "secret_key") -> str:
+    """A random key kept in var/<name> for the embedded default; production sets its variable."""
     import os
     import secrets
 
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     try:  # O_EXCL: when web, worker and beat start together, exactly one writes the key
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -314,7 +314,8 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
-SIMULATED_WEBHOOK_SECRET = env("SIMULATED_WEBHOOK_SECRET", default="whsec_simulated_" + SECRET_KEY[:16])
+# Its own random secret (var/), not a slice of SECRET_KEY: the one may leak without the other.
+SIMULATED_WEBHOOK_SECRET = env("SIMULATED_WEBHOOK_SECRET", default="") or _local_secret_key("simulated_webhook_secret")
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 # The largest amount anyone may type, in major units (yuan), in either sign (office.money).
 MONEY_MAX_AMOUNT = env.int("MONEY_MAX_AMOUNT", default=100_000_000)
@@ -376,5 +377,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    # A 403 is one line (office/log_filters.py): Django attached the PermissionDenied traceback.
+    "filters": {"one_line_403": {"()": "office.log_filters.OneLineForbidden"}},
+    "loggers": {
+        "django.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_403"]},
+    },
 }

@@ -46,14 +46,36 @@ class VendorForm(_Crispy, forms.ModelForm):
             "lead_time_days",
             "is_active",
         ]
+        # Write-only: a stored secret is never sent back to the browser (issue 17 item 8).
         widgets = {
-            "api_key": forms.PasswordInput(render_value=True),
-            "webhook_secret": forms.PasswordInput(render_value=True),
+            "api_key": forms.PasswordInput(render_value=False),
+            "webhook_secret": forms.PasswordInput(render_value=False),
         }
+
+    SECRETS = ("api_key", "webhook_secret")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in self.SECRETS:
+            if getattr(self.instance, name):
+                self.fields[name].help_text = _("Stored. Leave blank to keep it; type a new one to replace it.")
         self._helper()
+
+    def _stored_unless_typed(self, name: str) -> str:
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
+    def clean_api_key(self) -> str:
+        return self._stored_unless_typed("api_key")
+
+    def clean_webhook_secret(self) -> str:
+        return self._stored_unless_typed("webhook_secret")
+
+    @property
+    def changed_data(self) -> list[str]:
+        """A secret left blank is kept, not changed (the audit lists the changed fields)."""
+        return [
+            name for name in super().changed_data if name not in self.SECRETS or self.data.get(self.add_prefix(name))
+        ]
 
     def clean_lead_time_days(self) -> int:
         days = self.cleaned_data["lead_time_days"]
