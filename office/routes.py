@@ -9,6 +9,7 @@ app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("schedules/", views.schedule_list, name="schedule_list"),
     # staff directory and departments
     path("staff/", views.StaffDirectoryView.as_view(), name="staff_directory"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),

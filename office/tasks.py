@@ -9,7 +9,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from office import actions
+from office import actions, chores
 from office.models import Notification, WorkerHeartbeat
 
 
@@ -78,3 +78,21 @@ def backup_watchdog_task() -> bool:
     from office.backups.retention import backup_check_overdue
 
     return backup_check_overdue()
+
+
+# --- nightly clean-up (office/chores.py, issue 19) ----------------------------------------------
+
+
+@shared_task
+def sessions_clear_expired_task() -> None:
+    chores.sessions_clear_expired()
+
+
+@shared_task
+def notifications_remove_read_task() -> int:
+    return chores.notifications_remove_read()
+
+
+@shared_task
+def login_records_remove_task() -> int:
+    return chores.login_records_remove()

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
-from office import actions, equipment, forms, inbox, permissions, selectors
+from office import actions, equipment, forms, inbox, permissions, schedules, selectors
 from office.access import (
     Role,
     StaffRequiredMixin,
@@ -79,6 +79,16 @@ def health(request: HttpRequest) -> HttpResponse:
         "office/health.html",
         {"health": selectors.health_summary(), "backup_dir": settings.BACKUP_DIR},
     )
+
+
+@require_safe
+@home_staff_required
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    """What beat runs and when it last did (issue 19): for those who see the health page."""
+    if not permissions.can_view_health(request.user):
+        raise PermissionDenied
+    context = {"schedules": schedules.schedule_overview(), "time_zone": settings.TIME_ZONE}
+    return render(request, "office/schedule_list.html", context)
 
 
 @never_cache

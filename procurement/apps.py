@@ -8,7 +8,7 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from office import demo, inbox
-        from office.schedules import DEFAULT_SCHEDULES
+        from office.schedules import Crontab, add_schedule
         from procurement.consortia import admin as consortia_admin  # noqa: F401  (registers its admins)
         from procurement.consortia.demo import seed_consortium
         from procurement.demo import seed_procurement
@@ -21,5 +21,25 @@ class ProcurementConfig(AppConfig):
         demo.register(seed_procurement)
         demo.register(seed_consortium)  # after seed_procurement: it uses the demo vendors
         # Open orders are polled every five minutes; licences are checked daily.
-        DEFAULT_SCHEDULES["purchase order tracking"] = ("procurement.tasks.orders_tracking_sweep_task", 300)
-        DEFAULT_SCHEDULES["licence reminders and expiry"] = ("procurement.tasks.licences_sweep_task", 86400)
+        add_schedule(
+            "purchase order tracking",
+            "procurement.tasks.orders_tracking_sweep_task",
+            300,
+            title=_("Purchase order tracking"),
+            description=_("Sends unsent orders to their vendors, polls open orders and flags late ones."),
+        )
+        add_schedule(
+            "licence reminders and expiry",
+            "procurement.tasks.licences_sweep_task",
+            86400,
+            title=_("Licence reminders and expiry"),
+            description=_("Reminds leadership of licences ending within 30 days and expires ended ones."),
+        )
+        # Clean-up that used to wait for a person (procurement/actions/chores.py).
+        add_schedule(
+            "stale cart lines clean-up",
+            "procurement.tasks.cart_lines_remove_stale_task",
+            Crontab(minute="20", hour="3"),
+            title=_("Forgotten cart lines removed"),
+            description=_("Deletes the cart lines nobody has added to or changed for 90 days."),
+        )

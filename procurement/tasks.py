@@ -28,3 +28,9 @@ def orders_tracking_sweep_task() -> dict[str, int]:
 def licences_sweep_task() -> dict[str, int]:
     """Beat: renewal reminders and expiry of usage-right licences."""
     return actions.licences_sweep()
+
+
+@shared_task
+def cart_lines_remove_stale_task() -> int:
+    """Beat, daily: cart lines untouched for 90 days (procurement/actions/chores.py)."""
+    return actions.cart_lines_remove_stale()

@@ -49,3 +49,9 @@ def digest_email_sweep_task() -> int:
     """Periodic: e-mail digests that a broker outage left unsent."""
     pending = Digest.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True)[:200]
     return sum(1 for pk in pending if actions.digest_send_email(digest_id=pk))
+
+
+@shared_task
+def client_registrations_unconfirmed_remove_task() -> int:
+    """Beat, daily: self-registered client accounts never confirmed nor used (services/actions/chores.py)."""
+    return actions.client_registrations_unconfirmed_remove()

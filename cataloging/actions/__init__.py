@@ -17,11 +17,13 @@ statement nets fees and credits and is paid online through the payments app
     holdings    record_copy (copy cataloging), holding_update
     statements  fee_schedule_current, statement_close, statement_pay, statement_paid
     imports     marc_import, import_job_create, import_job_run
+    chores      statements_close_month (beat, the 1st), import_files_remove (beat, daily)
 
 Callers import from here (`from cataloging import actions`); the modules import each other
 directly, never this package.
 """
 
+from cataloging.actions.chores import import_files_remove, statements_close_month
 from cataloging.actions.holdings import holding_update, record_copy
 from cataloging.actions.imports import import_job_create, import_job_run, marc_import
 from cataloging.actions.records import record_create, record_update
@@ -38,6 +40,7 @@ from cataloging.actions.statements import (
     fee_schedule_current,
     month_bounds,
     statement_close,
+    statement_close_for,
     statement_paid,
     statement_pay,
 )
@@ -49,6 +52,7 @@ __all__ = [
     "ImportRow",
     "fee_schedule_current",
     "holding_update",
+    "import_files_remove",
     "import_job_create",
     "import_job_run",
     "marc_import",
@@ -63,6 +67,8 @@ __all__ = [
     "record_submit",
     "record_update",
     "statement_close",
+    "statement_close_for",
     "statement_paid",
     "statement_pay",
+    "statements_close_month",
 ]

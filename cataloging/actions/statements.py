@@ -48,11 +48,20 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.datetim
 @transaction.atomic
 def statement_close(*, actor: User, year: int, month: int) -> Statement:
     """Net every unbilled fee and credit of the actor's office up to the end of a finished
-    month into that month's statement. Refuses the current or a future month, and twice."""
+    month into that month's statement. Refuses the current or a future month, and twice.
+    (Beat closes last month for every office on the 1st: `statements_close_month`; this page
+    stays for the months it did not close.)"""
     if not permissions.can_close_statement(actor):
         raise PermissionDenied(_("Only the office's leadership and department heads close statements."))
     office = office_of(actor)
     assert office is not None
+    return statement_close_for(office=office, year=year, month=month, actor=actor)
+
+
+@transaction.atomic
+def statement_close_for(*, office: Organization, year: int, month: int, actor: User | None) -> Statement:
+    """The write of `statement_close` for one office, by a person or (actor None) by beat; the
+    caller checked who may. Refuses the current or a future month, and a month closed before."""
     # One office closes one month at a time: the lock orders concurrent attempts.
     Organization.objects.select_for_update().get(pk=office.pk)
     period_start, next_start = month_bounds(year, month)

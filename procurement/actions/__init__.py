@@ -13,7 +13,8 @@ Purchase order (`orders`, `order_payment`, `tracking`, `receiving`):
     placed -> confirmed -> paid -> shipped -> partially_received -> received -> invoiced -> closed
        \\-> cancelled (before payment; releases its encumbrance)
 
-Also: vendors and their catalogs (`vendors`, `catalog`) and licences (`licences`).
+Also: vendors and their catalogs (`vendors`, `catalog`), licences (`licences`) and the
+nightly clean-up beat runs (`chores`: cart lines untouched for 90 days).
 
 Lock order everywhere: purchase request, then purchase order, then budget line (the budget
 actions lock the budget row last). Nothing leaves before commit (`enqueue_on_commit`).
@@ -40,6 +41,7 @@ from procurement.actions.catalog import (
     vendor_catalog_sync,
     vendor_items_import_csv,
 )
+from procurement.actions.chores import cart_lines_remove_stale
 from procurement.actions.common import check_quantity
 from procurement.actions.licences import (
     LICENCE_EDITABLE,
@@ -75,6 +77,7 @@ from procurement.actions.tracking import (
 from procurement.actions.vendors import vendor_save
 
 __all__ = [
+    "cart_lines_remove_stale",
     "CSV_COLUMNS",
     "LICENCE_EDITABLE",
     "LICENCE_REMINDER_DAYS",

@@ -16,6 +16,7 @@ Service order (DESIGN.md §4, `ServiceOrder.TRANSITIONS`):
     consultations   open -> answered -> closed
     training        registrations, waiting list, attendance, fees, reminders
     clients         registration, e-mail confirmation, profile
+    chores          beat's clean-up: unconfirmed registrations after 30 days
     catalog         the offerings
     common          private helpers the order topics share
 
@@ -23,6 +24,7 @@ Submodules import each other directly (`services.actions.common`), never this pa
 """
 
 from services.actions.catalog import offering_save
+from services.actions.chores import client_registrations_unconfirmed_remove
 from services.actions.clients import (
     CONFIRM_MAX_AGE,
     CONFIRM_SALT,
@@ -71,6 +73,7 @@ from services.actions.training import (
 from services.actions.work import order_assign, order_file_add, order_message_post, order_start
 
 __all__ = [
+    "client_registrations_unconfirmed_remove",
     "CONFIRM_MAX_AGE",
     "CONFIRM_SALT",
     "ORDER_PURPOSE",

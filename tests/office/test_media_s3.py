@@ -246,3 +246,17 @@ def test_deleting_a_stored_file_removes_its_object_from_the_bucket(demo, bucket)
     item.file.delete(save=False)
     assert not default_storage.exists(name)
     assert _keys(bucket) == []
+
+
+def test_import_file_clean_up_removes_the_object_from_the_bucket(demo, bucket, django_capture_on_commit_callbacks):
+    from cataloging import actions as cataloging_actions
+
+    staff = demo.client("staff_east")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(reverse("cataloging:import_upload"), {"file": SimpleUploadedFile("old.mrc", make_raw(isbn=None))})
+    job = ImportJob.objects.get(organization__code="east")
+    assert job.status == ImportJob.Status.SUCCEEDED and _keys(bucket) == [_key(job.file)]
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=31))
+    assert cataloging_actions.import_files_remove() == 1
+    assert _keys(bucket) == []
+    assert staff.get(reverse("cataloging:import_job_report", kwargs={"pk": job.pk})).status_code == 200

@@ -104,6 +104,11 @@ EXPECTATIONS = [
         # The home office's technical services and leadership only (issue 8).
         get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
     ),
+    Entry(
+        "office:schedule_list",
+        # What beat runs (issue 19): whoever sees the health page.
+        get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
+    ),
     # Org-structure pages. Objects named in the URL belong to the home office, so staff of a
     # member office get 404 for them; functions a role may not use are 403.
     Entry(
