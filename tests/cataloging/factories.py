@@ -3,6 +3,7 @@ the real actions (so versions, identifiers and search columns are all filled).""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import F
@@ -10,7 +11,7 @@ from django.utils import timezone
 from pymarc import Field, Indicators, Record, Subfield
 
 from cataloging import actions, marc
-from cataloging.models import BibRecord
+from cataloging.models import BibRecord, FeeSchedule
 
 
 def make_marc(
@@ -71,3 +72,18 @@ def make_record(organization: Any, *, status: str = BibRecord.Status.DRAFT, acto
         )
         record.refresh_from_db()
     return record
+
+
+def fee_schedule() -> FeeSchedule:
+    """The standard fee schedule (¥2.00 a copied record, ¥5.00 credit a contribution) that
+    migration 0002 writes; a database flushed by a transactional test has lost it."""
+    schedule, _created = FeeSchedule.objects.get_or_create(
+        valid_from=datetime.date(2020, 1, 1),
+        defaults={
+            "name": "Standard schedule",
+            "currency": "CNY",
+            "copy_fee_minor": 200,
+            "contribution_credit_minor": 500,
+        },
+    )
+    return schedule
