@@ -16,26 +16,44 @@ from office.models import (
     Document,
     DocumentVersion,
     Notification,
-    Organization,
 )
+from tests import factories
+from tests.factories import People, budget_line, document, home_office, member_office, office_units
 
 pytestmark = pytest.mark.django_db
 
 
-def _dept(code: str, office: str = "home") -> Department:
-    return Department.objects.get(organization__code=office, code=code)
+@pytest.fixture
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+def _dept(code: str) -> Department:
+    return factories.department(code, home_office())
+
+
+def _welcome(user) -> Notification:
+    """The demo's welcome note (seed_demo gives one to head_infodev, staff_infodev, client_a)."""
+    return Notification.objects.create(
+        recipient=user,
+        verb="office.demo.welcome",
+        send_email=False,
+        title="Welcome to the office intranet",
+        url="/intranet/",
+    )
 
 
 # --- budgets ---------------------------------------------------------------------------------------
 
 
-def test_budget_allocate_adds_to_the_line_with_entry_and_audit(demo):
+def test_budget_allocate_adds_to_the_line_with_entry_and_audit(people):
     department = _dept("custsvc")
-    budget = Budget.objects.get(department=department)
+    budget = budget_line(department)
     before = budget.allocated_minor
 
     actions.budget_allocate(
-        department_id=department.pk, fiscal_year=budget.fiscal_year, amount_minor=12_345, actor=demo.director
+        department_id=department.pk, fiscal_year=budget.fiscal_year, amount_minor=12_345, actor=people.director
     )
 
     budget.refresh_from_db()
@@ -44,10 +62,10 @@ def test_budget_allocate_adds_to_the_line_with_entry_and_audit(demo):
     assert AuditEvent.objects.filter(verb="office.budget.allocated", target_id=str(budget.pk)).count() == 1
 
 
-def test_budget_allocate_cannot_go_below_encumbered_plus_spent(demo):
-    budget = Budget.objects.get(department=_dept("techsvc"))
-    actions.budget_encumber(budget_id=budget.pk, amount_minor=300_000, actor=demo.director)
-    actions.budget_spend(budget_id=budget.pk, amount_minor=100_000, actor=demo.director, encumbered_minor=100_000)
+def test_budget_allocate_cannot_go_below_encumbered_plus_spent(people):
+    budget = budget_line(_dept("techsvc"))
+    actions.budget_encumber(budget_id=budget.pk, amount_minor=300_000, actor=people.director)
+    actions.budget_spend(budget_id=budget.pk, amount_minor=100_000, actor=people.director, encumbered_minor=100_000)
     budget.refresh_from_db()
     entries = budget.entries.count()
     floor = budget.encumbered_minor + budget.spent_minor
@@ -57,7 +75,7 @@ def test_budget_allocate_cannot_go_below_encumbered_plus_spent(demo):
             department_id=budget.department_id,
             fiscal_year=budget.fiscal_year,
             amount_minor=floor - budget.allocated_minor - 1,
-            actor=demo.director,
+            actor=people.director,
         )
 
     allocated = budget.allocated_minor
@@ -69,42 +87,42 @@ def test_budget_allocate_cannot_go_below_encumbered_plus_spent(demo):
         department_id=budget.department_id,
         fiscal_year=budget.fiscal_year,
         amount_minor=floor - budget.allocated_minor,
-        actor=demo.director,
+        actor=people.director,
     )
     budget.refresh_from_db()
     assert budget.available_minor == 0
 
 
 @pytest.mark.parametrize("username", ["head_infodev", "admin_assistant", "staff_infodev", "director_east"])
-def test_budget_allocate_refuses_anyone_but_the_offices_director(demo, username):
+def test_budget_allocate_refuses_anyone_but_the_offices_director(people, username):
+    people.build("director")  # the office has its director: the others are still refused
     department = _dept("infodev")
     with pytest.raises(PermissionDenied):
-        actions.budget_allocate(
-            department_id=department.pk, fiscal_year=2026, amount_minor=100, actor=demo.users[username]
-        )
+        actions.budget_allocate(department_id=department.pk, fiscal_year=2026, amount_minor=100, actor=people[username])
     assert not AuditEvent.objects.filter(verb="office.budget.allocated").exists()
 
 
-def test_budget_allocate_opens_a_line_for_a_new_year(demo):
+def test_budget_allocate_opens_a_line_for_a_new_year(people):
     department = _dept("custsvc")
+    budget_line(department)  # this year's line exists; 2099 has none
     budget = actions.budget_allocate(
-        department_id=department.pk, fiscal_year=2099, amount_minor=5_000, actor=demo.director
+        department_id=department.pk, fiscal_year=2099, amount_minor=5_000, actor=people.director
     )
     assert (budget.fiscal_year, budget.allocated_minor) == (2099, 5_000)
 
 
-def _spent_line(demo, spent_minor: int) -> Budget:
-    budget = Budget.objects.get(department=_dept("techsvc"))
-    actions.budget_encumber(budget_id=budget.pk, amount_minor=spent_minor, actor=demo.director)
-    return actions.budget_spend(budget_id=budget.pk, amount_minor=spent_minor, actor=demo.director)
+def _spent_line(people: People, spent_minor: int) -> Budget:
+    budget = budget_line(_dept("techsvc"))
+    actions.budget_encumber(budget_id=budget.pk, amount_minor=spent_minor, actor=people.director)
+    return actions.budget_spend(budget_id=budget.pk, amount_minor=spent_minor, actor=people.director)
 
 
-def test_budget_unspend_returns_refunded_money_to_available_with_entry_and_audit(demo):
-    budget = _spent_line(demo, 100_000)
+def test_budget_unspend_returns_refunded_money_to_available_with_entry_and_audit(people):
+    budget = _spent_line(people, 100_000)
     spent, available, encumbered = budget.spent_minor, budget.available_minor, budget.encumbered_minor
 
     actions.budget_unspend(
-        budget_id=budget.pk, amount_minor=30_000, actor=demo.director, reference="PO-1", note="Refund of payment #7"
+        budget_id=budget.pk, amount_minor=30_000, actor=people.director, reference="PO-1", note="Refund of payment #7"
     )
 
     budget.refresh_from_db()
@@ -116,21 +134,21 @@ def test_budget_unspend_returns_refunded_money_to_available_with_entry_and_audit
         BudgetEntry.Kind.SPEND,
         "PO-1",
         "Refund of payment #7",
-        demo.director,
+        people.director,
     )
     event = AuditEvent.objects.get(verb="office.budget.refunded", target_id=str(budget.pk))
-    assert event.actor == demo.director
+    assert event.actor == people.director
     assert event.data == {"amount_minor": 30_000, "reference": "PO-1"}
 
 
 @pytest.mark.parametrize("amount", ["above", 0, -1])
-def test_budget_unspend_refuses_more_than_was_spent_or_a_non_positive_amount(demo, amount):
-    budget = _spent_line(demo, 100_000)
+def test_budget_unspend_refuses_more_than_was_spent_or_a_non_positive_amount(people, amount):
+    budget = _spent_line(people, 100_000)
     amount_minor = budget.spent_minor + 1 if amount == "above" else amount
     entries = budget.entries.count()
 
     with pytest.raises(DomainError, match="Only money that was spent can be refunded"):
-        actions.budget_unspend(budget_id=budget.pk, amount_minor=amount_minor, actor=demo.director)
+        actions.budget_unspend(budget_id=budget.pk, amount_minor=amount_minor, actor=people.director)
 
     spent = budget.spent_minor
     budget.refresh_from_db()
@@ -139,15 +157,20 @@ def test_budget_unspend_refuses_more_than_was_spent_or_a_non_positive_amount(dem
     assert not AuditEvent.objects.filter(verb="office.budget.refunded").exists()
 
 
+def _budget_policy() -> Document:
+    """The demo's budget allocation policy, at its first version."""
+    return document("budget-policy", home_office())
+
+
 # --- documents -------------------------------------------------------------------------------------
 
 
-def test_document_save_version_numbers_versions_one_after_another(demo):
-    home = Organization.objects.get(code="home")
+def test_document_save_version_numbers_versions_one_after_another(people):
+    home = home_office()
     document = Document(organization=home, slug="leave-policy", title="Leave policy")
-    first = actions.document_save_version(document=document, body="v1 text", actor=demo.admin_assistant)
+    first = actions.document_save_version(document=document, body="v1 text", actor=people.admin_assistant)
     second = actions.document_save_version(
-        document=Document.objects.get(pk=first.document_id), body="v2 text", change_note="typo", actor=demo.director
+        document=Document.objects.get(pk=first.document_id), body="v2 text", change_note="typo", actor=people.director
     )
 
     assert (first.number, second.number) == (1, 2)
@@ -163,31 +186,32 @@ def test_document_save_version_numbers_versions_one_after_another(demo):
 
 
 @pytest.mark.parametrize("username", ["head_infodev", "business_assistant", "staff_infodev", "director_east"])
-def test_document_save_version_refuses_who_may_not_manage_documents(demo, username):
-    document = Document.objects.get(slug="budget-policy")
+def test_document_save_version_refuses_who_may_not_manage_documents(people, username):
+    document = _budget_policy()
     with pytest.raises(PermissionDenied):
-        actions.document_save_version(document=document, body="changed", actor=demo.users[username])
+        actions.document_save_version(document=document, body="changed", actor=people[username])
     document.refresh_from_db()
     assert document.current_version == 1
     assert document.versions.count() == 1
 
 
-def test_document_save_version_refuses_empty_text_and_changes_nothing(demo):
-    document = Document.objects.get(slug="budget-policy")
+def test_document_save_version_refuses_empty_text_and_changes_nothing(people):
+    document = _budget_policy()
     with pytest.raises(DomainError):
-        actions.document_save_version(document=document, body="   ", actor=demo.director)
+        actions.document_save_version(document=document, body="   ", actor=people.director)
     assert DocumentVersion.objects.filter(document=document).count() == 1
 
 
 # --- announcements ---------------------------------------------------------------------------------
 
 
-def test_announcement_publish_notifies_the_department_only(demo):
+def test_announcement_publish_notifies_the_department_only(people):
+    people.build("director", "head_custsvc", "staff_custsvc", "staff_infodev", "staff_techsvc", "staff_east")
     techsvc = _dept("techsvc")
     announcement = Announcement(
         organization=techsvc.organization, department=techsvc, title="Server move", body="Saturday."
     )
-    actions.announcement_publish(announcement=announcement, actor=demo.head_techsvc)
+    actions.announcement_publish(announcement=announcement, actor=people.head_techsvc)
 
     notified = set(
         Notification.objects.filter(verb="office.announcement.published").values_list("recipient__username", flat=True)
@@ -195,23 +219,23 @@ def test_announcement_publish_notifies_the_department_only(demo):
     assert notified == {"staff_techsvc"}
 
 
-def test_announcement_publish_refuses_a_head_addressing_another_department(demo):
+def test_announcement_publish_refuses_a_head_addressing_another_department(people):
     custsvc = _dept("custsvc")
     announcement = Announcement(organization=custsvc.organization, department=custsvc, title="x", body="y")
     with pytest.raises(PermissionDenied):
-        actions.announcement_publish(announcement=announcement, actor=demo.head_techsvc)
+        actions.announcement_publish(announcement=announcement, actor=people.head_techsvc)
     assert not Announcement.objects.filter(title="x").exists()
 
 
 # --- notifications ---------------------------------------------------------------------------------
 
 
-def test_notification_mark_read_touches_only_the_users_own(demo):
-    mine = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
-    theirs = Notification.objects.get(recipient=demo.head_infodev, verb="office.demo.welcome")
+def test_notification_mark_read_touches_only_the_users_own(people):
+    mine = _welcome(people.staff_infodev)
+    theirs = _welcome(people.head_infodev)
 
-    assert actions.notification_mark_read(user=demo.staff_infodev, notification_id=theirs.pk) == 0
-    assert actions.notification_mark_read(user=demo.staff_infodev, notification_id=mine.pk) == 1
+    assert actions.notification_mark_read(user=people.staff_infodev, notification_id=theirs.pk) == 0
+    assert actions.notification_mark_read(user=people.staff_infodev, notification_id=mine.pk) == 1
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -219,8 +243,11 @@ def test_notification_mark_read_touches_only_the_users_own(demo):
 # --- selectors -------------------------------------------------------------------------------------
 
 
-def test_department_tree_nests_groups_under_their_department(demo):
-    tree = selectors.department_tree(user=demo.staff_nav)
+def test_department_tree_nests_groups_under_their_department(people):
+    office_units(home_office())
+    office_units(member_office("east"))
+    people.build("head_infodev", "staff_infodev")
+    tree = selectors.department_tree(user=people.staff_nav)
     codes = [unit.code for unit in tree]
     assert codes == ["leadership", "infodev", "custsvc", "techsvc"]
     infodev = tree[1]
@@ -228,8 +255,10 @@ def test_department_tree_nests_groups_under_their_department(demo):
     assert {g.code: g.staff_count for g in infodev.tree_children}["navigation"] == 1
 
 
-def test_department_tree_of_a_member_office_holds_only_its_own_units(demo):
-    tree = selectors.department_tree(user=demo.staff_east)
+def test_department_tree_of_a_member_office_holds_only_its_own_units(people):
+    office_units(home_office())
+    office_units(member_office("east"))
+    tree = selectors.department_tree(user=people.staff_east)
     assert {unit.organization.code for unit in tree} == {"east"}
 
 
@@ -241,35 +270,38 @@ def test_document_diff_marks_added_and_removed_lines():
     assert kinds[0][0] == "hunk"
 
 
-def test_contact_update_is_audited_and_refuses_other_people(demo):
+def test_contact_update_is_audited_and_refuses_other_people(people):
     from django.core.exceptions import PermissionDenied
 
     from office.actions import staff_profile_update_contact
     from office.models import AuditEvent
 
-    profile = demo.staff_infodev.staff_profile
-    staff_profile_update_contact(profile_id=profile.pk, actor=demo.staff_infodev, phone="020-1234-5678")
+    profile = people.staff_infodev.staff_profile
+    staff_profile_update_contact(profile_id=profile.pk, actor=people.staff_infodev, phone="020-1234-5678")
     profile.refresh_from_db()
     assert profile.phone == "020-1234-5678"
     assert (
         AuditEvent.objects.filter(verb="office.staff_profile.contact_updated", target_id=str(profile.pk)).count() == 1
     )
     with pytest.raises(PermissionDenied):
-        staff_profile_update_contact(profile_id=profile.pk, actor=demo.head_infodev, phone="1")
+        staff_profile_update_contact(profile_id=profile.pk, actor=people.head_infodev, phone="1")
     profile.refresh_from_db()
     assert profile.phone == "020-1234-5678"
 
 
-def test_department_announcement_reaches_staff_of_its_groups(demo):
+def test_department_announcement_reaches_staff_of_its_groups(people):
     from office.actions import announcement_publish
     from office.models import Announcement, Department, Notification
 
+    people.build("staff_infodev", "staff_custsvc")  # staff of a group under infodev, and of another department
     infodev = Department.objects.get(organization__is_home=True, code="infodev")
     announcement = Announcement(
         organization=infodev.organization, department=infodev, title="Group meeting", body="Friday"
     )
-    announcement_publish(announcement=announcement, actor=demo.head_infodev)
+    announcement_publish(announcement=announcement, actor=people.head_infodev)
     # staff_infodev sits in the topic-service group under information development.
-    note = Notification.objects.get(recipient=demo.staff_infodev, verb="office.announcement.published")
+    note = Notification.objects.get(recipient=people.staff_infodev, verb="office.announcement.published")
     assert note.url == f"/intranet/announcements/{announcement.pk}/"
-    assert not Notification.objects.filter(recipient=demo.staff_custsvc, verb="office.announcement.published").exists()
+    assert not Notification.objects.filter(
+        recipient=people.staff_custsvc, verb="office.announcement.published"
+    ).exists()
