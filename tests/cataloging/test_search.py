@@ -8,6 +8,7 @@ from django.db import connection
 from cataloging import search
 from cataloging.models import BibRecord, Holding
 from tests.cataloging.factories import make_record
+from tests.factories import member_office
 
 pytestmark = pytest.mark.django_db
 S = BibRecord.Status
@@ -20,10 +21,9 @@ def _find(**params) -> list[str]:
 
 
 @pytest.fixture
-def catalog(demo):
-    from office.models import Organization
-
-    north = Organization.objects.get(code="north")
+def catalog(db):
+    """Records of one member office; the search needs no other office, user or demo record."""
+    north = member_office("north")
     records = [
         make_record(north, status=S.APPROVED, title="中文信息检索系统", author="王敏", isbn="9787040123458",
                     language="chi", subjects=("信息检索",), year=2019, clc="G252.7"),
