@@ -12,13 +12,15 @@ from cataloging import actions, importer, marc, search
 from cataloging.models import BibRecord, RecordIdentifier, RecordVersion
 from office.models import AuditEvent, Organization
 from tests.cataloging.factories import make_raw
+from tests.factories import member_office
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def north(demo):
-    return Organization.objects.get(code="north")
+def north(db):
+    member_office("east")  # another member office, whose records north's imports must not match
+    return member_office("north")
 
 
 def _import(data: bytes, org, **kwargs):
