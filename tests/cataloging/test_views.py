@@ -12,60 +12,89 @@ from django.utils import timezone
 
 from cataloging import actions
 from cataloging.models import BibRecord, Holding, LedgerEntry, Statement
-from tests.cataloging.factories import make_record
+from tests.cataloging.factories import fee_schedule, make_record
+from tests.factories import People, home_office, member_office
 
 pytestmark = pytest.mark.django_db
 S = BibRecord.Status
+
+
+@pytest.fixture(autouse=True)
+def _fees(db):
+    fee_schedule()
+
+
+@pytest.fixture
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def home(db):
+    return home_office()
+
+
+@pytest.fixture
+def east(db):
+    return member_office("east")
+
+
+@pytest.fixture
+def riverside(db):
+    return member_office("riverside")
 
 
 def _url(name: str, **kwargs) -> str:
     return reverse(f"cataloging:{name}", kwargs=kwargs or None)
 
 
-def test_holding_note_and_ledger_stay_inside_the_office(demo, home, east):
+def test_holding_note_and_ledger_stay_inside_the_office(people, home, east):
     record = make_record(east, status=S.APPROVED, title="Shared book")
     Holding.objects.create(record=record, organization=home, call_number="G250/9", note="Secret shelf note")
-    mine = demo.client("staff_infodev").get(_url("record_detail", pk=record.pk)).content.decode()
-    theirs = demo.client("staff_east").get(_url("record_detail", pk=record.pk)).content.decode()
+    mine = people.client("staff_infodev").get(_url("record_detail", pk=record.pk)).content.decode()
+    theirs = people.client("staff_east").get(_url("record_detail", pk=record.pk)).content.decode()
     assert "Secret shelf note" in mine
     assert "G250/9" in theirs and "Secret shelf note" not in theirs
     LedgerEntry.objects.create(organization=home, kind="copy_fee", amount_minor=777, record=record)
-    assert "7.77" in demo.client("head_infodev").get(_url("fee_ledger")).content.decode()
-    assert "7.77" not in demo.client("staff_east").get(_url("fee_ledger")).content.decode()
+    assert "7.77" in people.client("head_infodev").get(_url("fee_ledger")).content.decode()
+    assert "7.77" not in people.client("staff_east").get(_url("fee_ledger")).content.decode()
 
 
-def test_drafts_are_invisible_to_other_offices_and_the_public(demo, east):
+def test_drafts_are_invisible_to_other_offices_and_the_public(people, east):
     draft = make_record(east, title="Unshared draft title")
-    assert demo.client("staff_infodev").get(_url("record_detail", pk=draft.pk)).status_code == 404
-    assert demo.client(None).get(_url("public_record_detail", pk=draft.pk)).status_code == 404
-    assert "Unshared draft title" not in demo.client(None).get(_url("public_search") + "?q=draft").content.decode()
-    assert "Unshared draft title" in demo.client("staff_east").get(_url("record_search") + "?q=draft").content.decode()
+    assert people.client("staff_infodev").get(_url("record_detail", pk=draft.pk)).status_code == 404
+    assert people.client(None).get(_url("public_record_detail", pk=draft.pk)).status_code == 404
+    assert "Unshared draft title" not in people.client(None).get(_url("public_search") + "?q=draft").content.decode()
+    assert (
+        "Unshared draft title" in people.client("staff_east").get(_url("record_search") + "?q=draft").content.decode()
+    )
 
 
-def test_clients_get_403_on_staff_pages(demo):
-    client = demo.client("client_a")
+def test_clients_get_403_on_staff_pages(people):
+    client = people.client("client_a")
     for name in ("record_search", "my_catalog", "import_upload", "fee_ledger", "review_queue"):
         assert client.get(_url(name)).status_code == 403
     assert client.get(_url("public_search")).status_code == 200
 
 
-def test_review_page_shows_checks_and_duplicates_side_by_side(demo, east, riverside):
+def test_review_page_shows_checks_and_duplicates_side_by_side(people, east, riverside):
     make_record(riverside, status=S.APPROVED, title="Original", isbn="9780070544840")
     record = make_record(
-        east, status=S.SUBMITTED, actor=demo.staff_east, title="Copy of original", isbn="9780070544840"
+        east, status=S.SUBMITTED, actor=people.staff_east, title="Copy of original", isbn="9780070544840"
     )
-    bad = make_record(east, status=S.SUBMITTED, actor=demo.staff_east, title="Bad ISBN", isbn="9780070544841")
-    page = demo.client("head_infodev").get(_url("review_detail", pk=record.pk)).content.decode()
+    bad = make_record(east, status=S.SUBMITTED, actor=people.staff_east, title="Bad ISBN", isbn="9780070544841")
+    page = people.client("head_infodev").get(_url("review_detail", pk=record.pk)).content.decode()
     assert "Likely duplicates" in page and "Original" in page and "diff-change" in page
-    bad_page = demo.client("head_infodev").get(_url("review_detail", pk=bad.pk)).content.decode()
+    bad_page = people.client("head_infodev").get(_url("review_detail", pk=bad.pk)).content.decode()
     assert "check digit is invalid" in bad_page
 
 
-def test_contribute_review_share_copy_flow(demo, riverside, django_capture_on_commit_callbacks):
+def test_contribute_review_share_copy_flow(people, riverside, django_capture_on_commit_callbacks):
     east_staff, reviewer, copier = (
-        demo.client("staff_east"),
-        demo.client("head_infodev"),
-        demo.client("staff_riverside"),
+        people.client("staff_east"),
+        people.client("head_infodev"),
+        people.client("staff_riverside"),
     )
     text = (
         "LDR 00000nam a2200000 i 4500\n008 250101s2024    cc            000 0 chi d\n020 ## $a9787040123458\n"
@@ -86,13 +115,13 @@ def test_contribute_review_share_copy_flow(demo, riverside, django_capture_on_co
     holding = Holding.objects.get(record=record, organization=riverside)
     assert (holding.call_number, holding.copies, holding.lendable) == ("G254.3/M1", 2, False)
     assert LedgerEntry.objects.get(record=record, organization=riverside).amount_minor == 200
-    public = demo.client(None).get(_url("public_search") + "?q=联合编目").content.decode()
+    public = people.client(None).get(_url("public_search") + "?q=联合编目").content.decode()
     assert "联合编目实务" in public
 
 
-def test_the_contributing_office_records_its_own_copies_of_a_draft_free(demo, east):
+def test_the_contributing_office_records_its_own_copies_of_a_draft_free(people, east):
     draft = make_record(east, title="Our new book")
-    own, other = demo.client("staff_east"), demo.client("staff_riverside")
+    own, other = people.client("staff_east"), people.client("staff_riverside")
     page = own.get(_url("record_detail", pk=draft.pk)).content.decode()
     assert "Add our holding" in page and "Copy into my catalog" not in page
     form = own.get(_url("record_copy", pk=draft.pk)).content.decode()
@@ -109,34 +138,33 @@ def test_the_contributing_office_records_its_own_copies_of_a_draft_free(demo, ea
     assert other.post(_url("record_copy", pk=draft.pk), {"copies": 1}).status_code == 404
     submitted = make_record(east, status=S.SUBMITTED, title="Waiting")
     with pytest.raises(PermissionDenied):
-        actions.record_copy(record_id=submitted.pk, actor=demo.staff_riverside)
-    assert demo.client("staff_infodev").get(_url("record_copy", pk=submitted.pk)).status_code == 403  # a reviewer
+        actions.record_copy(record_id=submitted.pk, actor=people.staff_riverside)
+    assert people.client("staff_infodev").get(_url("record_copy", pk=submitted.pk)).status_code == 403  # a reviewer
     assert not Holding.objects.filter(record=submitted).exists()
 
 
-def test_invalid_marc_text_is_a_form_error(demo):
-    response = demo.client("staff_east").post(_url("record_create"), {"marc_text": "24510 no space"})
+def test_invalid_marc_text_is_a_form_error(people):
+    response = people.client("staff_east").post(_url("record_create"), {"marc_text": "24510 no space"})
     assert response.status_code == 200 and "Line 1" in response.content.decode()
 
 
-def test_versions_page_compares_field_by_field(demo, east):
+def test_versions_page_compares_field_by_field(people, east):
     record = make_record(east, title="Before")
     from tests.cataloging.factories import make_marc
 
-    actions.record_update(record_id=record.pk, actor=demo.staff_east, marc_record=make_marc(title="After"))
-    page = demo.client("staff_east").get(_url("record_versions", pk=record.pk) + "?a=1&b=2").content.decode()
+    actions.record_update(record_id=record.pk, actor=people.staff_east, marc_record=make_marc(title="After"))
+    page = people.client("staff_east").get(_url("record_versions", pk=record.pk) + "?a=1&b=2").content.decode()
     assert "Before" in page and "After" in page and "diff-change" in page
 
 
-def test_statement_close_and_pdf_with_chinese_and_markup(demo, home, east):
+def test_statement_close_and_pdf_with_chinese_and_markup(people, home, east):
     record = make_record(east, status=S.APPROVED, title="<b>Tags & 中文书名</b>")
-    LedgerEntry.objects.filter(organization=home).delete()
-    actions.record_copy(record_id=record.pk, actor=demo.staff_infodev)
+    actions.record_copy(record_id=record.pk, actor=people.staff_infodev)
     last = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     LedgerEntry.objects.filter(organization=home).update(
         created_at=timezone.make_aware(datetime.datetime.combine(last.replace(day=3), datetime.time(9)))
     )
-    client = demo.client("head_infodev")
+    client = people.client("head_infodev")
     response = client.post(_url("statement_close"), {"month": last.strftime("%Y-%m")})
     statement = Statement.objects.get(organization=home, period_start=last.replace(day=1))
     assert response["Location"] == _url("statement_detail", pk=statement.pk)
@@ -144,7 +172,7 @@ def test_statement_close_and_pdf_with_chinese_and_markup(demo, home, east):
     pdf = client.get(_url("statement_pdf", pk=statement.pk))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert b"WenQuanYi" in pdf.content or b"STSong" in pdf.content
-    assert demo.client("staff_east").get(_url("statement_pdf", pk=statement.pk)).status_code == 404
+    assert people.client("staff_east").get(_url("statement_pdf", pk=statement.pk)).status_code == 404
 
 
 def _bulk(organizations, n: int, prefix: str) -> None:
@@ -157,9 +185,9 @@ def _bulk(organizations, n: int, prefix: str) -> None:
 
 @pytest.mark.parametrize("name", ["record_search", "public_search"])
 def test_search_query_count_does_not_grow_with_records(
-    demo, home, east, riverside, name, django_assert_max_num_queries
+    people, home, east, riverside, name, django_assert_max_num_queries
 ):
-    client = demo.client("staff_east" if name == "record_search" else None)
+    client = people.client("staff_east" if name == "record_search" else None)
     url = _url(name) + "?q=scaling"
     _bulk([home, east, riverside], 3, "a")
     with django_assert_max_num_queries(14):
@@ -171,10 +199,10 @@ def test_search_query_count_does_not_grow_with_records(
 
 
 def test_record_page_query_count_does_not_grow_with_holdings(
-    demo, home, east, riverside, django_assert_max_num_queries
+    people, home, east, riverside, django_assert_max_num_queries
 ):
     record = make_record(east, status=S.APPROVED)
-    client = demo.client("staff_infodev")
+    client = people.client("staff_infodev")
     with django_assert_max_num_queries(14):
         client.get(_url("record_detail", pk=record.pk))
     for org in (home, east, riverside):
@@ -183,7 +211,7 @@ def test_record_page_query_count_does_not_grow_with_holdings(
         assert client.get(_url("record_detail", pk=record.pk)).status_code == 200
 
 
-def test_nav_fragment_is_role_aware(demo):
+def test_nav_fragment_is_role_aware(people):
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
@@ -196,8 +224,8 @@ def test_nav_fragment_is_role_aware(demo):
 
     from django.contrib.auth.models import AnonymousUser
 
-    assert _url("review_queue") in render(demo.head_infodev)
-    assert _url("review_queue") not in render(demo.staff_east)
-    assert _url("import_upload") in render(demo.staff_east)
+    assert _url("review_queue") in render(people.head_infodev)
+    assert _url("review_queue") not in render(people.staff_east)
+    assert _url("import_upload") in render(people.staff_east)
     anonymous = render(AnonymousUser())
     assert _url("public_search") in anonymous and _url("record_search") + '"' not in anonymous
