@@ -12,6 +12,7 @@ from pymarc.marcxml import parse_xml_to_array
 from cataloging import interop
 from cataloging.models import BibRecord
 from tests.cataloging.factories import make_record
+from tests.factories import People, home_office, member_office
 
 pytestmark = pytest.mark.django_db
 S = BibRecord.Status
@@ -21,7 +22,23 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 @pytest.fixture
-def catalog(demo, home, east):
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def home(db):
+    return home_office()
+
+
+@pytest.fixture
+def east(db):
+    return member_office("east")
+
+
+@pytest.fixture
+def catalog(db, home, east):
     return {
         "salton": make_record(
             east,
@@ -69,8 +86,8 @@ def _diagnostic(content: bytes) -> str:
     return fromstring(content).find(f"{SRW}diagnostics/{DIAG}diagnostic/{DIAG}uri").text
 
 
-def test_explain_describes_indexes_and_schemas(demo):
-    for content in (_get(demo.client(None)), _get(demo.client(None), operation="explain", version="1.2")):
+def test_explain_describes_indexes_and_schemas(people):
+    for content in (_get(people.client(None)), _get(people.client(None), operation="explain", version="1.2")):
         root = fromstring(content)
         assert root.tag == f"{SRW}explainResponse"
         text = content.decode()
@@ -78,8 +95,8 @@ def test_explain_describes_indexes_and_schemas(demo):
             assert name in text
 
 
-def test_search_returns_marcxml_that_pymarc_reads(demo, catalog):
-    content = _search(demo.client(None), 'dc.title = "xylograph retrieval"')
+def test_search_returns_marcxml_that_pymarc_reads(people, catalog):
+    content = _search(people.client(None), 'dc.title = "xylograph retrieval"')
     assert _count(content) == 1
     [record] = parse_xml_to_array(io.BytesIO(content), strict=True)
     assert record.title == "Xylograph retrieval"
@@ -103,28 +120,28 @@ def test_search_returns_marcxml_that_pymarc_reads(demo, catalog):
         ("xylogr*", ["Xylograph retrieval"]),
     ],
 )
-def test_cql_indexes_and_booleans(demo, catalog, query, titles):
-    assert _marc_titles(_search(demo.client(None), query)) == titles
+def test_cql_indexes_and_booleans(people, catalog, query, titles):
+    assert _marc_titles(_search(people.client(None), query)) == titles
 
 
-def test_unshared_records_never_leave(demo, catalog):
-    client = demo.client("staff_east")  # even the owning office's staff get shared records only
+def test_unshared_records_never_leave(people, catalog):
+    client = people.client("staff_east")  # even the owning office's staff get shared records only
     for query in ("dc.title = unshared", "dc.creator = hidden", "bath.isbn = 9787111213826", "draft"):
         assert _count(_search(client, query)) == 0
 
 
-def test_dublin_core_schema(demo, catalog):
-    content = _search(demo.client(None), "dc.title = 鹦鹉检索导论", recordSchema="dc")
+def test_dublin_core_schema(people, catalog):
+    content = _search(people.client(None), "dc.title = 鹦鹉检索导论", recordSchema="dc")
     dc = fromstring(content).find(f"{SRW}records/{SRW}record/{SRW}recordData/{{info:srw/schema/1/dc-schema}}dc")
     assert dc.find(f"{DC}title").text == "鹦鹉检索导论"
     assert dc.find(f"{DC}creator").text == "王知津"
     assert dc.find(f"{DC}identifier").text == "urn:isbn:9787302108535"
 
 
-def test_paging_with_start_record_and_maximum_records(demo, east):
+def test_paging_with_start_record_and_maximum_records(people, east):
     for n in range(5):
         make_record(east, status=S.APPROVED, title=f"Paging book {n}", isbn=None)
-    client = demo.client(None)
+    client = people.client(None)
     first = _search(client, "dc.title = paging", maximumRecords="2")
     root = fromstring(first)
     assert _count(first) == 5 and _marc_titles(first) == ["Paging book 0", "Paging book 1"]
@@ -137,11 +154,11 @@ def test_paging_with_start_record_and_maximum_records(demo, east):
     assert _marc_titles(_search(client, "dc.title = paging", maximumRecords="0")) == []
 
 
-def test_markup_is_escaped_and_survives_the_round_trip(demo, catalog):
-    content = _search(demo.client(None), "dc.creator = o'brien")
+def test_markup_is_escaped_and_survives_the_round_trip(people, catalog):
+    content = _search(people.client(None), "dc.creator = o'brien")
     assert b"<script>" not in content
     assert _marc_titles(content) == ['<script>alert("x")</script> & "Co"']
-    echoed = _search(demo.client(None), '"<b>&amp;"')
+    echoed = _search(people.client(None), '"<b>&amp;"')
     assert b"<b>" not in echoed and _count(echoed) == 0
 
 
@@ -163,8 +180,8 @@ def test_markup_is_escaped_and_survives_the_round_trip(demo, catalog):
         ({"operation": "searchRetrieve", "version": "1.2", "query": "xylograph", "startRecord": "99"}, 61),
     ],
 )
-def test_errors_are_sru_diagnostics(demo, catalog, params, number):
-    content = _get(demo.client(None), **params)
+def test_errors_are_sru_diagnostics(people, catalog, params, number):
+    content = _get(people.client(None), **params)
     assert _diagnostic(content) == f"info:srw/diagnostic/1/{number}"
 
 
@@ -172,9 +189,9 @@ def test_xml_cannot_carry_control_characters_so_they_are_dropped():
     assert interop.clean("a\x00b\x1fc\x0bd\ttab\U0001f600") == "abcd\ttab\U0001f600"
 
 
-def test_query_count_does_not_grow_with_the_page(demo, east, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_the_page(people, east, django_assert_max_num_queries):
     for n in range(12):
         make_record(east, status=S.APPROVED, title=f"Counted book {n}", isbn=None)
     with django_assert_max_num_queries(8):
-        content = _search(demo.client(None), "dc.title = counted", maximumRecords="12")
+        content = _search(people.client(None), "dc.title = counted", maximumRecords="12")
     assert len(_marc_titles(content)) == 12
