@@ -14,10 +14,28 @@ from cataloging.models import Statement
 from office.models import AuditEvent
 from payments import actions as payment_actions
 from payments.models import Payment, WebhookEvent
+from tests.factories import People, home_office, member_office
 
 pytestmark = pytest.mark.django_db
 CARD_OK = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
 CARD_DECLINED = {"card_number": "4000000000000341", "expiry": "12/34", "cvc": "123"}
+
+
+@pytest.fixture
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def home(db):
+    return home_office()
+
+
+@pytest.fixture
+def east(home):
+    """East pays its statements to the home office, the catalog operator."""
+    return member_office("east")
 
 
 def _statement(organization, *, charges: int, credits: int, month: int = 1) -> Statement:
@@ -52,8 +70,8 @@ def _start(client, statement: Statement) -> Payment:
     return payment
 
 
-def test_director_pays_a_debit_statement_end_to_end(demo, debit, home, east, django_capture_on_commit_callbacks):
-    client = demo.client("director_east")
+def test_director_pays_a_debit_statement_end_to_end(people, debit, home, east, django_capture_on_commit_callbacks):
+    client = people.client("director_east")
     page = client.get(_detail(debit)).content.decode()
     assert _pay_url(debit) in page
     payment = _start(client, debit)
@@ -61,7 +79,7 @@ def test_director_pays_a_debit_statement_end_to_end(demo, debit, home, east, dja
     assert (payment.payer_organization, payment.payee_organization, payment.payer_user) == (
         east,
         home,
-        demo.director_east,
+        people.director_east,
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("payments:simulated_pay", args=[payment.pk]), CARD_OK)
@@ -81,8 +99,8 @@ def test_director_pays_a_debit_statement_end_to_end(demo, debit, home, east, dja
     assert Payment.objects.filter(purpose_type="cataloging.statement").count() == 1
 
 
-def test_repeated_and_late_success_news_are_no_ops(demo, debit, django_capture_on_commit_callbacks):
-    client = demo.client("director_east")
+def test_repeated_and_late_success_news_are_no_ops(people, debit, django_capture_on_commit_callbacks):
+    client = people.client("director_east")
     payment = _start(client, debit)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("payments:simulated_pay", args=[payment.pk]), CARD_OK)
@@ -116,9 +134,9 @@ def test_repeated_and_late_success_news_are_no_ops(demo, debit, django_capture_o
 
 
 def test_second_click_reuses_the_payment_and_a_declined_card_leaves_the_statement_issued(
-    demo, debit, django_capture_on_commit_callbacks
+    people, debit, django_capture_on_commit_callbacks
 ):
-    client = demo.client("director_east")
+    client = people.client("director_east")
     payment = _start(client, debit)
     assert _start(client, debit).pk == payment.pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,18 +154,18 @@ def test_second_click_reuses_the_payment_and_a_declined_card_leaves_the_statemen
     assert Payment.objects.filter(purpose_type="cataloging.statement").count() == 1
 
 
-def test_credit_statement_has_nothing_to_pay(demo, east):
+def test_credit_statement_has_nothing_to_pay(people, east):
     credit = _statement(east, charges=100, credits=900)
-    client = demo.client("director_east")
+    client = people.client("director_east")
     page = client.get(_detail(credit)).content.decode()
     assert _pay_url(credit) not in page and "nothing to pay" in page
     assert client.post(_pay_url(credit)).url == _detail(credit)
     assert not Payment.objects.filter(purpose_type="cataloging.statement").exists()
 
 
-def test_home_office_does_not_pay_itself(demo, home):
+def test_home_office_does_not_pay_itself(people, home):
     own = _statement(home, charges=900, credits=0)
-    client = demo.client("director")
+    client = people.client("director")
     assert _pay_url(own) not in client.get(_detail(own)).content.decode()
     assert client.post(_pay_url(own)).url == _detail(own)
     assert not Payment.objects.filter(purpose_type="cataloging.statement").exists()
@@ -157,22 +175,22 @@ def test_home_office_does_not_pay_itself(demo, home):
     ("username", "status"),
     [(None, 302), ("client_a", 403), ("staff_east", 403), ("director", 404), ("head_infodev", 404)],
 )
-def test_only_the_offices_leadership_and_heads_may_pay(demo, debit, username, status):
-    response = demo.client(username).post(_pay_url(debit))
+def test_only_the_offices_leadership_and_heads_may_pay(people, debit, username, status):
+    response = people.client(username).post(_pay_url(debit))
     assert response.status_code == status
     if username is None:
         assert response.url.startswith(reverse("login"))
     assert not Payment.objects.filter(purpose_type="cataloging.statement").exists()
 
 
-def test_staff_see_the_payment_state_but_no_button(demo, debit):
-    payment = _start(demo.client("director_east"), debit)
-    page = demo.client("staff_east").get(_detail(debit)).content.decode()
+def test_staff_see_the_payment_state_but_no_button(people, debit):
+    payment = _start(people.client("director_east"), debit)
+    page = people.client("staff_east").get(_detail(debit)).content.decode()
     assert f"#{payment.pk}" in page and _pay_url(debit) not in page
 
 
-def test_payment_that_does_not_match_the_statement_is_not_booked(demo, debit, east):
-    payment = actions.statement_pay(statement_id=debit.pk, actor=demo.director_east)
+def test_payment_that_does_not_match_the_statement_is_not_booked(people, debit, east):
+    payment = actions.statement_pay(statement_id=debit.pk, actor=people.director_east)
     Payment.objects.filter(pk=payment.pk).update(amount_minor=1, status=Payment.Status.SUCCEEDED)
     payment_actions.payment_notify_purpose(payment_id=payment.pk)
     debit.refresh_from_db()
