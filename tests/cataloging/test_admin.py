@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cataloging.models import BibRecord, FeeSchedule, Holding, LedgerEntry, RecordVersion, Statement
-from tests.cataloging.factories import make_record
+from tests.cataloging.factories import fee_schedule, make_record
+from tests.factories import People, home_office, member_office
 
 pytestmark = pytest.mark.django_db
 MODELS = [
@@ -25,8 +26,29 @@ MODELS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fees(db):
+    fee_schedule()
+
+
 @pytest.fixture
-def catalog(demo, home, east):
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def home(db):
+    return home_office()
+
+
+@pytest.fixture
+def east(db):
+    return member_office("east")
+
+
+@pytest.fixture
+def catalog(db, home, east):
     record = make_record(east, status=BibRecord.Status.APPROVED, title="Admin <b>shared</b> 书目", clc="G250")
     holding = Holding.objects.create(record=record, organization=home, call_number="G250/1")
     entry = LedgerEntry.objects.create(organization=home, kind="copy_fee", amount_minor=300, record=record)
@@ -40,8 +62,8 @@ def _admin(name: str, action: str = "changelist", *args) -> str:
     return reverse(f"admin:cataloging_{name}_{action}", args=args)
 
 
-def test_every_changelist_opens_with_search_and_filters(demo, catalog):
-    client = demo.client("director")
+def test_every_changelist_opens_with_search_and_filters(people, catalog):
+    client = people.client("director")
     for name in MODELS:
         assert client.get(_admin(name)).status_code == 200, name
         assert client.get(_admin(name) + "?q=admin").status_code == 200, name
@@ -49,8 +71,8 @@ def test_every_changelist_opens_with_search_and_filters(demo, catalog):
     assert "Admin &lt;b&gt;shared&lt;/b&gt; 书目" in page  # escaped, like everywhere else
 
 
-def test_change_pages_of_records_and_versions_are_read_only(demo, catalog):
-    client = demo.client("director")
+def test_change_pages_of_records_and_versions_are_read_only(people, catalog):
+    client = people.client("director")
     record = catalog["record"]
     version = RecordVersion.objects.get(record=record)
     page = client.get(_admin("bibrecord", "change", record.pk))
@@ -64,8 +86,8 @@ def test_change_pages_of_records_and_versions_are_read_only(demo, catalog):
     assert RecordVersion.objects.filter(pk=version.pk).exists()
 
 
-def test_ledger_and_statements_cannot_be_changed_or_added(demo, catalog):
-    client = demo.client("director")
+def test_ledger_and_statements_cannot_be_changed_or_added(people, catalog):
+    client = people.client("director")
     assert client.get(_admin("ledgerentry", "add")).status_code == 403
     assert client.get(_admin("statement", "add")).status_code == 403
     client.post(_admin("statement", "change", catalog["statement"].pk), {"net_minor": 0, "status": "paid"})
@@ -74,8 +96,8 @@ def test_ledger_and_statements_cannot_be_changed_or_added(demo, catalog):
     assert client.post(_admin("ledgerentry", "delete", catalog["entry"].pk), {"post": "yes"}).status_code == 403
 
 
-def test_operator_edits_fee_schedules_but_keeps_those_in_force(demo, catalog):
-    client = demo.client("director")
+def test_operator_edits_fee_schedules_but_keeps_those_in_force(people, catalog):
+    client = people.client("director")
     current = FeeSchedule.objects.filter(valid_from__lte=timezone.localdate()).first()
     assert current is not None
     response = client.post(
@@ -95,8 +117,8 @@ def test_operator_edits_fee_schedules_but_keeps_those_in_force(demo, catalog):
     assert not FeeSchedule.objects.filter(pk=future.pk).exists()
 
 
-def test_holding_local_data_is_editable_but_not_its_record_or_office(demo, catalog, east):
-    client = demo.client("director")
+def test_holding_local_data_is_editable_but_not_its_record_or_office(people, catalog, east):
+    client = people.client("director")
     holding = catalog["holding"]
     response = client.post(
         _admin("holding", "change", holding.pk),
@@ -115,6 +137,6 @@ def test_holding_local_data_is_editable_but_not_its_record_or_office(demo, catal
     assert client.get(_admin("holding", "add")).status_code == 403
 
 
-def test_non_admin_staff_do_not_get_in(demo, catalog):
-    response = demo.client("head_infodev").get(_admin("bibrecord"))
+def test_non_admin_staff_do_not_get_in(people, catalog):
+    response = people.client("head_infodev").get(_admin("bibrecord"))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
