@@ -14,15 +14,27 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from cataloging import actions, marc
 from cataloging.models import BibRecord, ImportJob, RecordVersion
-from office.models import Organization
 from tests.cataloging.factories import make_marc, make_raw, make_record
+from tests.factories import People, home_office, member_office
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def north(demo):
-    return Organization.objects.get(code="north")
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def east(db):
+    return member_office("east")
+
+
+@pytest.fixture
+def north(east):
+    """North imports into a network with another member office, whose records it must not match."""
+    return member_office("north")
 
 
 def _file(*raws: bytes) -> bytes:
@@ -168,7 +180,7 @@ def test_xml_entities_are_never_resolved(north, data):
     assert not BibRecord.objects.filter(organization=north).exists()
 
 
-def test_script_in_a_field_is_stored_as_text_and_rendered_escaped(demo, north):
+def test_script_in_a_field_is_stored_as_text_and_rendered_escaped(people, north):
     evil = make_raw(
         control="XSS",
         title="<script>alert(1)</script>",
@@ -179,7 +191,9 @@ def test_script_in_a_field_is_stored_as_text_and_rendered_escaped(demo, north):
     )
     _import(evil, north, share=True)
     record = BibRecord.objects.get(control_number="XSS")
-    html = demo.client(None).get(reverse("cataloging:public_record_detail", kwargs={"pk": record.pk})).content.decode()
+    html = (
+        people.client(None).get(reverse("cataloging:public_record_detail", kwargs={"pk": record.pk})).content.decode()
+    )
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
@@ -229,8 +243,8 @@ def test_import_command_reports_file_errors(north, tmp_path):
 # --- the upload page --------------------------------------------------------------------------------------
 
 
-def test_upload_runs_the_import_as_a_job_with_progress_and_csv_report(demo, django_capture_on_commit_callbacks):
-    client = demo.client("staff_east")
+def test_upload_runs_the_import_as_a_job_with_progress_and_csv_report(people, django_capture_on_commit_callbacks):
+    client = people.client("staff_east")
     data = _file(make_raw(control="U1", title="Uploaded 上传"), b"garbage-record\x1d")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("cataloging:import_upload"), {"file": SimpleUploadedFile("books.mrc", data)})
@@ -249,8 +263,9 @@ def test_upload_runs_the_import_as_a_job_with_progress_and_csv_report(demo, djan
     assert "1,U1,created" in text and "2,,error" in text
 
 
-def test_upload_limit_and_bad_files_leave_the_catalog_unchanged(demo):
-    client = demo.client("staff_east")
+def test_upload_limit_and_bad_files_leave_the_catalog_unchanged(people, east):
+    make_record(east, title="Already in the catalog")
+    client = people.client("staff_east")
     before = BibRecord.objects.count()
     big = SimpleUploadedFile("big.mrc", b"0" * (50 * 1024 * 1024))
     response = client.post(reverse("cataloging:import_upload"), {"file": big})
@@ -265,8 +280,14 @@ def test_upload_limit_and_bad_files_leave_the_catalog_unchanged(demo):
     assert BibRecord.objects.count() == before
 
 
-def test_export_download_is_the_offices_catalog(demo, east):
-    client = demo.client("staff_east")
+def test_export_download_is_the_offices_catalog(people, east):
+    home = home_office()
+    make_record(east, title="East's own draft")
+    make_record(east, status=BibRecord.Status.APPROVED, title="East's shared book", isbn=None)
+    held = make_record(home, status=BibRecord.Status.APPROVED, title="Home's book east holds", isbn=None)
+    held.holdings.create(organization=east)
+    make_record(home, status=BibRecord.Status.APPROVED, title="Home's book east does not hold", isbn=None)
+    client = people.client("staff_east")
     response = client.get(reverse("cataloging:export") + "?format=marcxml")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
