@@ -12,8 +12,8 @@ from pymarc import Field, Indicators, Subfield
 
 from cataloging import classification, search, selectors
 from cataloging.models import BibRecord
-from office.models import Organization
 from tests.cataloging.factories import make_record
+from tests.factories import People, member_office
 
 pytestmark = pytest.mark.django_db
 S = BibRecord.Status
@@ -26,8 +26,16 @@ def _dewey(number: str) -> tuple[Field, ...]:
 
 
 @pytest.fixture
-def north(demo):
-    north = Organization.objects.get(code="north")
+def people(db) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def north(db):
+    """North's records for the browse. Tests that count the whole network's catalog ask for
+    `demo` before this fixture, so north's records join the demo's."""
+    north = member_office("north")
     make_record(north, status=S.APPROVED, title="Browse software one", isbn=None, clc="TP311.13")
     make_record(north, status=S.APPROVED, title="Browse software two", isbn=None, clc="tp311.5")
     make_record(north, status=S.APPROVED, title="Browse mechanics", isbn=None, clc="TB1", extra=_dewey("620.1"))
@@ -43,7 +51,7 @@ def _shared_keys(scheme: str) -> list[str]:
     return [d[:3] for d in BibRecord.objects.shared().values_list("dewey", flat=True) if d]
 
 
-def test_public_overview_counts_shared_records_per_main_class(north, client):
+def test_public_overview_counts_shared_records_per_main_class(demo, north, client):
     response = client.get(PUBLIC)
     assert response.status_code == 200
     clc = {c.code: n for c, n in response.context["clc_classes"]}
@@ -61,20 +69,20 @@ def test_public_overview_counts_shared_records_per_main_class(north, client):
     assert f'href="{PUBLIC}?clc=T"' in page and f'href="{PUBLIC}?clc=Z"' not in page  # no link to an empty class
 
 
-def test_staff_also_count_their_own_office_s_unshared_records(north, demo):
-    own = demo.client("staff_north").get(STAFF)
-    other = demo.client("staff_east").get(STAFF)
+def test_staff_also_count_their_own_office_s_unshared_records(north, people):
+    own = people.client("staff_north").get(STAFF)
+    other = people.client("staff_east").get(STAFF)
     assert {c.code: n for c, n in own.context["clc_classes"]}["Z"] == 1
     assert {c.code: n for c, n in other.context["clc_classes"]}["Z"] == 0
-    drafts = demo.client("staff_north").get(STAFF, {"clc": "Z"})
+    drafts = people.client("staff_north").get(STAFF, {"clc": "Z"})
     assert [r.title for r in drafts.context["records"]] == ["Browse north draft"]
     assert f'href="{reverse("cataloging:record_detail", args=[drafts.context["records"][0].pk])}"' in (
         drafts.content.decode()
     )
-    assert list(demo.client("staff_east").get(STAFF, {"clc": "Z"}).context["records"]) == []
+    assert list(people.client("staff_east").get(STAFF, {"clc": "Z"}).context["records"]) == []
 
 
-def test_drilling_into_a_clc_class_shows_its_subdivisions_and_records_in_shelf_order(north, client):
+def test_drilling_into_a_clc_class_shows_its_subdivisions_and_records_in_shelf_order(demo, north, client):
     response = client.get(PUBLIC, {"clc": "T"})
     assert response.status_code == 200 and response.context["main"].name_zh == "工业技术"
     expected: dict[str, int] = {}
@@ -124,7 +132,7 @@ def test_dewey_hundreds_tens_and_units(north, client):
         ({"dewey": "0255"}, "is not a Dewey class"),
     ],
 )
-def test_a_bad_class_gets_a_clear_message_and_the_overview(demo, client, params, message):
+def test_a_bad_class_gets_a_clear_message_and_the_overview(db, client, params, message):
     response = client.get(PUBLIC, params)
     assert response.status_code == 200
     assert message in response.context["error"] and response.context["scheme"] is None
@@ -150,7 +158,7 @@ def test_record_page_links_its_classes_to_the_browse(north, client):
     assert f'href="{PUBLIC}?clc=TB1"' in page and f'href="{PUBLIC}?dewey=620"' in page
 
 
-def test_clc_facet_counts_main_classes_and_the_search_page_shows_it(north, demo):
+def test_clc_facet_counts_main_classes_and_the_search_page_shows_it(north, people):
     qs = BibRecord.objects.shared()
     facet = selectors.clc_facet(qs)
     assert {f["clc"]: f["n"] for f in facet}["T"] == sum(k.startswith("T") for k in _shared_keys("clc"))
@@ -158,6 +166,6 @@ def test_clc_facet_counts_main_classes_and_the_search_page_shows_it(north, demo)
 
     # search.facets counts the same main classes in its window, and the page shows them.
     assert {f["clc"]: f["n"] for f in search.facets(qs)["clc"]} == {f["clc"]: f["n"] for f in facet}
-    page = demo.client("staff_east").get(reverse("cataloging:record_search"), {"q": "browse"}).content.decode()
+    page = people.client("staff_east").get(reverse("cataloging:record_search"), {"q": "browse"}).content.decode()
     assert 'id="facet-clc"' in page and "工业技术" in page
     assert "?q=browse&amp;clc=T" in page or "?clc=T&amp;q=browse" in page
