@@ -10,8 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from office.models import AuditEvent, BackupDrill, BackupRun
+from tests.factories import People
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db: Any) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
 
 
 @pytest.fixture
@@ -38,22 +45,22 @@ def backup(settings: Any, tmp_path: Path) -> BackupRun:
     ("username", "status"),
     [("head_techsvc", 200), ("staff_techsvc", 200), ("director", 200), ("staff_infodev", 403), ("director_east", 403)],
 )
-def test_health_page_is_for_technical_services_and_leadership(demo: Any, username: str, status: int) -> None:
-    assert demo.client(username).get(reverse("office:health")).status_code == status
+def test_health_page_is_for_technical_services_and_leadership(people: People, username: str, status: int) -> None:
+    assert people.client(username).get(reverse("office:health")).status_code == status
 
 
-def test_health_page_shows_backup_drill_disk_and_queues(demo: Any, backup: BackupRun) -> None:
+def test_health_page_shows_backup_drill_disk_and_queues(people: People, backup: BackupRun) -> None:
     BackupDrill.objects.create(
         backup=backup, status=BackupDrill.Status.FAILED, finished_at=timezone.now(), error="3 tables differ"
     )
-    html = demo.client("staff_techsvc").get(reverse("office:health")).content.decode()
+    html = people.client("staff_techsvc").get(reverse("office:health")).content.decode()
     for marker in ('id="health-backup"', 'id="health-drill"', 'id="health-disk"', 'id="health-queues"'):
         assert marker in html
     assert "3 tables differ" in html
     assert 'data-state="red"' in html  # the failed drill
 
 
-def test_failed_latest_backup_turns_health_red(demo: Any, backup: BackupRun) -> None:
+def test_failed_latest_backup_turns_health_red(db: Any, backup: BackupRun) -> None:
     from office import selectors
 
     assert selectors.health_last_backup()["state"] == selectors.GREEN
@@ -61,7 +68,7 @@ def test_failed_latest_backup_turns_health_red(demo: Any, backup: BackupRun) -> 
     assert selectors.health_last_backup()["state"] == selectors.RED
 
 
-def test_late_backup_turns_health_red(demo: Any, backup: BackupRun, settings: Any) -> None:
+def test_late_backup_turns_health_red(db: Any, backup: BackupRun, settings: Any) -> None:
     from office import selectors
 
     BackupRun.objects.filter(pk=backup.pk).update(finished_at=timezone.now() - timezone.timedelta(hours=30))
@@ -69,24 +76,24 @@ def test_late_backup_turns_health_red(demo: Any, backup: BackupRun, settings: An
     assert check["state"] == selectors.RED and check["late"]
 
 
-def test_health_json_reveals_only_the_overall_state_to_others(demo: Any, backup: BackupRun) -> None:
+def test_health_json_reveals_only_the_overall_state_to_others(people: People, backup: BackupRun) -> None:
     url = reverse("health_live")
     for username in (None, "client_a", "staff_infodev"):
-        body = demo.client(username).get(url).json()
+        body = people.client(username).get(url).json()
         assert set(body) == {"status"}, username
-    details = demo.client("staff_techsvc").get(url).json()
+    details = people.client("staff_techsvc").get(url).json()
     assert {"checks", "workers", "queues", "version"} <= set(details)
     assert {"backup", "drill", "backup_disk"} <= set(details["checks"])
     assert str(Path(backup.location)) not in str(details)
 
 
-def test_backup_history_lists_runs_and_feeds_the_chart(demo: Any, backup: BackupRun) -> None:
-    response = demo.client("director").get(reverse("office:backup_list"))
+def test_backup_history_lists_runs_and_feeds_the_chart(people: People, backup: BackupRun) -> None:
+    response = people.client("director").get(reverse("office:backup_list"))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="backup-chart-data"' in html and "js/backup-chart.js" in html
     assert response.context["chart"]["sizes"] == [10]
-    detail = demo.client("director").get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
+    detail = people.client("director").get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
     assert "office_organization" in detail
     BackupDrill.objects.create(
         backup=backup,
@@ -94,13 +101,13 @@ def test_backup_history_lists_runs_and_feeds_the_chart(demo: Any, backup: Backup
         finished_at=timezone.now(),
         details={"smoke_test": {"office.Organization": {"count": 4, "newest_pk": 9}}},
     )
-    detail = demo.client("director").get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
+    detail = people.client("director").get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
     assert "office.Organization 4 rows" in " ".join(detail.split())
     assert reverse("office:backup_download", kwargs={"pk": backup.pk, "name": "db.dump"}) not in detail
 
 
-def test_technical_services_download_a_backup_file_as_attachment(demo: Any, backup: BackupRun) -> None:
-    client = demo.client("staff_techsvc")
+def test_technical_services_download_a_backup_file_as_attachment(people: People, backup: BackupRun) -> None:
+    client = people.client("staff_techsvc")
     url = reverse("office:backup_download", kwargs={"pk": backup.pk, "name": "db.dump"})
     assert url in client.get(reverse("office:backup_detail", kwargs={"pk": backup.pk})).content.decode()
 
@@ -109,17 +116,17 @@ def test_technical_services_download_a_backup_file_as_attachment(demo: Any, back
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == b"PGDMP demo"
-    assert AuditEvent.objects.filter(verb="office.backup.downloaded", actor=demo.staff_techsvc).count() == 1
+    assert AuditEvent.objects.filter(verb="office.backup.downloaded", actor=people.staff_techsvc).count() == 1
 
 
 @pytest.mark.parametrize("name", ["secret.txt", "..%2F..%2Fetc%2Fpasswd", "manifest.json.tmp"])
-def test_download_only_serves_files_of_the_manifest(demo: Any, backup: BackupRun, name: str) -> None:
+def test_download_only_serves_files_of_the_manifest(people: People, backup: BackupRun, name: str) -> None:
     (Path(backup.location) / "secret.txt").write_text("no")
-    response = demo.client("staff_techsvc").get(f"/intranet/backups/{backup.pk}/files/{name}")
+    response = people.client("staff_techsvc").get(f"/intranet/backups/{backup.pk}/files/{name}")
     assert response.status_code == 404
 
 
-def test_download_refused_to_leadership(demo: Any, backup: BackupRun) -> None:
+def test_download_refused_to_leadership(people: People, backup: BackupRun) -> None:
     url = reverse("office:backup_download", kwargs={"pk": backup.pk, "name": "db.dump"})
-    assert demo.client("director").get(url).status_code == 403
+    assert people.client("director").get(url).status_code == 403
     assert not AuditEvent.objects.filter(verb="office.backup.downloaded").exists()
