@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cataloging import marc
+from cataloging.actions.statements import FIRST_STATEMENT_YEAR
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-FIRST_STATEMENT_YEAR = 2000
 NEW_RECORD_TEMPLATE = """LDR 00000nam a2200000 i 4500
 008 250101s2025    cc            000 0 chi d
 020 ## $a

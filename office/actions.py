@@ -33,6 +33,7 @@ from office.models import (
     Notification,
     StaffProfile,
 )
+from office.money import check_amount
 from office.queue import enqueue_on_commit
 
 # --- budgets ------------------------------------------------------------------------------
@@ -47,12 +48,11 @@ def budget_allocate(*, department_id: int, fiscal_year: int, amount_minor: int, 
     department = Department.objects.select_related("organization").get(pk=department_id)
     if not permissions.can_allocate_budget(actor, department):
         raise PermissionDenied(_("Only the director allocates budgets."))
-    if amount_minor == 0:
-        raise DomainError(_("Enter an amount other than zero."))
     budget, _created = Budget.objects.get_or_create(
         department=department, fiscal_year=fiscal_year, defaults={"currency": settings.DEFAULT_CURRENCY}
     )
     budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    check_amount(amount_minor, budget.currency, allow_negative=True)  # a new line rolls back with the refusal
     if budget.allocated_minor + amount_minor < budget.encumbered_minor + budget.spent_minor:
         raise InsufficientBudget(_("The allocation cannot go below what is already encumbered or spent."))
     budget.allocated_minor += amount_minor
@@ -288,8 +288,9 @@ def department_approval_limit_set(*, department_id: int, actor: Any, limit_minor
     department = Department.objects.select_for_update().get(pk=department_id)
     if not (is_director(actor) and same_office(actor, department.organization_id)):
         raise PermissionDenied(_("Only the director sets approval limits."))
-    if limit_minor < 0:
+    if isinstance(limit_minor, int) and limit_minor < 0:
         raise DomainError(_("An approval limit cannot be negative."))
+    check_amount(limit_minor, settings.DEFAULT_CURRENCY, allow_zero=True)
     old = department.approval_limit_minor
     if limit_minor == old:
         return department, False

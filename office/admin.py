@@ -1,9 +1,49 @@
 """Admin for every org-structure model. Workflow-bearing rows (budgets, audit) are read-only
 here: their changes go through actions so they are locked, checked and audited."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from office import models
+
+User = get_user_model()
+
+
+def _taken(field: str, value: str, instance: Any) -> bool:
+    """Another account has `value` in `field` in other letters: office migration 0003's unique
+    indexes on UPPER(email) and UPPER(username) would refuse the save with a 500."""
+    return bool(value) and User.objects.filter(**{f"{field}__iexact": value}).exclude(pk=instance.pk).exists()
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    def clean_email(self) -> str:
+        email = self.cleaned_data.get("email", "")
+        if _taken("email", email, self.instance):
+            raise ValidationError(_("Another account uses this e-mail address."), code="unique")
+        return email
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "")
+        if _taken("username", username, self.instance):
+            raise ValidationError(_("Another account uses this user name."), code="unique")
+        return username
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class OfficeUserAdmin(UserAdmin):
+    """Django's user admin, with a change form that knows the case-insensitive unique indexes
+    (the add form's username check is case-insensitive already; it has no e-mail field)."""
+
+    form = UserChangeForm
 
 
 @admin.register(models.Organization)

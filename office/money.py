@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from office.exceptions import DomainError
+
 # Currencies whose minor unit is not 1/100 (ISO 4217 exponent).
 EXPONENTS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
@@ -36,6 +38,40 @@ def max_amount() -> Decimal:
     return Decimal(getattr(settings, "MONEY_MAX_AMOUNT", 100_000_000))
 
 
+def max_minor(currency: str = "CNY") -> int:
+    """settings.MONEY_MAX_AMOUNT in `currency`'s minor units."""
+    return int(max_amount().scaleb(exponent(currency)))
+
+
+class AmountError(DomainError):
+    """An amount an action refuses: the server-side half of office.fields.MoneyField."""
+
+
+def check_amount(
+    amount_minor: int,
+    currency: str = "CNY",
+    *,
+    allow_zero: bool = False,
+    allow_negative: bool = False,
+    limit_minor: int | None = None,
+) -> int:
+    """Refuse in an action what MoneyField refuses on a form, for callers other than the form
+    (tasks, the shell, a future API): anything but an int of minor units, more than
+    settings.MONEY_MAX_AMOUNT (or `limit_minor`, a column's own bound, if smaller) in either
+    sign, zero unless `allow_zero`, below zero unless `allow_negative`. Raises AmountError
+    (translated, with MoneyField's messages); returns the amount."""
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+        raise AmountError(_("Enter an amount such as 1234.50."))
+    limit = max_minor(currency) if limit_minor is None else min(max_minor(currency), limit_minor)
+    if abs(amount_minor) > limit:
+        raise AmountError(_("Enter an amount of at most %(limit)s.") % {"limit": format_money(limit, currency)})
+    if amount_minor == 0 and not allow_zero:
+        raise AmountError(_("Enter an amount other than zero.") if allow_negative else _("Enter an amount above zero."))
+    if amount_minor < 0 and not allow_negative:
+        raise AmountError(_("Enter an amount of zero or more.") if allow_zero else _("Enter an amount above zero."))
+    return amount_minor
+
+
 def parse_money(text: str, currency: str = "CNY") -> int:
     """ "1,234.5" → 123450 (for CNY). Raises ValueError with a translated message.
 
@@ -52,7 +88,7 @@ def parse_money(text: str, currency: str = "CNY") -> int:
         raise ValueError(_("Enter an amount such as 1234.50."))
     exp = exponent(currency)
     if abs(value) > max_amount():
-        limit = format_money(int(max_amount().scaleb(exp)), currency)
+        limit = format_money(max_minor(currency), currency)
         raise ValueError(_("Enter an amount of at most %(limit)s.") % {"limit": limit})
     if value != value.quantize(Decimal(1).scaleb(-exp)):
         raise ValueError(_("Use at most %(n)d decimal places.") % {"n": exp})

@@ -6,7 +6,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from services import actions, registration
+from services import actions
 from services.models import Digest
 
 RETRYABLE = (SMTPException, ConnectionError, TimeoutError)
@@ -19,7 +19,7 @@ def client_confirmation_email_task(*, user_id: int) -> None:
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
 def client_registration_notice_task(*, email: str, reason: str, username: str) -> None:
-    registration.registration_notice_send(email=email, reason=reason, username=username)
+    actions.registration_notice_send(email=email, reason=reason, username=username)
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)

@@ -26,7 +26,7 @@ from office.exports import csv_response
 from office.money import to_major
 from office.ratelimit import limit_posts_per_ip
 from office.views_support import run_action
-from services import actions, forms, permissions, registration, selectors
+from services import actions, forms, permissions, selectors
 from services.models import (
     Consultation,
     Digest,
@@ -118,14 +118,14 @@ def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @limit_posts_per_ip("registration")
 def client_register(request: HttpRequest) -> HttpResponse:
     """One answer for every valid form, as on the password-reset page: whether the address or
-    the user name has an account is told to the address only (services/registration.py)."""
+    the user name has an account is told to the address only (actions.client_register_or_notify)."""
     if request.user.is_authenticated:
         return redirect("office:home")
     form = forms.ClientRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            registration.client_register_or_notify(**data)
+            actions.client_register_or_notify(**data)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from payments.models import Payment
 
 STATEMENT_PURPOSE = "cataloging.statement"
+FIRST_STATEMENT_YEAR = 2000  # no statement before; the close form refuses earlier months too
 
 
 def fee_schedule_current() -> FeeSchedule:
@@ -43,6 +44,16 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.datetim
     last_day = calendar.monthrange(year, month)[1]
     next_start = datetime.datetime.combine(first + datetime.timedelta(days=last_day), datetime.time.min)
     return first, timezone.make_aware(next_start)
+
+
+def _check_finished_month(year: int, month: int) -> None:
+    """What the close form accepts (a finished month, from FIRST_STATEMENT_YEAR on), checked
+    before any date arithmetic: month 13 or year 0 is a ValueError and 9999-12 ends in year
+    10000 (an OverflowError) for a caller other than the form."""
+    today = timezone.localdate()
+    valid = all(isinstance(n, int) and not isinstance(n, bool) for n in (year, month)) and 1 <= month <= 12
+    if not valid or not FIRST_STATEMENT_YEAR <= year or (year, month) >= (today.year, today.month):
+        raise DomainError(_("Enter a finished month, from 2000 on."))
 
 
 @transaction.atomic
@@ -64,10 +75,8 @@ def statement_close_for(*, office: Organization, year: int, month: int, actor: U
     caller checked who may. Refuses the current or a future month, and a month closed before."""
     # One office closes one month at a time: the lock orders concurrent attempts.
     Organization.objects.select_for_update().get(pk=office.pk)
+    _check_finished_month(year, month)
     period_start, next_start = month_bounds(year, month)
-    today = timezone.localdate()
-    if period_start >= today.replace(day=1):
-        raise DomainError(_("Only a finished month can be closed."))
     if Statement.objects.filter(organization=office, period_start=period_start).exists():
         raise DomainError(_("That month already has a statement."))
     entries = LedgerEntry.objects.filter(organization=office, statement__isnull=True, created_at__lt=next_start)

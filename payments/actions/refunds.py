@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from office import audit
 from office.actions import notify
 from office.exceptions import InvalidTransition
+from office.money import check_amount
 from office.queue import enqueue_on_commit
 from payments import permissions
 from payments.actions.common import PaymentError, Status, _log_unavailable, connect_of
@@ -44,6 +45,8 @@ def payment_refund(*, payment_id: int, actor: User, reason: str, amount_minor: i
             raise PermissionDenied(_("You cannot refund this payment."))
         if not payment.is_paid:
             raise InvalidTransition(payment, Status.REFUNDED.label)
+        if amount_minor is not None:  # what the refund form refuses; a paid amount is within the maximum
+            check_amount(amount_minor, payment.currency)
         refund = refund_record(payment=payment, amount_minor=amount_minor, reason=reason, requested_by=actor)
     return refund_submit(refund_id=refund.pk)
 

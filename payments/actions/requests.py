@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from office import audit
 from office.access import office_of
+from office.money import check_amount
 from payments import payables, permissions
 from payments.actions.common import PaymentError, Status
 from payments.actions.create import payment_create
@@ -34,14 +35,14 @@ def payment_request_create(
     outside `permissions.billable_payers`: another office's staff or clients."""
     if not permissions.can_create_payment_request(actor) or not permissions.can_bill(actor, payer):
         raise PermissionDenied
-    if amount_minor <= 0:
-        raise PaymentError(_("The amount must be positive."))
+    currency = (currency or settings.DEFAULT_CURRENCY).upper()
+    check_amount(amount_minor, currency)
     request = PaymentRequest.objects.create(
         organization=office_of(actor),
         payer=payer,
         description=description,
         amount_minor=amount_minor,
-        currency=(currency or settings.DEFAULT_CURRENCY).upper(),
+        currency=currency,
         created_by=actor,
     )
     audit.record(

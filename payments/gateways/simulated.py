@@ -78,7 +78,8 @@ def verify(payload: bytes, header: str, secret: str, tolerance: int = TOLERANCE_
     expected = sign(payload, secret, timestamp).split("v1=", 1)[1]
     if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
         raise InvalidWebhook("no signature matches the payload")
-    if abs(time.time() - timestamp) > tolerance:
+    # In integers: a float of a 400-digit `t` overflows (a 500 instead of a refusal).
+    if abs(int(time.time()) - timestamp) > tolerance:
         raise InvalidWebhook("timestamp outside the tolerance zone")
 
 

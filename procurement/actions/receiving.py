@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from office import audit
 from office.dates import add_months
 from office.exceptions import DomainError, InvalidTransition
+from office.money import check_amount
 from procurement import permissions
 from procurement.actions.common import OS, order_event
 from procurement.models import (
@@ -146,8 +147,7 @@ def invoice_enter(
     number = (number or "").strip()
     if not number:
         raise DomainError(_("Enter the invoice number."))
-    if not isinstance(amount_minor, int) or not 0 <= amount_minor <= MAX_PRICE_MINOR:
-        raise DomainError(_("Enter a sensible invoice amount."))
+    check_amount(amount_minor, order.currency, allow_zero=True, limit_minor=MAX_PRICE_MINOR)
     try:
         with transaction.atomic():
             invoice = Invoice.objects.create(

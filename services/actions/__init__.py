@@ -15,7 +15,7 @@ Service order (DESIGN.md §4, `ServiceOrder.TRANSITIONS`):
     subscriptions   pending -> active -> cancelled; periods, payments, digests
     consultations   open -> answered -> closed
     training        registrations, waiting list, attendance, fees, reminders
-    clients         registration, e-mail confirmation, profile
+    clients         registration (one answer for everybody), e-mail confirmation, profile
     chores          beat's clean-up: unconfirmed registrations after 30 days
     catalog         the offerings
     common          private helpers the order topics share
@@ -34,7 +34,9 @@ from services.actions.clients import (
     client_confirmation_token,
     client_profile_update,
     client_register,
+    client_register_or_notify,
     client_send_confirmation,
+    registration_notice_send,
 )
 from services.actions.consultations import consultation_close, consultation_open, consultation_reply
 from services.actions.delivery import (
@@ -85,6 +87,7 @@ __all__ = [
     "client_confirmation_token",
     "client_profile_update",
     "client_register",
+    "client_register_or_notify",
     "client_send_confirmation",
     "consultation_close",
     "consultation_open",
@@ -112,6 +115,7 @@ __all__ = [
     "order_refund",
     "order_refunded",
     "order_start",
+    "registration_notice_send",
     "report_issue",
     "subscription_cancel",
     "subscription_create",

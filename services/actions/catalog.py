@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from office import audit
+from office.money import check_amount
 from services import permissions
 from services.models import Offering
 
@@ -25,6 +26,8 @@ def offering_save(*, offering: Offering, actor: User) -> Offering:
         raise PermissionDenied(_("You cannot manage the service catalog."))
     if not permissions.can_edit_offering(actor, offering):
         raise PermissionDenied(_("You can only manage your own department's services."))
+    if offering.price_minor is not None:  # None: a quoted service
+        check_amount(offering.price_minor, offering.currency)
     if not created:
         Offering.objects.select_for_update().get(pk=offering.pk)
     offering.full_clean()

@@ -25,6 +25,7 @@ from office import audit
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from office.models import ClientAccount
+from office.money import check_amount
 from payments.actions import payment_cancel, refund_automatically
 from payments.models import Payment
 from services import permissions
@@ -133,8 +134,7 @@ def order_quote(*, order_id: int, actor: User, amount_minor: int, due_date: date
         if not permissions.works_on(actor, order):
             raise PermissionDenied(_("You cannot quote this order."))
         raise InvalidTransition(order, Status.QUOTED.label)
-    if not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise DomainError(_("The price must be positive."))
+    check_amount(amount_minor, order.currency)
     if due_date < timezone.localdate():
         raise DomainError(_("The due date cannot be in the past."))
     order.move_to(Status.QUOTED)

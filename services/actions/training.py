@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from office import audit
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
+from office.money import check_amount
 from payments.actions import payment_create, refund_automatically
 from payments.models import Payment
 from services import permissions
@@ -167,6 +168,7 @@ def training_session_save(*, session: TrainingSession, actor: User) -> TrainingS
     created = session.pk is None
     if not permissions.can_edit_training(actor, session):
         raise PermissionDenied
+    check_amount(session.fee_minor, session.currency, allow_zero=True)  # 0: a free session
     if not created:
         stored = TrainingSession.objects.select_for_update().select_related("department").get(pk=session.pk)
         if not permissions.can_edit_training(actor, stored):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from office import audit
 from office.access import staff_profile
 from office.exceptions import DomainError
+from office.money import check_amount
 from procurement.consortia import permissions, selectors
 from procurement.consortia.actions.common import CS, MS, lock_consortium, notify_members
 from procurement.consortia.models import MAX_PRICE_MINOR, Consortium, Membership
@@ -51,8 +52,8 @@ def consortium_found(
     name, resource = (name or "").strip(), (resource or "").strip()
     if not name or not resource:
         raise DomainError(_("Give the consortium a name and the resource it buys."))
-    if not isinstance(list_price_minor, int) or not 0 < list_price_minor <= MAX_PRICE_MINOR:
-        raise DomainError(_("Enter the list price one office would pay alone."))
+    currency = (currency or "CNY").upper()[:3]
+    check_amount(list_price_minor, currency, limit_minor=MAX_PRICE_MINOR)
     consortium = Consortium.objects.create(
         name=name[:200],
         resource=resource[:300],
@@ -60,7 +61,7 @@ def consortium_found(
         vendor=vendor,
         founder_id=profile.organization_id,
         list_price_minor=list_price_minor,
-        currency=(currency or "CNY").upper()[:3],
+        currency=currency,
     )
     Membership.objects.create(
         consortium=consortium,
