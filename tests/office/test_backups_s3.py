@@ -34,6 +34,7 @@ from office.backups.restore import find_backup
 from office.backups.run import _folder_name, backup_run
 from office.backups.stores import S3Store, s3_client
 from office.models import AuditEvent, BackupDrill, BackupRun, Organization
+from tests.factories import People
 from tests.office.test_backups import _drop, _restore_target, _seed
 
 ACCESS_KEY, SECRET_KEY, REGION = "intranet-test", "intranet-test-secret", "us-east-1"
@@ -332,8 +333,14 @@ def test_the_bucket_check_is_remembered_briefly(s3: Any, settings: Any, monkeypa
     assert len(calls) == 2
 
 
+@pytest.fixture
+def people(db: Any) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
 @pytest.mark.django_db
-def test_technical_services_download_a_file_from_the_bucket(demo: Any, s3: Any) -> None:
+def test_technical_services_download_a_file_from_the_bucket(people: People, s3: Any) -> None:
     key = "office/nightly/20260101T023000Z-1/"
     s3.put_object(Bucket=s3.bucket, Key=key + "db.dump", Body=b"PGDMP from s3")
     s3.put_object(Bucket=s3.bucket, Key=key + "manifest.json", Body=b"{}")
@@ -345,12 +352,12 @@ def test_technical_services_download_a_file_from_the_bucket(demo: Any, s3: Any) 
     )
     url = reverse("office:backup_download", kwargs={"pk": backup.pk, "name": "db.dump"})
 
-    assert demo.client("director").get(url).status_code == 403
-    response = demo.client("staff_techsvc").get(url)
+    assert people.client("director").get(url).status_code == 403
+    response = people.client("staff_techsvc").get(url)
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == b"PGDMP from s3"
     assert AuditEvent.objects.filter(verb="office.backup.downloaded").count() == 1
     missing = reverse("office:backup_download", kwargs={"pk": backup.pk, "name": "media.tar.gz"})
-    assert demo.client("staff_techsvc").get(missing).status_code == 404
+    assert people.client("staff_techsvc").get(missing).status_code == 404
