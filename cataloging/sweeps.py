@@ -4,6 +4,11 @@ loses what was queued. The database says what is still to do, so the sweep asks 
 
 - an import job still queued a while after it was created: its task is sent again
   (`import_job_run` runs a job once, so a task that was only late changes nothing);
+- an import job running without progress for `actions.imports.STALE_AFTER`: its worker was
+  lost mid-import (kill -9, out of memory), and its task may not come back in time to save
+  it (the delivery that comes back at once when only the pool process died finds recent
+  progress and leaves the job; a Redis that lost its data lost the message): its task is
+  sent again, and takes the job over;
 - a review decision whose submitter was never told: told now (`record_decision_notify`
   is idempotent per record, version and decision).
 
@@ -18,10 +23,12 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cataloging import actions
+from cataloging.actions.imports import STALE_AFTER
 from cataloging.models import BibRecord, ImportJob
 from office.models import AuditEvent, Notification
 
@@ -31,13 +38,14 @@ DECISIONS = (BibRecord.Status.APPROVED, BibRecord.Status.REJECTED, BibRecord.Sta
 
 
 def import_jobs_requeue(*, now: datetime | None = None) -> int:
-    """Send the task of every import job still queued after CATCH_UP_AFTER; returns how many."""
+    """Send the task of every import job still queued after CATCH_UP_AFTER, or running without
+    progress for STALE_AFTER; returns how many."""
     from cataloging.tasks import import_job_run_task
 
-    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
-    job_ids = list(
-        ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lte=cutoff).values_list("pk", flat=True)
-    )
+    now = now or timezone.now()
+    queued = Q(status=ImportJob.Status.QUEUED, created_at__lte=now - CATCH_UP_AFTER)
+    stale = Q(status=ImportJob.Status.RUNNING, updated_at__lte=now - STALE_AFTER)
+    job_ids = list(ImportJob.objects.filter(queued | stale).values_list("pk", flat=True))
     for job_id in job_ids:
         # Sent, not run here: an import can take long, and another worker may be free.
         import_job_run_task.apply_async(kwargs={"job_id": job_id}, ignore_result=True)
@@ -85,5 +93,5 @@ def _told_since(record: BibRecord, verb: str, decided_at: datetime) -> bool:
 
 @shared_task
 def cataloging_catch_up_task() -> dict[str, int]:
-    """Beat: re-send stalled import jobs and tell submitters about missed decisions."""
+    """Beat: re-send queued or abandoned import jobs and tell submitters about missed decisions."""
     return {"imports_requeued": import_jobs_requeue(), "decisions_told": record_decisions_notify()}

@@ -1,11 +1,14 @@
 """MARC import: `marc_import` (the `import_marc` command and the upload job) runs the bulk
 importer (`cataloging.importer`), which hands every record that matches something, or cannot
 be written in bulk, to `_import_one`: match before create, then update, report unchanged or
-skip. Uploads become an `ImportJob` (queued -> running -> succeeded | failed)."""
+skip. Uploads become an `ImportJob` (queued -> running -> succeeded | failed); a running job
+whose worker was lost (no progress for STALE_AFTER) is taken over and run again from the start,
+at most MAX_TAKEOVERS times, then failed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +22,7 @@ from cataloging.importer import ImportResult, ImportRow
 from cataloging.models import BibRecord, ImportJob
 from office import audit
 from office.access import office_of
-from office.models import Organization
+from office.models import AuditEvent, Organization
 from office.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
@@ -28,6 +31,14 @@ if TYPE_CHECKING:
 # Named by dotted path: cataloging.tasks imports the actions (office/queue.py resolves it when sending).
 IMPORT_JOB_TASK = "cataloging.tasks.import_job_run_task"
 PROGRESS_EVERY = 25
+# A running job writes its progress, and so `updated_at`, every PROGRESS_EVERY records: every
+# second or so. One silent this long lost its worker (kill -9, out of memory, a crashed
+# machine): acks late, its task comes back, or the sweep sends it again, and finds it running.
+# Ten minutes is far beyond any pause of a live import and well inside the task's 30-minute
+# time limit (CELERY_TASK_TIME_LIMIT), which a job that keeps dying runs into anyway.
+STALE_AFTER = timedelta(minutes=10)
+MAX_TAKEOVERS = 3  # then the file, not the worker, is the likely cause: the job fails
+TAKEN_OVER = "cataloging.import.taken_over"
 
 
 def _import_one(parsed: marc.ParsedRecord, *, organization: Organization, actor: User | None, share: bool) -> ImportRow:
@@ -100,14 +111,50 @@ def import_job_create(*, actor: User, upload: Any) -> ImportJob:
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued import job once; a redelivered task finds it no longer queued."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.status != ImportJob.Status.QUEUED:
-            return job
+def import_job_stale(job: ImportJob) -> bool:
+    """Running, and silent for STALE_AFTER: the worker that ran it is gone."""
+    return job.status == ImportJob.Status.RUNNING and job.updated_at <= timezone.now() - STALE_AFTER
+
+
+@transaction.atomic
+def _import_job_claim(job_id: int) -> ImportJob | None:
+    """Mark the job running for this run, under its row lock; None when there is nothing to
+    run: finished, or running elsewhere (its progress is recent), or failed here for having
+    been taken over MAX_TAKEOVERS times."""
+    job = ImportJob.objects.select_for_update().get(pk=job_id)
+    if job.status == ImportJob.Status.QUEUED:
         job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at", "updated_at"])
+        return job
+    if not import_job_stale(job):
+        return None  # finished, or a live run: a redelivered task leaves it alone
+    takeovers = AuditEvent.objects.filter(verb=TAKEN_OVER, target_id=str(job.pk)).count()
+    silent_since = job.updated_at.isoformat()
+    if takeovers >= MAX_TAKEOVERS:
+        job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
+        job.error = _(
+            "The import stopped %(count)d times without finishing (the worker running it was lost "
+            "each time); upload the file again, or in smaller parts."
+        ) % {"count": takeovers + 1}
+        job.save(update_fields=["status", "finished_at", "error", "updated_at"])
+        audit.record(actor=None, verb="cataloging.import.abandoned", target=job, data={"silent_since": silent_since})
+        return None
+    # From the start: what the lost run committed matches now and is reported unchanged.
+    job.processed = 0
+    job.save(update_fields=["processed", "updated_at"])
+    audit.record(actor=None, verb=TAKEN_OVER, target=job, data={"silent_since": silent_since})
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued import job. A redelivered task finds it running and leaves it, unless its
+    run went silent for STALE_AFTER (its worker was lost mid-import): then this run takes it
+    over and imports the whole file again. That is safe because the import matches before it
+    creates: records the lost run committed are found and reported unchanged, and a window it
+    had not committed was rolled back with its connection."""
+    if _import_job_claim(job_id) is None:
+        return ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
         if done == total or done % PROGRESS_EVERY == 0:
