@@ -385,3 +385,14 @@ def equipment(tag: str = "AV-0001", organization: models.Organization | None = N
         purchase_date=bought,
         warranty_until=bought.replace(year=bought.year + years),
     )
+
+
+def welcome_note(user: Any) -> models.Notification:
+    """The welcome notification seed_demo gives head_infodev, staff_infodev and client_a."""
+    return models.Notification.objects.create(
+        recipient=user,
+        verb="office.demo.welcome",
+        send_email=False,
+        title="Welcome to the office intranet",
+        url="/intranet/",
+    )

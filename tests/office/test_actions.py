@@ -18,7 +18,15 @@ from office.models import (
     Notification,
 )
 from tests import factories
-from tests.factories import People, budget_line, document, home_office, member_office, office_units
+from tests.factories import (
+    People,
+    budget_line,
+    document,
+    home_office,
+    member_office,
+    office_units,
+    welcome_note,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +39,6 @@ def people(db) -> People:
 
 def _dept(code: str) -> Department:
     return factories.department(code, home_office())
-
-
-def _welcome(user) -> Notification:
-    """The demo's welcome note (seed_demo gives one to head_infodev, staff_infodev, client_a)."""
-    return Notification.objects.create(
-        recipient=user,
-        verb="office.demo.welcome",
-        send_email=False,
-        title="Welcome to the office intranet",
-        url="/intranet/",
-    )
 
 
 # --- budgets ---------------------------------------------------------------------------------------
@@ -231,8 +228,8 @@ def test_announcement_publish_refuses_a_head_addressing_another_department(peopl
 
 
 def test_notification_mark_read_touches_only_the_users_own(people):
-    mine = _welcome(people.staff_infodev)
-    theirs = _welcome(people.head_infodev)
+    mine = welcome_note(people.staff_infodev)
+    theirs = welcome_note(people.head_infodev)
 
     assert actions.notification_mark_read(user=people.staff_infodev, notification_id=theirs.pk) == 0
     assert actions.notification_mark_read(user=people.staff_infodev, notification_id=mine.pk) == 1
