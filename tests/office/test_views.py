@@ -17,13 +17,35 @@ from office.models import (
     Department,
     Document,
     Notification,
-    Organization,
     Position,
     StaffProfile,
 )
-from tests.factories import BudgetFactory, DepartmentFactory, StaffProfileFactory, UserFactory
+from tests import factories
+from tests.factories import (
+    BudgetFactory,
+    DepartmentFactory,
+    People,
+    StaffProfileFactory,
+    UserFactory,
+    budget_line,
+    document,
+    home_office,
+    member_office,
+    office_units,
+    position,
+    welcome_note,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db: Any) -> People:
+    """For the tests that need a few of the demo's people, not its network: each is built with
+    their office and unit only. The permission matrix and the tests about the demo office's
+    own content (its directory, documents, announcements, audit log) keep `demo`."""
+    return People()
+
 
 ROLES = ["anon", "client_a", "staff_infodev", "head_infodev", "director", "staff_east"]
 
@@ -38,6 +60,16 @@ def _doc() -> Document:
 
 def _pinned() -> Announcement:
     return Announcement.objects.get(organization__code="home", pinned=True)
+
+
+def _unit(code: str, office: str = "home") -> Department:
+    """The demo's unit `code` of an office, built (with its parent) if need be."""
+    return factories.department(code, home_office() if office == "home" else member_office(office))
+
+
+def _policy() -> Document:
+    """The demo's budget allocation policy, at its first version."""
+    return document("budget-policy", home_office())
 
 
 # Every GET page with the status each role gets. Objects belong to the home office, so
@@ -87,12 +119,12 @@ def test_page_answers_each_role_as_the_matrix_says(demo, url_name, kwargs, role,
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_state_changing_urls_refuse_get(demo):
-    client = demo.client("staff_infodev")
-    notification = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
+def test_state_changing_urls_refuse_get(people):
+    client = people.client("staff_infodev")
+    notification = welcome_note(people.staff_infodev)
     assert client.get(reverse("office:notification_read_all")).status_code == 405
     assert client.get(reverse("office:notification_read", kwargs={"pk": notification.pk})).status_code == 405
-    assert not Notification.objects.filter(recipient=demo.staff_infodev, read_at__isnull=False).exists()
+    assert not Notification.objects.filter(recipient=people.staff_infodev, read_at__isnull=False).exists()
 
 
 # --- staff directory -------------------------------------------------------------------------------
@@ -120,11 +152,11 @@ def test_directory_department_filter_includes_its_groups(demo):
     assert names == {"head_infodev", "staff_infodev", "staff_nav"}
 
 
-def test_directory_pages_and_keeps_its_query_count_flat(demo, django_assert_max_num_queries):
-    topic = _dept("topic")
+def test_directory_pages_and_keeps_its_query_count_flat(people, django_assert_max_num_queries):
+    topic = _unit("topic")
     for _ in range(40):
-        StaffProfileFactory(department=topic, position=Position.objects.get(code="staff"), duties="cataloguing")
-    client = demo.client("staff_infodev")
+        StaffProfileFactory(department=topic, position=position(Position.Role.STAFF), duties="cataloguing")
+    client = people.client("staff_infodev")
     with django_assert_max_num_queries(12):
         response = client.get(reverse("office:staff_directory"), {"q": "cataloguing", "page": 2})
     assert response.status_code == 200
@@ -132,27 +164,28 @@ def test_directory_pages_and_keeps_its_query_count_flat(demo, django_assert_max_
     assert len(response.context["staff"]) == 15
 
 
-def test_staff_detail_shows_contact_details_and_duty_documents(demo):
-    person = StaffProfile.objects.get(user__username="head_techsvc")
-    html = demo.client("staff_nav").get(reverse("office:staff_detail", kwargs={"pk": person.pk})).content.decode()
+def test_staff_detail_shows_contact_details_and_duty_documents(people):
+    document("duties-head", home_office())
+    person = StaffProfile.objects.get(user=people.head_techsvc)
+    html = people.client("staff_nav").get(reverse("office:staff_detail", kwargs={"pk": person.pk})).content.decode()
     assert person.phone in html
     assert "Technical services department" in html
     assert "Job duties: department head" in html
 
 
-def test_my_profile_saves_contact_details_but_never_position_department_or_office(demo):
-    profile = StaffProfile.objects.get(user=demo.staff_infodev)
+def test_my_profile_saves_contact_details_but_never_position_department_or_office(people):
+    profile = StaffProfile.objects.get(user=people.staff_infodev)
     before = (profile.position_id, profile.department_id, profile.organization_id)
-    response = demo.client("staff_infodev").post(
+    response = people.client("staff_infodev").post(
         reverse("office:my_profile"),
         {
             "phone": "020-1234-5678",
             "extension": "321",
             "room": "B-204",
             "duties": "SDI profiles",
-            "position": Position.objects.get(code="director").pk,
-            "department": _dept("leadership").pk,
-            "organization": Organization.objects.get(code="east").pk,
+            "position": position(Position.Role.DIRECTOR).pk,
+            "department": _unit("leadership").pk,
+            "organization": member_office("east").pk,
         },
     )
     assert response.status_code == 302
@@ -166,17 +199,17 @@ def test_my_profile_saves_contact_details_but_never_position_department_or_offic
     assert (profile.position_id, profile.department_id, profile.organization_id) == before
 
 
-def test_my_profile_rejects_bad_input_and_changes_nothing(demo):
-    profile = StaffProfile.objects.get(user=demo.staff_infodev)
-    response = demo.client("staff_infodev").post(reverse("office:my_profile"), {"extension": "x" * 30})
+def test_my_profile_rejects_bad_input_and_changes_nothing(people):
+    profile = StaffProfile.objects.get(user=people.staff_infodev)
+    response = people.client("staff_infodev").post(reverse("office:my_profile"), {"extension": "x" * 30})
     assert response.status_code == 200
     assert response.context["form"].errors
     profile.refresh_from_db()
     assert profile.extension != "x" * 30
 
 
-def test_my_profile_is_post_with_csrf(demo):
-    client = demo.client("staff_infodev")
+def test_my_profile_is_post_with_csrf(people):
+    client = people.client("staff_infodev")
     client.handler.enforce_csrf_checks = True
     assert client.post(reverse("office:my_profile"), {"phone": "1"}).status_code == 403
 
@@ -184,8 +217,13 @@ def test_my_profile_is_post_with_csrf(demo):
 # --- departments -----------------------------------------------------------------------------------
 
 
-def test_department_detail_shows_head_members_groups_documents_and_budget(demo):
-    response = demo.client("head_infodev").get(reverse("office:department_detail", kwargs={"pk": _dept("infodev").pk}))
+def test_department_detail_shows_head_members_groups_documents_and_budget(people):
+    office_units(home_office())
+    budget_line("infodev")
+    people.build("staff_infodev", "staff_nav", "head_custsvc", "director")
+    response = people.client("head_infodev").get(
+        reverse("office:department_detail", kwargs={"pk": _unit("infodev").pk})
+    )
     context = response.context
     assert [p.user.username for p in context["heads"]] == ["head_infodev"]
     assert [g.code for g in context["children"]] == ["navigation", "topic", "special"]
@@ -193,15 +231,20 @@ def test_department_detail_shows_head_members_groups_documents_and_budget(demo):
     assert "¥300,000.00" in response.content.decode()
 
 
-def test_department_detail_hides_a_budget_the_viewer_may_not_see(demo):
-    response = demo.client("staff_infodev").get(reverse("office:department_detail", kwargs={"pk": _dept("techsvc").pk}))
+def test_department_detail_hides_a_budget_the_viewer_may_not_see(people):
+    budget_line("techsvc")
+    for slug in ("budget-policy", "duties-head", "duties-techsvc"):
+        document(slug, home_office())
+    response = people.client("staff_infodev").get(
+        reverse("office:department_detail", kwargs={"pk": _unit("techsvc").pk})
+    )
     assert response.context["budget"] is None
     assert [d.slug for d in response.context["documents"]] == ["duties-techsvc"]
 
 
-def test_department_description_follows_the_ui_language(demo):
-    client = demo.client("staff_infodev")
-    url = reverse("office:department_detail", kwargs={"pk": _dept("techsvc").pk})
+def test_department_description_follows_the_ui_language(people):
+    client = people.client("staff_infodev")
+    url = reverse("office:department_detail", kwargs={"pk": _unit("techsvc").pk})
     assert "scheduled data backups" in client.get(url).content.decode()
     assert "按时数据备份" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
@@ -217,15 +260,15 @@ def test_document_list_filters_by_kind_and_searches_text(demo):
     assert [d.slug for d in by_text] == ["budget-policy"]
 
 
-def test_document_detail_renders_markdown_safely_and_in_chinese_when_asked(demo):
-    document = _doc()
+def test_document_detail_renders_markdown_safely_and_in_chinese_when_asked(people):
+    document = _policy()
     actions.document_save_version(
         document=document,
         body="## Heading\n\n<script>alert(1)</script> [x](javascript:alert(1))",
         body_zh="## 标题\n\n中文正文",
-        actor=demo.director,
+        actor=people.director,
     )
-    client = demo.client("staff_infodev")
+    client = people.client("staff_infodev")
     url = reverse("office:document_detail", kwargs={"pk": document.pk})
     html = client.get(url).content.decode()
     assert "<h2>Heading</h2>" in html
@@ -234,10 +277,10 @@ def test_document_detail_renders_markdown_safely_and_in_chinese_when_asked(demo)
     assert "中文正文" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
 
-def test_document_version_shows_an_old_version_and_404s_a_missing_one(demo):
-    document = _doc()
-    actions.document_save_version(document=document, body="Second text", actor=demo.director)
-    client = demo.client("staff_infodev")
+def test_document_version_shows_an_old_version_and_404s_a_missing_one(people):
+    document = _policy()
+    actions.document_save_version(document=document, body="Second text", actor=people.director)
+    client = people.client("staff_infodev")
     old = client.get(reverse("office:document_version", kwargs={"pk": document.pk, "number": 1}))
     assert "Approved purchases encumber" in old.content.decode()
     assert "earlier version" in old.content.decode()
@@ -245,10 +288,10 @@ def test_document_version_shows_an_old_version_and_404s_a_missing_one(demo):
     assert missing.status_code == 404
 
 
-def test_document_compare_shows_an_escaped_diff(demo):
-    document = _doc()
-    actions.document_save_version(document=document, body="<b>new</b> line & more", actor=demo.director)
-    response = demo.client("staff_infodev").get(
+def test_document_compare_shows_an_escaped_diff(people):
+    document = _policy()
+    actions.document_save_version(document=document, body="<b>new</b> line & more", actor=people.director)
+    response = people.client("staff_infodev").get(
         reverse("office:document_compare", kwargs={"pk": document.pk}), {"a": 1, "b": 2}
     )
     html = response.content.decode()
@@ -257,15 +300,15 @@ def test_document_compare_shows_an_escaped_diff(demo):
     assert any(line.kind == "del" for diff in response.context["diffs"] for line in diff["lines"])
 
 
-def test_document_compare_404s_an_unknown_version(demo):
-    response = demo.client("staff_infodev").get(
-        reverse("office:document_compare", kwargs={"pk": _doc().pk}), {"a": 1, "b": 7}
+def test_document_compare_404s_an_unknown_version(people):
+    response = people.client("staff_infodev").get(
+        reverse("office:document_compare", kwargs={"pk": _policy().pk}), {"a": 1, "b": 7}
     )
     assert response.status_code == 404
 
 
-def test_director_creates_a_document_then_adds_a_version(demo):
-    client = demo.client("admin_assistant")
+def test_director_creates_a_document_then_adds_a_version(people):
+    client = people.client("admin_assistant")
     response = client.post(
         reverse("office:document_create"),
         {"kind": "rule", "title": "Visitor rules", "slug": "visitor-rules", "body": "Sign in.", "change_note": ""},
@@ -285,8 +328,9 @@ def test_director_creates_a_document_then_adds_a_version(demo):
     assert AuditEvent.objects.filter(verb="office.document.revised", target_id=str(document.pk)).exists()
 
 
-def test_document_create_refuses_a_taken_slug_and_an_empty_text(demo):
-    client = demo.client("director")
+def test_document_create_refuses_a_taken_slug_and_an_empty_text(people):
+    _policy()
+    client = people.client("director")
     response = client.post(
         reverse("office:document_create"), {"kind": "rule", "title": "Dup", "slug": "budget-policy", "body": ""}
     )
@@ -295,9 +339,9 @@ def test_document_create_refuses_a_taken_slug_and_an_empty_text(demo):
     assert Document.objects.filter(slug="budget-policy").count() == 1
 
 
-def test_document_edit_by_staff_is_forbidden_and_changes_nothing(demo):
-    document = _doc()
-    response = demo.client("head_infodev").post(
+def test_document_edit_by_staff_is_forbidden_and_changes_nothing(people):
+    document = _policy()
+    response = people.client("head_infodev").post(
         reverse("office:document_edit", kwargs={"pk": document.pk}), {"kind": "rule", "title": "x", "body": "y"}
     )
     assert response.status_code == 403
@@ -323,22 +367,23 @@ def test_home_links_to_all_announcements(demo):
     assert reverse("office:announcement_list") in html
 
 
-def test_head_posts_an_announcement_to_own_department(demo):
-    techsvc = _dept("techsvc")
-    response = demo.client("head_techsvc").post(
+def test_head_posts_an_announcement_to_own_department(people):
+    people.build("staff_techsvc", "staff_infodev")
+    techsvc = _unit("techsvc")
+    response = people.client("head_techsvc").post(
         reverse("office:announcement_create"),
         {"title": "Team meeting", "body": "Friday 10:00", "department": techsvc.pk, "published_at": "2020-01-01 09:00"},
     )
     announcement = Announcement.objects.get(title="Team meeting")
     assert response.status_code == 302
-    assert announcement.author == demo.head_techsvc
-    assert Notification.objects.filter(recipient=demo.staff_techsvc, verb="office.announcement.published").exists()
+    assert announcement.author == people.head_techsvc
+    assert Notification.objects.filter(recipient=people.staff_techsvc, verb="office.announcement.published").exists()
 
 
-def test_head_cannot_post_to_another_department(demo):
-    response = demo.client("head_infodev").post(
+def test_head_cannot_post_to_another_department(people):
+    response = people.client("head_infodev").post(
         reverse("office:announcement_create"),
-        {"title": "Not mine", "body": "x", "department": _dept("techsvc").pk, "published_at": "2020-01-01 09:00"},
+        {"title": "Not mine", "body": "x", "department": _unit("techsvc").pk, "published_at": "2020-01-01 09:00"},
     )
     assert response.status_code == 200
     assert "department" in response.context["form"].errors
@@ -384,36 +429,40 @@ def test_budget_list_shows_only_visible_lines_with_chart_data(demo):
     assert "<script>" not in html.split('id="budget-chart-data"')[0].split("</main>")[-1]
 
 
-def test_budget_list_of_an_empty_year_says_so(demo):
-    response = demo.client("staff_east").get(reverse("office:budget_list"))
+def test_budget_list_of_an_empty_year_says_so(people):
+    budget_line("infodev")  # the home office has its lines; east has none
+    response = people.client("staff_east").get(reverse("office:budget_list"))
     assert response.status_code == 200
     assert 'id="budget-empty"' in response.content.decode()
 
 
-def test_budget_list_keeps_its_query_count_flat(demo, django_assert_max_num_queries):
-    home = Organization.objects.get(code="home")
+def test_budget_list_keeps_its_query_count_flat(people, django_assert_max_num_queries):
+    home = home_office()
     for _ in range(15):
         BudgetFactory(department=DepartmentFactory(organization=home), fiscal_year=2026)
-    client = demo.client("director")
+    client = people.client("director")
     with django_assert_max_num_queries(9):
         response = client.get(reverse("office:budget_list"), {"year": 2026})
     assert len(response.context["budgets"]) >= 15
 
 
-def test_budget_detail_pages_the_ledger(demo):
-    budget = Budget.objects.get(department=_dept("topic"))
-    existing = budget.entries.count()  # other apps' demo data may have moved this line too
+def test_budget_detail_pages_the_ledger(people):
+    people.build("staff_infodev")
+    budget = budget_line("topic")
+    existing = budget.entries.count()  # the line's allocation
     for i in range(30):
         BudgetEntry.objects.create(budget=budget, kind=BudgetEntry.Kind.ALLOCATE, amount_minor=0, note=f"n{i}")
-    response = demo.client("staff_infodev").get(reverse("office:budget_detail", kwargs={"pk": budget.pk}), {"page": 2})
+    response = people.client("staff_infodev").get(
+        reverse("office:budget_detail", kwargs={"pk": budget.pk}), {"page": 2}
+    )
     assert response.status_code == 200
     assert len(response.context["page_obj"]) == min(existing + 30 - 25, 25)  # 25 a page
 
 
-def test_director_allocates_from_decimal_yuan(demo):
-    budget = Budget.objects.get(department=_dept("custsvc"))
+def test_director_allocates_from_decimal_yuan(people):
+    budget = budget_line("custsvc")
     before = budget.allocated_minor
-    response = demo.client("director").post(
+    response = people.client("director").post(
         reverse("office:budget_allocate"),
         {"department": budget.department_id, "fiscal_year": budget.fiscal_year, "amount": "1,234.50", "note": "Q2"},
     )
@@ -423,10 +472,10 @@ def test_director_allocates_from_decimal_yuan(demo):
 
 
 @pytest.mark.parametrize("amount", ["abc", "1.234", "0", ""])
-def test_allocate_rejects_bad_amounts_and_changes_nothing(demo, amount):
-    budget = Budget.objects.get(department=_dept("custsvc"))
+def test_allocate_rejects_bad_amounts_and_changes_nothing(people, amount):
+    budget = budget_line("custsvc")
     entries, allocated = budget.entries.count(), budget.allocated_minor
-    response = demo.client("director").post(
+    response = people.client("director").post(
         reverse("office:budget_allocate"),
         {"department": budget.department_id, "fiscal_year": budget.fiscal_year, "amount": amount},
     )
@@ -436,11 +485,11 @@ def test_allocate_rejects_bad_amounts_and_changes_nothing(demo, amount):
     assert (budget.entries.count(), budget.allocated_minor) == (entries, allocated)
 
 
-def test_allocate_below_encumbered_plus_spent_shows_the_error_and_changes_nothing(demo):
-    budget = Budget.objects.get(department=_dept("custsvc"))
-    actions.budget_encumber(budget_id=budget.pk, amount_minor=budget.available_minor, actor=demo.director)
+def test_allocate_below_encumbered_plus_spent_shows_the_error_and_changes_nothing(people):
+    budget = budget_line("custsvc")
+    actions.budget_encumber(budget_id=budget.pk, amount_minor=budget.available_minor, actor=people.director)
     allocations = AuditEvent.objects.filter(verb="office.budget.allocated").count()
-    response = demo.client("director").post(
+    response = people.client("director").post(
         reverse("office:budget_allocate"),
         {"department": budget.department_id, "fiscal_year": budget.fiscal_year, "amount": "-0.01"},
     )
@@ -452,21 +501,23 @@ def test_allocate_below_encumbered_plus_spent_shows_the_error_and_changes_nothin
     assert AuditEvent.objects.filter(verb="office.budget.allocated").count() == allocations
 
 
-def test_allocate_errors_are_translated(demo):
-    response = demo.client("director").post(
+def test_allocate_errors_are_translated(people):
+    response = people.client("director").post(
         reverse("office:budget_allocate"),
-        {"department": _dept("custsvc").pk, "fiscal_year": 2026, "amount": "abc"},
+        {"department": _unit("custsvc").pk, "fiscal_year": 2026, "amount": "abc"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 200
     assert response.context["form"].errors["amount"]
 
 
-def test_allocate_offers_only_the_directors_own_office(demo):
-    form = demo.client("director_east").get(reverse("office:budget_allocate")).context["form"]
+def test_allocate_offers_only_the_directors_own_office(people):
+    office_units(member_office("east"))
+    office_units(home_office())
+    form = people.client("director_east").get(reverse("office:budget_allocate")).context["form"]
     assert {d.organization.code for d in form.fields["department"].queryset} == {"east"}
-    home_dept = _dept("custsvc")
-    response = demo.client("director_east").post(
+    home_dept = _unit("custsvc")
+    response = people.client("director_east").post(
         reverse("office:budget_allocate"), {"department": home_dept.pk, "fiscal_year": 2026, "amount": "10"}
     )
     assert "department" in response.context["form"].errors
@@ -475,9 +526,9 @@ def test_allocate_offers_only_the_directors_own_office(demo):
 # --- notifications ---------------------------------------------------------------------------------
 
 
-def test_htmx_mark_read_returns_the_updated_row(demo):
-    notification = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
-    response = demo.client("staff_infodev").post(
+def test_htmx_mark_read_returns_the_updated_row(people):
+    notification = welcome_note(people.staff_infodev)
+    response = people.client("staff_infodev").post(
         reverse("office:notification_read", kwargs={"pk": notification.pk}), HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
@@ -489,18 +540,18 @@ def test_htmx_mark_read_returns_the_updated_row(demo):
     assert notification.read_at is not None
 
 
-def test_mark_read_without_js_redirects_back(demo):
-    notification = Notification.objects.get(recipient=demo.staff_infodev, verb="office.demo.welcome")
-    response = demo.client("staff_infodev").post(
+def test_mark_read_without_js_redirects_back(people):
+    notification = welcome_note(people.staff_infodev)
+    response = people.client("staff_infodev").post(
         reverse("office:notification_read", kwargs={"pk": notification.pk}), {"next": "https://evil.example/"}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("office:notification_list")
 
 
-def test_mark_read_of_someone_elses_notification_is_404_and_get_is_405(demo):
-    notification = Notification.objects.get(recipient=demo.head_infodev, verb="office.demo.welcome")
-    client = demo.client("staff_infodev")
+def test_mark_read_of_someone_elses_notification_is_404_and_get_is_405(people):
+    notification = welcome_note(people.head_infodev)
+    client = people.client("staff_infodev")
     url = reverse("office:notification_read", kwargs={"pk": notification.pk})
     assert client.post(url).status_code == 404
     assert client.get(url).status_code == 405
@@ -508,20 +559,23 @@ def test_mark_read_of_someone_elses_notification_is_404_and_get_is_405(demo):
     assert notification.read_at is None
 
 
-def test_mark_all_read(demo):
+def test_mark_all_read(people):
+    welcome_note(people.staff_infodev)
+    welcome_note(people.head_infodev)
     for i in range(3):
-        actions.notify(recipient_id=demo.staff_infodev.pk, verb="test", title=f"t{i}", send_email=False)
-    response = demo.client("staff_infodev").post(reverse("office:notification_read_all"))
+        actions.notify(recipient_id=people.staff_infodev.pk, verb="test", title=f"t{i}", send_email=False)
+    response = people.client("staff_infodev").post(reverse("office:notification_read_all"))
     assert response.status_code == 302
-    assert not Notification.objects.filter(recipient=demo.staff_infodev, read_at__isnull=True).exists()
-    assert Notification.objects.filter(recipient=demo.head_infodev, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(recipient=people.staff_infodev, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=people.head_infodev, read_at__isnull=True).exists()
 
 
-def test_notification_list_pages(demo):
-    existing = Notification.objects.filter(recipient=demo.client_a).count()  # from the demo hooks
+def test_notification_list_pages(people):
+    welcome_note(people.client_a)
+    existing = Notification.objects.filter(recipient=people.client_a).count()
     for i in range(30):
-        actions.notify(recipient_id=demo.client_a.pk, verb="test", title=f"t{i}", send_email=False)
-    response = demo.client("client_a").get(reverse("office:notification_list"), {"page": 2})
+        actions.notify(recipient_id=people.client_a.pk, verb="test", title=f"t{i}", send_email=False)
+    response = people.client("client_a").get(reverse("office:notification_list"), {"page": 2})
     assert response.status_code == 200
     assert len(response.context["notifications"]) == min(existing + 30 - 25, 25)
 
@@ -573,8 +627,8 @@ def _render_staff_nav(user: Any) -> str:
     return render_to_string("partials/_nav_staff.html", intranet(request), request=request)
 
 
-def test_staff_navigation_partial_is_role_aware(demo):
-    director, staff, east = (_render_staff_nav(demo.users[u]) for u in ("director", "staff_infodev", "staff_east"))
+def test_staff_navigation_partial_is_role_aware(people):
+    director, staff, east = (_render_staff_nav(people[u]) for u in ("director", "staff_infodev", "staff_east"))
     for name in ("staff_directory", "document_list", "announcement_list", "budget_list", "my_profile"):
         assert reverse(f"office:{name}") in director
         assert reverse(f"office:{name}") in staff
@@ -586,8 +640,8 @@ def test_staff_navigation_partial_is_role_aware(demo):
     assert reverse("office:health") not in east  # only the home office runs the hub
 
 
-def test_staff_navigation_appears_on_pages(demo):
-    html = demo.client("staff_infodev").get(reverse("office:home")).content.decode()
+def test_staff_navigation_appears_on_pages(people):
+    html = people.client("staff_infodev").get(reverse("office:home")).content.decode()
     assert reverse("office:staff_directory") in html
 
 
