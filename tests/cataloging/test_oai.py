@@ -17,9 +17,26 @@ from sickle import Sickle, oaiexceptions
 from cataloging import oai
 from cataloging.models import BibRecord
 from tests.cataloging.factories import make_record
+from tests.factories import People, home_office, member_office
 
 S = BibRecord.Status
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
+
+
+@pytest.fixture
+def people(db: Any) -> People:
+    """The demo's people this module names, each built with their office and unit only."""
+    return People()
+
+
+@pytest.fixture
+def home(db: Any) -> Any:
+    return home_office()
+
+
+@pytest.fixture
+def east(db: Any) -> Any:
+    return member_office("east")
 
 
 def _harvest_fixture(home: Any, east: Any) -> dict[str, BibRecord]:
@@ -34,7 +51,7 @@ def _harvest_fixture(home: Any, east: Any) -> dict[str, BibRecord]:
 # serialized_rollback: the live server needs committed rows, and the data-migration rows
 # (the first fee schedule) must survive the flush for the tests that follow.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_sickle_harvests_every_verb(live_server, demo, home, east, monkeypatch):
+def test_sickle_harvests_every_verb(live_server, home, east, monkeypatch):
     records = _harvest_fixture(home, east)
     monkeypatch.setattr(oai, "PAGE_SIZE", 2)  # several pages: resumption tokens in use
     sickle = Sickle(f"{live_server.url}/oai", max_retries=0, timeout=30)
@@ -112,35 +129,35 @@ def _error(client: Any, **params: str) -> tuple[str, dict[str, str]]:
         ({"verb": "ListMetadataFormats", "identifier": "oai:testserver:999999999"}, "idDoesNotExist"),
     ],
 )
-def test_protocol_errors(demo, params, code):
-    got, request = _error(demo.client(None), **params)
+def test_protocol_errors(people, params, code):
+    got, request = _error(people.client(None), **params)
     assert got == code
     if code in ("badVerb", "badArgument"):
         assert request == {}  # the request was not understood: nothing echoed
 
 
 @pytest.mark.django_db
-def test_repeated_arguments_are_bad(demo):
-    response = demo.client(None).get("/oai?verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=marc21")
+def test_repeated_arguments_are_bad(people):
+    response = people.client(None).get("/oai?verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=marc21")
     assert fromstring(response.content).find(f"{OAI}error").get("code") == "badArgument"
 
 
 @pytest.mark.django_db
-def test_drafts_of_every_office_stay_out_and_markup_is_escaped(demo, home, east):
+def test_drafts_of_every_office_stay_out_and_markup_is_escaped(people, home, east):
     records = _harvest_fixture(home, east)
-    response = demo.client("staff_east").get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc21"})
+    response = people.client("staff_east").get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc21"})
     assert b"Harvest unshared draft" not in response.content and b"<two>" not in response.content
     assert b"Harvest east &lt;two&gt; &amp;" in response.content
     draft = f"oai:testserver:{records['draft'].pk}"
-    code, _request = _error(demo.client(None), verb="GetRecord", identifier=draft, metadataPrefix="oai_dc")
+    code, _request = _error(people.client(None), verb="GetRecord", identifier=draft, metadataPrefix="oai_dc")
     assert code == "idDoesNotExist"
 
 
 @pytest.mark.django_db
-def test_resumption_token_walks_the_list_and_the_last_page_has_an_empty_token(demo, home, east, monkeypatch):
+def test_resumption_token_walks_the_list_and_the_last_page_has_an_empty_token(people, home, east, monkeypatch):
     _harvest_fixture(home, east)
     monkeypatch.setattr(oai, "PAGE_SIZE", 2)
-    client, seen, params = demo.client(None), [], {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+    client, seen, params = people.client(None), [], {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
     while True:
         root = fromstring(client.get("/oai", params).content)
         seen += [e.text for e in root.iter(f"{OAI}identifier")]
@@ -153,11 +170,11 @@ def test_resumption_token_walks_the_list_and_the_last_page_has_an_empty_token(de
 
 
 @pytest.mark.django_db
-def test_list_records_query_count_does_not_grow_with_the_page(demo, east, django_assert_max_num_queries):
+def test_list_records_query_count_does_not_grow_with_the_page(people, east, django_assert_max_num_queries):
     for n in range(12):
         make_record(east, status=S.APPROVED, title=f"Counted {n}", isbn=None)
     with django_assert_max_num_queries(6):
-        response = demo.client(None).get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc21", "set": "east"})
+        response = people.client(None).get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc21", "set": "east"})
     assert len(parse_xml_to_array(io.BytesIO(response.content), strict=True)) >= 12
 
 
@@ -181,7 +198,7 @@ def _without_date(body: bytes) -> bytes:
         {"verb": "Harvest"},
     ],
 )
-def test_a_form_post_answers_exactly_as_get(demo, home, east, params):
+def test_a_form_post_answers_exactly_as_get(home, east, params):
     """A harvester's POST: form-encoded body, no session, no CSRF cookie or token."""
     records = _harvest_fixture(home, east)
     params = {k: v.format(east_1=records["east_1"].pk) for k, v in params.items()}
@@ -194,7 +211,7 @@ def test_a_form_post_answers_exactly_as_get(demo, home, east, params):
 
 
 @pytest.mark.django_db
-def test_a_post_takes_its_arguments_from_the_form_body_only(demo, home, east):
+def test_a_post_takes_its_arguments_from_the_form_body_only(home, east):
     _harvest_fixture(home, east)
     harvester = Client(enforce_csrf_checks=True)
     form = "application/x-www-form-urlencoded"
