@@ -78,7 +78,8 @@ def identifier_for(host: str, pk: int) -> str:
 def _record_pk(host: str, identifier: str) -> int:
     prefix = f"oai:{host}:"
     tail = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
-    if not tail.isdigit():
+    # ASCII digits only ("²" is isdigit() but not int()), and no more than a bigint key has.
+    if not (tail.isascii() and tail.isdigit()) or len(tail) > 18:
         raise OaiError("idDoesNotExist", "No such identifier in this repository.")
     return int(tail)
 

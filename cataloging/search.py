@@ -162,7 +162,8 @@ def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
         qs = qs.filter(identifiers__scheme="isbn", identifiers__value=isbn) if isbn else qs.none()
     if params.clc:
         qs = qs.filter(clc__istartswith=params.clc)
-    if params.year.isdigit():
+    # isdigit() is true of "²" and "①" too, which int() refuses; a year is ASCII digits.
+    if params.year.isascii() and params.year.isdigit():
         qs = qs.filter(year=int(params.year))
     if params.language:
         qs = qs.filter(language=params.language)

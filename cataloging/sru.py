@@ -310,7 +310,9 @@ def _positive(params: Mapping[str, str], name: str, default: int, minimum: int) 
     raw = params.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or int(raw) < minimum:
+    # isdigit() is true of "²", which int() refuses; no position or count of ours has ten
+    # digits, and a longer one was an OFFSET past bigint (or past int()'s 4,300 digits).
+    if not (raw.isascii() and raw.isdigit()) or len(raw.lstrip("0")) > 9 or int(raw) < minimum:
         raise Diagnostic(6, "Unsupported parameter value", name)
     return int(raw)
 

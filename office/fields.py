@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -67,3 +68,19 @@ def currency_from(form: forms.BaseForm, field: str = "currency", default: str = 
             return submitted
     instance = getattr(form, "instance", None)
     return getattr(instance, field, None) or default
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time that the database can give back. Year 1 at midnight in Shanghai is
+    year 0 in UTC: PostgreSQL stored it, and every page that read the row back failed
+    (Python's datetime has no year 0), so a value whose UTC time is outside years 1 to 9999
+    is refused as an invalid date/time."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                result.astimezone(datetime.UTC)
+            except OverflowError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return result

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office import permissions, ratelimit
 from office.access import is_leadership, staff_profile
-from office.fields import MoneyField
+from office.fields import DateTimeField, MoneyField
 from office.models import (
     Announcement,
     Department,
@@ -140,6 +140,7 @@ class AnnouncementForm(forms.ModelForm):
             "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "expires_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
+        field_classes = {"published_at": DateTimeField, "expires_at": DateTimeField}
 
     def __init__(self, *args: Any, user: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ class PaymentQuerySet(models.QuerySet):
             | Q(receipt_number__icontains=term)
             | Q(payer_user__username__icontains=term)
         )
-        if term.lstrip("#").isdigit():
-            condition |= Q(pk=int(term.lstrip("#")))
+        number = term.lstrip("#")
+        if number.isascii() and number.isdigit():  # "#²" is isdigit() but not int()
+            condition |= Q(pk=int(number))
         return self.filter(condition)

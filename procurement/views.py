@@ -791,7 +791,10 @@ def licence_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _report_year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    # Four ASCII digits: "²" is isdigit() but not int(), and int() refuses 4,300 digits.
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return timezone.localdate().year
 
 
 @staff_required

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.access import staff_profile
-from office.fields import MoneyField, currency_from
+from office.fields import DateTimeField, MoneyField, currency_from
 from office.models import ClientAccount, Department
 from services import permissions
 from services.models import DeliveryChannel, Offering, OrderFile
@@ -123,7 +123,7 @@ class ClientRegistrationForm(forms.Form):
         regex=r"^[\w.@+-]+\Z",
         help_text=_("Letters, digits and @/./+/-/_ only."),
     )
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)  # the user model's column
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False, max_length=128)
     kind = forms.ChoiceField(label=_("I register as"), choices=ClientAccount.Kind.choices)
     display_name = forms.CharField(label=_("Contact name"), max_length=200)
@@ -444,6 +444,7 @@ class TrainingSessionForm(forms.ModelForm):
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"starts_at": DateTimeField, "ends_at": DateTimeField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         from django.contrib.auth import get_user_model

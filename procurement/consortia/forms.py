@@ -3,6 +3,7 @@ units; price tiers are typed one per line as "from: price" ("3: 9500.00")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -10,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from office.money import parse_money
+from procurement.actions.licences import MAX_CONCURRENT_USERS
 from procurement.consortia.models import Offer
 from procurement.consortia.selectors import name_of
 
@@ -19,6 +21,10 @@ class _Form(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template owns <form> and buttons
+
+
+# An office's FTE goes to a PostgreSQL integer column: a larger number was a DataError (500).
+MAX_FTE = 2_147_483_647
 
 
 def _money(text: str, currency: str = "CNY") -> int:
@@ -35,7 +41,7 @@ class ConsortiumForm(_Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     list_price = forms.CharField(label=_("List price for one office alone"), max_length=30)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
-    fte = forms.IntegerField(label=_("Your office's FTE"), min_value=0, initial=0, required=False)
+    fte = forms.IntegerField(label=_("Your office's FTE"), min_value=0, max_value=MAX_FTE, initial=0, required=False)
 
     def __init__(self, *args: Any, vendors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +55,7 @@ class ConsortiumForm(_Form):
 
 
 class FteForm(_Form):
-    fte = forms.IntegerField(label=_("Your office's FTE"), min_value=0, initial=0, required=False)
+    fte = forms.IntegerField(label=_("Your office's FTE"), min_value=0, max_value=MAX_FTE, initial=0, required=False)
 
 
 class InviteForm(_Form):
@@ -109,7 +115,9 @@ class OfferForm(_Form):
         help_text=_("One per line: from how many members (or FTE), then the price per member, e.g. “3: 9500.00”."),
     )
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=120, initial=12)
-    concurrent_users = forms.IntegerField(label=_("Concurrent users per member"), min_value=1, initial=5)
+    concurrent_users = forms.IntegerField(
+        label=_("Concurrent users per member"), min_value=1, max_value=MAX_CONCURRENT_USERS, initial=5
+    )
     sites = forms.CharField(label=_("Permitted sites"), max_length=300, required=False)
     ill_allowed = forms.BooleanField(label=_("Interlibrary loan allowed"), required=False)
     archival_rights = forms.BooleanField(label=_("Archival rights"), required=False)
@@ -132,7 +140,8 @@ class OfferForm(_Form):
             if not line.strip():
                 continue
             minimum, sep, price = line.partition(":")
-            if not sep or not minimum.strip().isdigit():
+            # ASCII digits ("²" is isdigit() but not int()), no more than an integer column holds.
+            if not sep or not re.fullmatch(r"[0-9]{1,9}", minimum.strip()):
                 raise forms.ValidationError(_("Write each tier as “from: price”, e.g. “3: 9500.00”."))
             tiers.append((int(minimum.strip()), _money(price, self.currency)))
         if not tiers:
