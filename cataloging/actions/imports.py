@@ -24,6 +24,7 @@ from office import audit
 from office.access import office_of
 from office.models import AuditEvent, Organization
 from office.queue import enqueue_on_commit
+from office.uploads import save_upload
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -99,13 +100,14 @@ def marc_import(
 
 @transaction.atomic
 def import_job_create(*, actor: User, upload: Any) -> ImportJob:
-    """Store an uploaded file and queue its import (the file was checked by the form)."""
+    """Store an uploaded file and queue its import (the file was checked by the form); refuses
+    with StorageFull when the disk is full."""
     office = office_of(actor)
     if office is None or not permissions.can_catalog(actor):
         raise PermissionDenied(_("Only staff of a member office import records."))
-    job = ImportJob.objects.create(
-        organization=office, created_by=actor, file=upload, original_name=str(upload.name)[:255]
-    )
+    job = ImportJob(organization=office, created_by=actor, original_name=str(upload.name)[:255])
+    save_upload(job.file, str(upload.name), upload)  # a full disk: StorageFull, nothing written
+    job.save()
     audit.record(actor=actor, verb="cataloging.import.queued", target=job, data={"file": job.original_name})
     enqueue_on_commit(IMPORT_JOB_TASK, job_id=job.pk)
     return job

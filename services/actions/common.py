@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from office import audit
 from office.access import unit_head_ids
 from office.actions import notify
+from office.uploads import save_upload
 from services.models import OrderFile, ServiceOrder
 from services.uploads import CheckedUpload
 
@@ -54,7 +55,7 @@ def _store_file(*, order: ServiceOrder, checked: CheckedUpload, kind: str, actor
         size=checked.size,
         uploaded_by=actor,
     )
-    item.file.save("upload", checked.upload, save=False)  # name from `_order_file_path`
+    save_upload(item.file, "upload", checked.upload)  # name from `_order_file_path`; a full disk: StorageFull
     item.save()
     return item
 
