@@ -24,7 +24,7 @@ from urllib.parse import quote
 from django.contrib.messages import constants as message_levels
 from django.db import connection, transaction
 from django.forms import BaseForm
-from django.test.utils import CaptureQueriesContext, ContextList
+from django.test.utils import ContextList
 from hypothesis import strategies as st
 
 # --- text ------------------------------------------------------------------------------------------
@@ -208,27 +208,50 @@ def assert_not_5xx(response: Any, what: str) -> None:
     assert response.status_code < 500, f"{what} answered {response.status_code}"
 
 
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|TRUNCATE|ALTER|CREATE|DROP)\b", re.IGNORECASE)
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+"?(\w+)"?', re.IGNORECASE)
+UNTRACKED = {"django_session"}  # a log-in or a message touches the session, never the data
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL the block sends. An execute wrapper, not CaptureQueriesContext: that one reads a
+    log capped at 9,000 queries and returns nothing once a long test has filled it."""
+    sent: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
+
+
+def written_tables(sent: list[str]) -> set[str]:
+    return {m[1] for sql in sent if (m := WRITE.match(sql))} - UNTRACKED
 
 
 @contextmanager
 def read_only(what: str) -> Iterator[None]:
     """The block sends no write to the database but to the sessions table, and whatever it
     does is rolled back (a savepoint), so the next example starts from the same rows."""
-    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+    with transaction.atomic(), statements() as sent:
         yield
-        writes = [q["sql"][:120] for q in queries if WRITE.match(q["sql"]) and "django_session" not in q["sql"]]
+        writes = [sql[:120] for sql in sent if WRITE.match(sql) and written_tables([sql])]
         transaction.set_rollback(True)
     assert not writes, f"{what} wrote to the database: {writes}"
 
 
-def table_counts() -> dict[str, int]:
-    """The row count of every table but the sessions, in one query."""
+def table_counts(tables: set[str] | None = None) -> dict[str, int]:
+    """The row count of each of `tables` (default: every table but the sessions), in one query."""
     with connection.cursor() as cursor:
-        tables = [t for t in connection.introspection.table_names(cursor) if t != "django_session"]
-        quoted = [connection.ops.quote_name(t) for t in tables]
+        if tables is None:
+            tables = set(connection.introspection.table_names(cursor)) - UNTRACKED
+        names = sorted(tables)
+        if not names:
+            return {}
+        quoted = [connection.ops.quote_name(t) for t in names]
         cursor.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {q})" for q in quoted))  # noqa: S608
-        return dict(zip(tables, cursor.fetchone(), strict=True))
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 @dataclass
@@ -244,22 +267,27 @@ class Changes:
 
 @contextmanager
 def example(watch: dict[str, Any] | None = None) -> Iterator[Changes]:
-    """Run one example in a savepoint that is rolled back afterwards; the yielded `Changes`
-    is filled in when the block ends (before the rollback). `watch` maps a label to a
-    queryset whose `values()` rows must not change on a refusal (an edit writes no new row)."""
+    """Run one example in a savepoint that is rolled back afterwards. The yielded `Changes`
+    is filled in when the block has ended: for each table the block wrote to (INSERT, UPDATE,
+    DELETE), its row count as the block left it against its count after the rollback, which
+    is the count before the block; likewise the rows of `watch` (label -> queryset whose
+    `values()` must not change on a refusal: an edit adds no row). Reading only what was
+    written keeps an example cheap; a block that wrote nothing changed nothing."""
     changes = Changes()
     watch = watch or {}
     with transaction.atomic():
-        counts = table_counts()
-        rows = {label: _rows(qs) for label, qs in watch.items()}
-        yield changes
-        after = table_counts()
-        changes.counts = {t: (counts[t], after.get(t, 0)) for t in counts if counts[t] != after.get(t, 0)}
-        for label, qs in watch.items():
-            now = _rows(qs)
-            if now != rows[label]:
-                changes.rows[label] = (rows[label], now)
+        with statements() as sent:
+            yield changes
+        written = written_tables(sent)
+        after = table_counts(written)
+        watched = {label: qs for label, qs in watch.items() if qs.model._meta.db_table in written}
+        rows_after = {label: _rows(qs) for label, qs in watched.items()}
         transaction.set_rollback(True)
+    before = table_counts(written)
+    changes.counts = {t: (before[t], after[t]) for t in written if before[t] != after[t]}
+    for label, qs in watched.items():
+        if (rows_before := _rows(qs)) != rows_after[label]:
+            changes.rows[label] = (rows_before, rows_after[label])
 
 
 def _rows(qs: Any) -> list[dict[str, Any]]:
