@@ -70,7 +70,8 @@ def clean_item_row(row: dict[str, Any], *, price_minor: int | None = None) -> di
     term = str(row.get("term_months") or "").strip()
     term_months = None
     if term:
-        if not term.isdigit() or not 1 <= int(term) <= 120:
+        # isascii: "²" is a digit to isdigit() but not to int(); three digits bound the length.
+        if not (term.isascii() and term.isdigit() and len(term) <= 3) or not 1 <= int(term) <= 120:
             raise DomainError(_("The rental term must be between 1 and 120 months."))
         term_months = int(term)
     if fmt == VendorItem.Format.USAGE_RIGHT and term_months is None:

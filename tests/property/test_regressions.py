@@ -190,3 +190,13 @@ def test_announcement_published_in_year_1_is_a_form_error(demo: Any) -> None:
     assert "published_at" in response.context["form"].errors
     assert Announcement.objects.count() == count
     assert _signed_in(demo.director).get(reverse("office:home")).status_code == 200
+
+
+@pytest.mark.parametrize("term", ["²", "1" * 5000, "-3", "0", "121"])
+def test_a_vendor_catalog_term_that_is_not_a_small_ascii_number_is_refused(term):
+    from office.exceptions import DomainError
+    from procurement.actions.catalog import clean_item_row
+
+    row = {"sku": "A1", "title": "Database", "price": "100", "format": "usage_right", "term_months": term}
+    with pytest.raises(DomainError):
+        clean_item_row(row)
