@@ -362,8 +362,8 @@ def test_announcement_list_pages_current_announcements_for_the_audience(demo):
     assert len(director_titles) == 2
 
 
-def test_home_links_to_all_announcements(demo):
-    html = demo.client("staff_infodev").get(reverse("office:home")).content.decode()
+def test_home_links_to_all_announcements(people):
+    html = people.client("staff_infodev").get(reverse("office:home")).content.decode()
     assert reverse("office:announcement_list") in html
 
 
@@ -605,8 +605,8 @@ def test_audit_list_filters_by_verb_actor_and_date(demo):
     assert not list(client.get(url, {"date_to": "2000-01-01"}).context["page_obj"])
 
 
-def test_audit_list_rejects_a_reversed_date_range(demo):
-    response = demo.client("director").get(
+def test_audit_list_rejects_a_reversed_date_range(people):
+    response = people.client("director").get(
         reverse("office:audit_list"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}
     )
     assert response.status_code == 200
