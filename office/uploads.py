@@ -1,4 +1,4 @@
-"""Writing an uploaded file into the media storage, all or nothing (RELIABILITY.md F5).
+"""Writing an uploaded file into the media storage, all or nothing (RELIABILITY.md D2).
 
 Django's FileSystemStorage writes a file chunk by chunk and leaves what it wrote when a write
 fails: on a full disk (ENOSPC) or a full quota (EDQUOT) a partial file stayed under MEDIA_ROOT

@@ -1,4 +1,4 @@
-"""PostgreSQL drops a request's connection in the middle of a transition (RELIABILITY.md F3,
+"""PostgreSQL drops a request's connection in the middle of a transition (RELIABILITY.md F5,
 issue 17): `pg_terminate_backend` of the very connection the request is writing on, from a
 second connection, between two writes of the transition. What must hold:
 

@@ -1,4 +1,4 @@
-"""PostgreSQL drops a request's connection under gunicorn (RELIABILITY.md F3, issue 17): the
+"""PostgreSQL drops a request's connection under gunicorn (RELIABILITY.md F5, issue 17): the
 production set-up (DEBUG off, one sync worker, persistent connections: DB_CONN_MAX_AGE=600,
 health checks on) on this test's database. A staff member's quote is cut off between its two
 writes (the order row, then the audit event) by `pg_terminate_backend` of the worker's own

@@ -1,4 +1,4 @@
-"""The disk fills up while a backup or an upload is being written (RELIABILITY.md F5, issue 17).
+"""The disk fills up while a backup or an upload is being written (RELIABILITY.md D2, issue 17).
 
 ENOSPC is simulated where the bytes are written, as a full disk behaves: the write that does
 not fit puts what fits and fails with `OSError(errno.ENOSPC)`, so a partial file is on disk
@@ -6,7 +6,8 @@ when the error arrives. What must hold:
 
 - a backup: the run is FAILED with a message that says the disk is full, technical services
   are alerted, nothing of it is left in the store or the staging area (no partial file, no
-  folder that could pass for a backup, no row pointing at one), and the next run works;
+  folder that could pass for a backup, no row pointing at one), the previous good backup is
+  kept, and the next run works;
 - an upload (a client's order attachment, a MARC file): a translated message on the form,
   no partial file under MEDIA_ROOT, no row pointing at a missing file, and the same upload
   works once there is room.
@@ -69,13 +70,21 @@ def store(settings: Any, tmp_path: Path) -> Path:
     return tmp_path / "store"
 
 
-def _assert_backup_failed_and_left_nothing(run: BackupRun, store: Path) -> None:
+def _assert_backup_failed_and_left_nothing(run: BackupRun, store: Path, *, good: BackupRun | None = None) -> None:
     run.refresh_from_db()
     assert run.status == BackupRun.Status.FAILED
     assert DISK_FULL in run.error, run.error
     assert run.location == "" and run.finished_at is not None
-    left = sorted(str(p.relative_to(store)) for p in store.rglob("*") if p.name != ".lock")
+    kept = Path(good.location) if good is not None else None
+    left = sorted(
+        str(p.relative_to(store))
+        for p in store.rglob("*")
+        if p.name != ".lock" and not (kept is not None and (p == kept or kept in p.parents))
+    )
     assert left == [], f"left in the store: {left}"
+    if good is not None:  # the previous good backup stays, whole, and is still the last good one
+        assert (kept / "manifest.json").exists()
+        assert health_last_backup()["backup"] == good
     alert = Notification.objects.filter(verb="office.backup.failed").order_by("-pk").first()
     assert alert is not None and DISK_FULL in alert.body
     health = health_last_backup()
@@ -93,13 +102,15 @@ def _next_backup_works(store: Path) -> None:
 def test_backup_disk_full_in_the_media_archive(demo: Any, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gzip
 
+    good = backup_run()
+    assert good.status == BackupRun.Status.SUCCEEDED, good.error
     room = Room(64 * 1024)  # the database dump fits; the media archive does not
     write = gzip.GzipFile.write
     monkeypatch.setattr(gzip.GzipFile, "write", lambda self, data: room.write(data, lambda d: write(self, d)))
 
     run = backup_run()
 
-    _assert_backup_failed_and_left_nothing(run, store)
+    _assert_backup_failed_and_left_nothing(run, store, good=good)
     monkeypatch.undo()
     _next_backup_works(store)
 

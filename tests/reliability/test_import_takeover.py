@@ -1,4 +1,4 @@
-"""A MARC import job whose worker was lost mid-run (RELIABILITY.md F2, issue 17).
+"""A MARC import job whose worker was lost mid-run (RELIABILITY.md F3, issue 17).
 
 The bug: a job killed mid-run stayed RUNNING for ever. Acks late, its task came back (or
 the sweep sent it again) and found it running, so it returned; the sweep only looked at

@@ -1,4 +1,4 @@
-"""A real Celery worker killed with SIGKILL in the middle of a long task (RELIABILITY.md F2,
+"""A real Celery worker killed with SIGKILL in the middle of a long task (RELIABILITY.md F3,
 issue 17): acks late, the task must run again on a worker started after, and idempotently.
 
 The task is a MARC import of 1,500 records, uploaded through the real action (published to a
