@@ -133,15 +133,15 @@ def membership_answer(*, membership_id: int, actor: User, accept: bool, fte: int
         membership.fte = max(int(fte or 0), 0)
         _join(membership, actor, consortium)
     else:
-        membership.move_to(MS.DECLINED)
-        membership.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=actor,
-            target=consortium,
-            verb="procurement.consortium_membership.declined",
-            data={"office": membership.organization_id},
-        )
+        _decline(membership, actor, consortium, verb="procurement.consortium_membership.declined")
     return membership
+
+
+def _decline(membership: Membership, actor: User, consortium: Consortium, *, verb: str) -> None:
+    """An invitation declined or an application refused: the office is out, audited."""
+    membership.move_to(MS.DECLINED)
+    membership.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, target=consortium, verb=verb, data={"office": membership.organization_id})
 
 
 @transaction.atomic
@@ -156,14 +156,7 @@ def membership_decide(*, membership_id: int, actor: User, accept: bool) -> Membe
     if accept:
         _join(membership, actor, consortium)
     else:
-        membership.move_to(MS.DECLINED)
-        membership.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=actor,
-            target=consortium,
-            verb="procurement.consortium_membership.refused",
-            data={"office": membership.organization_id},
-        )
+        _decline(membership, actor, consortium, verb="procurement.consortium_membership.refused")
     return membership
 
 
