@@ -18,7 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from office import audit, permissions
@@ -35,6 +35,7 @@ from office.models import (
 )
 from office.money import check_amount
 from office.queue import enqueue_on_commit
+from office.texts import language_for
 
 # --- budgets ------------------------------------------------------------------------------
 
@@ -238,11 +239,28 @@ def staff_profile_update_contact(*, profile_id: int, actor: Any, **changes: str)
 
 
 def notify(
-    *, recipient_id: int, verb: str, title: str, body: str = "", url: str = "", send_email: bool = True
+    *,
+    recipient_id: int,
+    verb: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    send_email: bool = True,
+    params: dict[str, Any] | None = None,
 ) -> Notification:
-    """Create an in-app notification; its e-mail copy goes out after commit."""
+    """Create an in-app notification; its e-mail copy goes out after commit.
+
+    With `params` (a dict, possibly empty), `title` and `body` are English message ids marked
+    with gettext_noop, rendered in the reader's language when read or e-mailed
+    (office/texts.py). Without, they are stored text (legacy callers)."""
     notification = Notification.objects.create(
-        recipient_id=recipient_id, verb=verb, title=title[:200], body=body, url=url, send_email=send_email
+        recipient_id=recipient_id,
+        verb=verb,
+        title=title[:200],
+        body=body,
+        url=url,
+        send_email=send_email,
+        params=params,
     )
     if send_email:
         from office.tasks import notification_email_task
@@ -257,10 +275,11 @@ def notification_send_email(*, notification_id: int) -> bool:
         notification = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
         if notification.emailed_at or not notification.send_email or not notification.recipient.email:
             return False
-        body = notification.body
+        with translation.override(language_for(notification.recipient)):
+            subject, body = notification.title_text, notification.body_text
         if notification.url:
             body = f"{body}\n\n{settings.SITE_URL}{notification.url}".strip()
-        send_mail(notification.title, body, None, [notification.recipient.email])
+        send_mail(subject, body, None, [notification.recipient.email])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True

@@ -162,6 +162,13 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "recipient__username"]
 
 
+@admin.register(models.Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username"]
+
+
 @admin.register(models.WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "last_seen"]

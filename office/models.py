@@ -422,6 +422,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     send_email = models.BooleanField(_("also by e-mail"), default=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # With params set, `title` and `body` are English message ids rendered in the reader's
+    # language (office/texts.py); without, they are legacy text shown as stored.
+    params = models.JSONField(_("parameters"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -432,7 +435,35 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        from office.texts import render
+
+        return render(self.title, self.params)
+
+    @property
+    def body_text(self) -> str:
+        from office.texts import render
+
+        return render(self.body, self.params)
+
+
+class Preference(models.Model):
+    """A person's own settings: the language their notifications, e-mails and PDFs use."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"
 
 
 class WorkerHeartbeat(models.Model):

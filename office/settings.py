@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "services",
     "sharing",
     "marketing",
+    "marketing.store",
+    "marketing.support",
 ]
 
 MIDDLEWARE = [

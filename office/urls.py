@@ -30,8 +30,14 @@ auth_patterns = [
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
-urlpatterns = [
+# The public site: the marketing pages and the storefront.
+public_patterns = [
     path("", include("marketing.urls")),
+    path("store/", include("marketing.store.urls")),
+]
+
+urlpatterns = [
+    *public_patterns,
     path("intranet/", include("office.routes")),
     path("accounts/", include(auth_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -42,6 +48,8 @@ urlpatterns = [
     path("oai", include("cataloging.urls_oai")),
     path("procurement/", include("procurement.urls")),
     path("services/", include("services.urls")),
+    path("sharing/", include("sharing.urls")),
+    path("support/", include("marketing.support.urls")),
     path("admin/", admin.site.urls),
 ]
 

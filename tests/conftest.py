@@ -95,6 +95,16 @@ def _fast_and_isolated(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test() -> Iterator[None]:
+    """A page requested in Chinese leaves Chinese active in the thread (LocaleMiddleware does
+    not reset it); the next test must start in the site's language."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test counts sign-ups and password resets from zero: office.ratelimit keeps its
     counts in Redis for an hour, and every test client comes from 127.0.0.1, so counts from

@@ -14,7 +14,6 @@ import dataclasses
 import datetime
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -33,18 +32,11 @@ from procurement.models import PurchaseOrder
 from services import actions as services_actions
 from services.models import ServiceOrder, Subscription, TrainingRegistration, TrainingSession
 from tests.payments.conftest import intent_object, make_event
+from tests.payments.contract import Case, app_builders
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass
-class Case:
-    """An open target of one purpose: `start()` opens its payment as its payer would,
-    `close()` (None: the purpose has no way to close an unpaid target) makes it unpayable."""
-
-    purpose_id: int
-    start: Callable[[], Payment]
-    close: Callable[[], Any] | None
 
 
 def _service_order(demo: Any) -> Case:
@@ -155,6 +147,8 @@ BUILDERS: dict[str, Callable[[Any], Case]] = {
     "procurement.consortium_contract": _consortium_contract,
     "cataloging.statement": _statement,
     "payments.request": _payment_request,
+    # Newer apps declare their builders in tests/payments/contract_<app>.py (no shared edits).
+    **app_builders(),
 }
 TEST_ONLY = {"tests.order"}  # registered by the payments tests' own fixture
 
