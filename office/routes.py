@@ -1,6 +1,6 @@
 """URLs of the org-structure app, under /intranet/ (namespace "office")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from office import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("schedules/", views.schedule_list, name="schedule_list"),
+    path("dashboard/", include("office.dashboard.urls")),
     # staff directory and departments
     path("staff/", views.StaffDirectoryView.as_view(), name="staff_directory"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
