@@ -277,7 +277,7 @@ def _book(index: int, row: tuple[Any, ...]) -> Record:
     record = Record(force_utf8=True, leader="00000nam a2200000 i 4500")
     record.add_field(Field(tag="001", data=f"DEMO{index:04d}"))
     record.add_field(
-        Field(tag="008", data=f"250101s{year}    {'cc' if chinese else 'xxu'}           000 0 {language} d"[:40])
+        Field(tag="008", data=f"250101s{year}    {'cc ' if chinese else 'xxu'}           000 0 {language} d")
     )
     record.add_field(
         Field(tag="020", indicators=Indicators(" ", " "), subfields=[Subfield("a", _isbn(index, chinese))])

@@ -398,8 +398,10 @@ def extract(record: Record) -> dict[str, object]:
         for f in pub_fields[:1]:
             found = _YEAR.search(" ".join(_subfields(f, "c")))
             year = int(found.group(1)) if found else None
-    language = data008[35:38].strip() if len(data008) >= 38 else ""
-    if not language.isalpha():
+    # 008/35-37 is a three-letter MARC language code; anything else (a short or shifted
+    # 008 — the demo once wrote "hi" for "chi") is not a language: 041 $a is asked instead.
+    language = data008[35:38] if len(data008) >= 38 else ""
+    if not (len(language) == 3 and language.isascii() and language.isalpha()):
         language = next((v[:3] for f in record.get_fields("041") for v in _subfields(f, "a")), "")
     clc = ""
     for f in record.get_fields("093", "084"):

@@ -19,6 +19,14 @@ def catalog_reviewer(context: dict[str, Any]) -> bool:
 
 
 @register.filter
+def language_name(code: str) -> str:
+    """A MARC language code as a name in the active language ("chi" → 中文)."""
+    from cataloging.languages import language_name as name
+
+    return name(code)
+
+
+@register.filter
 def clc_class(code: str) -> classification.MainClass | None:
     """`{{ "G"|clc_class }}`: the CLC main class of a letter (its names), or None."""
     return classification.CLC_BY_CODE.get(str(code)[:1].upper())
