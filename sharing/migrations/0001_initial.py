@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cataloging', '0007_language_from_a_whole_code'),
-        ('office', '0005_department_closed_at_position_duties_and_more'),
+        ('office', '0004_notification_params_preference'),
         ('payments', '0003_payment_purpose_outcome'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
