@@ -18,8 +18,8 @@ def client_confirmation_email_task(*, user_id: int) -> None:
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
-def client_registration_notice_task(*, email: str, reason: str, username: str) -> None:
-    actions.registration_notice_send(email=email, reason=reason, username=username)
+def client_registration_notice_task(*, email: str, reason: str, username: str, language: str = "") -> None:
+    actions.registration_notice_send(email=email, reason=reason, username=username, language=language)
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)

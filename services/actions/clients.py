@@ -32,13 +32,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from office import audit, ratelimit
 from office.access import sync_role_groups
 from office.exceptions import DomainError
-from office.models import ClientAccount
+from office.models import ClientAccount, Preference
 from office.queue import enqueue_on_commit
+from office.texts import language_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -70,6 +72,9 @@ def client_register(
         user=user, kind=kind, display_name=display_name, **{k: v for k, v in details.items() if k in allowed}
     )
     sync_role_groups(user)
+    # The language of the page they registered on is theirs until they choose another one:
+    # the confirmation e-mail and later notifications use it.
+    Preference.objects.update_or_create(user=user, defaults={"language": page_language()})
     audit.record(actor=user, target=account, verb="services.client.registered", data={"kind": kind})
     enqueue_on_commit(CONFIRMATION_TASK, user_id=user.pk)
     return account
@@ -100,12 +105,24 @@ def client_confirmation_resend(*, actor: User) -> bool:
     return True
 
 
+def page_language() -> str:
+    """The language of the page being answered (one of settings.LANGUAGES), for e-mail sent later."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    known = {language for language, _name in settings.LANGUAGES}
+    return code if code in known else settings.LANGUAGE_CODE
+
+
 def client_send_confirmation(*, user_id: int) -> None:
     user = get_user_model().objects.get(pk=user_id)
     account = ClientAccount.objects.get(user=user)
     if account.email_confirmed:
         return
     link = settings.SITE_URL + reverse("services:client_confirm", kwargs={"token": client_confirmation_token(user)})
+    with translation.override(language_for(user)):
+        _send_confirmation(user, link)
+
+
+def _send_confirmation(user: User, link: str) -> None:
     EmailMessage(
         _("Confirm your e-mail address"),
         _(
@@ -190,7 +207,7 @@ def client_register_or_notify(*, username: str, email: str, password: str, **det
             return REGISTERED
     else:
         make_password(password)
-    enqueue_on_commit(NOTICE_TASK, email=email, reason=outcome, username=username)
+    enqueue_on_commit(NOTICE_TASK, email=email, reason=outcome, username=username, language=page_language())
     return outcome
 
 
@@ -203,8 +220,14 @@ def _clash(username: str, email: str) -> str | None:
     return None
 
 
-def registration_notice_send(*, email: str, reason: str, username: str) -> None:
-    """The e-mail that tells an address why a registration made no account."""
+def registration_notice_send(*, email: str, reason: str, username: str, language: str = "") -> None:
+    """The e-mail that tells an address why a registration made no account, in the language of
+    the page the registration came from."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _send_registration_notice(email, reason, username)
+
+
+def _send_registration_notice(email: str, reason: str, username: str) -> None:
     if reason == ADDRESS_TAKEN:
         user = get_user_model().objects.filter(email__iexact=email).first()
         body = _(

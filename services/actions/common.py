@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import unit_head_ids
@@ -36,13 +36,14 @@ def _lock(order_id: int) -> ServiceOrder:
     )
 
 
-def _notify_client(order: ServiceOrder, verb: str, title: str) -> None:
-    notify(recipient_id=order.client.user_id, verb=verb, title=title, url=_order_url(order))
+def _notify_client(order: ServiceOrder, verb: str, title: str, params: dict) -> None:
+    """`title` is a gettext_noop message id, rendered in the client's language (office.texts)."""
+    notify(recipient_id=order.client.user_id, verb=verb, title=title, params=params, url=_order_url(order))
 
 
-def _notify_heads(order: ServiceOrder, verb: str, title: str) -> None:
+def _notify_heads(order: ServiceOrder, verb: str, title: str, params: dict) -> None:
     for head_id in unit_head_ids(order.department):
-        notify(recipient_id=head_id, verb=verb, title=title, url=_order_url(order))
+        notify(recipient_id=head_id, verb=verb, title=title, params=params, url=_order_url(order))
 
 
 def _store_file(*, order: ServiceOrder, checked: CheckedUpload, kind: str, actor: User) -> OrderFile:
@@ -76,6 +77,7 @@ def _assign(order: ServiceOrder, assignee: User, *, actor: User | None, automati
     notify(
         recipient_id=assignee.pk,
         verb="services.order.assigned",
-        title=_("Order %(number)s was assigned to you") % {"number": order.number},
+        title=gettext_noop("Order %(number)s was assigned to you"),
         url=_order_url(order),
+        params={"number": order.number},
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import unit_head_ids
@@ -47,8 +48,9 @@ def consultation_open(*, actor: User, subject: str, body: str) -> Consultation:
         notify(
             recipient_id=user_id,
             verb="services.consultation.opened",
-            title=_("New consultation: %(subject)s") % {"subject": consultation.subject},
+            title=gettext_noop("New consultation: %(subject)s"),
             url=_consultation_url(consultation),
+            params={"subject": consultation.subject},
         )
     return consultation
 
@@ -83,8 +85,9 @@ def consultation_reply(*, consultation_id: int, actor: User, body: str) -> Consu
         notify(
             recipient_id=user_id,
             verb="services.consultation.replied",
-            title=_("New answer: %(subject)s") % {"subject": consultation.subject},
+            title=gettext_noop("New answer: %(subject)s"),
             url=_consultation_url(consultation),
+            params={"subject": consultation.subject},
         )
     return message
 

@@ -17,13 +17,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from office.queue import enqueue_on_commit
+from office.texts import language_for
 from services import permissions
 from services.actions.common import _lock, _notify_client, _order_url
 from services.models import Delivery, DeliveryChannel, DownloadLink, OrderFile, ServiceOrder
@@ -98,7 +100,9 @@ def order_deliver(
     )
     if channel in SENT_BY_MAIL:
         enqueue_on_commit("services.tasks.delivery_send_task", delivery_id=delivery.pk)
-    _notify_client(order, "services.order.delivered", _("Order %(number)s was delivered") % {"number": order.number})
+    _notify_client(
+        order, "services.order.delivered", gettext_noop("Order %(number)s was delivered"), {"number": order.number}
+    )
     return delivery
 
 
@@ -142,15 +146,18 @@ def _attach(delivery: Delivery, files: list[OrderFile]) -> None:
 def delivery_send(*, delivery_id: int) -> bool:
     """Send an e-mail or fax delivery once (idempotent: `emailed_at` is set under the lock)."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("order").get(pk=delivery_id)
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("order", "order__client__user")
+            .get(pk=delivery_id)
+        )
         if delivery.emailed_at or delivery.channel not in SENT_BY_MAIL:
             return False
         order = delivery.order
-        message = EmailMessage(
-            _("Order %(number)s: %(topic)s") % {"number": order.number, "topic": order.topic},
-            _("Please find the results of your order %(number)s attached.") % {"number": order.number},
-            to=[delivery.recipient],
-        )
+        with translation.override(language_for(order.client.user)):  # the client's language
+            subject = _("Order %(number)s: %(topic)s") % {"number": order.number, "topic": order.topic}
+            body = _("Please find the results of your order %(number)s attached.") % {"number": order.number}
+        message = EmailMessage(subject, body, to=[delivery.recipient])
         for item in delivery.files.all():
             with item.file.open("rb") as handle:
                 message.attach(item.original_name, handle.read(), item.content_type.split(";")[0])
@@ -190,8 +197,9 @@ def order_confirm(*, order_id: int, actor: User, rating: int, comment: str = "")
         notify(
             recipient_id=order.assignee_id,
             verb="services.order.completed",
-            title=_("%(number)s was rated %(rating)d/5") % {"number": order.number, "rating": rating},
+            title=gettext_noop("%(number)s was rated %(rating)d/5"),
             url=_order_url(order),
             send_email=False,
+            params={"number": order.number, "rating": rating},
         )
     return order

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.exceptions import DomainError, InvalidTransition
@@ -77,7 +78,8 @@ def order_paid(order: ServiceOrder, payment: Payment) -> None:
     _notify_heads(
         order,
         "services.order.paid",
-        _("Order %(number)s is paid and waits for assignment") % {"number": order.number},
+        gettext_noop("Order %(number)s is paid and waits for assignment"),
+        {"number": order.number},
     )
 
 
@@ -88,7 +90,9 @@ def order_refunded(order: ServiceOrder, payment: Payment) -> None:
     order.move_to(Status.REFUNDED)
     order.save(update_fields=["status", "updated_at"])
     audit.record(actor=None, target=order, verb="services.order.refunded", data={"payment": payment.pk})
-    _notify_client(order, "services.order.refunded", _("Order %(number)s was refunded") % {"number": order.number})
+    _notify_client(
+        order, "services.order.refunded", gettext_noop("Order %(number)s was refunded"), {"number": order.number}
+    )
 
 
 def order_refund(*, order_id: int, actor: User, reason: str) -> ServiceOrder:

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
@@ -87,7 +88,8 @@ def order_create(
     _notify_heads(
         order,
         "services.order.requested",
-        _("New service order %(number)s: %(topic)s") % {"number": order.number, "topic": order.topic},
+        gettext_noop("New service order %(number)s: %(topic)s"),
+        {"number": order.number, "topic": order.topic},
     )
     return order
 
@@ -160,7 +162,9 @@ def order_quote(*, order_id: int, actor: User, amount_minor: int, due_date: date
         verb="services.order.quoted",
         data={"amount_minor": amount_minor, "due": str(due_date)},
     )
-    _notify_client(order, "services.order.quoted", _("Your order %(number)s has a quote") % {"number": order.number})
+    _notify_client(
+        order, "services.order.quoted", gettext_noop("Your order %(number)s has a quote"), {"number": order.number}
+    )
     return order
 
 
@@ -194,7 +198,9 @@ def order_decline(*, order_id: int, actor: User, reason: str = "") -> ServiceOrd
     if reason.strip():
         OrderMessage.objects.create(order=order, author=actor, body=reason.strip())
     audit.record(actor=actor, target=order, verb="services.order.declined", data={"reason": reason})
-    _notify_heads(order, "services.order.declined", _("Quote for %(number)s declined") % {"number": order.number})
+    _notify_heads(
+        order, "services.order.declined", gettext_noop("Quote for %(number)s declined"), {"number": order.number}
+    )
     return order
 
 
@@ -223,7 +229,10 @@ def order_cancel(*, order_id: int, actor: User, reason: str = "") -> ServiceOrde
             _close_cancelled(order, actor, reason, payment)
         if not permissions.is_order_client(actor, order):
             _notify_client(
-                order, "services.order.cancelled", _("Order %(number)s was cancelled") % {"number": order.number}
+                order,
+                "services.order.cancelled",
+                gettext_noop("Order %(number)s was cancelled"),
+                {"number": order.number},
             )
     return order
 
@@ -259,8 +268,10 @@ def _close_refunded(order: ServiceOrder, actor: User, reason: str) -> None:
     refund = refund_automatically(
         payment_id=order.payment_id,
         requested_by=actor,
-        reason=_("Order %(number)s cancelled before delivery.") % {"number": order.number}
-        + (f" {reason}" if reason else ""),
+        reason=gettext_noop("Order %(number)s cancelled before delivery. %(reason)s")
+        if reason
+        else gettext_noop("Order %(number)s cancelled before delivery."),
+        params={"number": order.number, "reason": reason},
     )
     audit.record(
         actor=actor,
@@ -272,8 +283,9 @@ def _close_refunded(order: ServiceOrder, actor: User, reason: str) -> None:
         notify(
             recipient_id=order.assignee_id,
             verb="services.order.cancelled",
-            title=_("Order %(number)s was cancelled") % {"number": order.number},
+            title=gettext_noop("Order %(number)s was cancelled"),
             url=_order_url(order),
+            params={"number": order.number},
         )
 
 

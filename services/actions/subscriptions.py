@@ -17,8 +17,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cataloging.models import BibRecord
 from office import audit
@@ -26,6 +27,7 @@ from office.actions import notify
 from office.exceptions import DomainError
 from office.models import ClientAccount
 from office.queue import enqueue_on_commit
+from office.texts import language_for
 from payments.actions import payment_cancel, payment_create
 from payments.models import Payment
 from services import permissions
@@ -259,9 +261,10 @@ def digest_build(*, period_id: int) -> Digest | None:
         notify(
             recipient_id=subscription.client.user_id,
             verb="services.subscription.digest",
-            title=_("Your digest: %(topic)s") % {"topic": subscription.topic},
+            title=gettext_noop("Your digest: %(topic)s"),
             url=reverse("services:digest_detail", kwargs={"pk": digest.pk}),
             send_email=False,  # the digest itself is e-mailed
+            params={"topic": subscription.topic},
         )
         enqueue_on_commit("services.tasks.digest_email_task", digest_id=digest.pk)
     return digest
@@ -278,9 +281,9 @@ def digest_send_email(*, digest_id: int) -> bool:
         user = digest.subscription.client.user
         if digest.emailed_at or not user.email:
             return False
-        EmailMessage(
-            _("Your digest: %(topic)s") % {"topic": digest.subscription.topic}, digest.body, to=[user.email]
-        ).send()
+        with translation.override(language_for(user)):
+            subject = _("Your digest: %(topic)s") % {"topic": digest.subscription.topic}
+        EmailMessage(subject, digest.body, to=[user.email]).send()
         digest.emailed_at = timezone.now()
         digest.save(update_fields=["emailed_at"])
     return True

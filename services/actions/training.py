@@ -17,13 +17,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
 from office.money import check_amount
+from office.texts import language_for
 from payments.actions import payment_create, refund_automatically
 from payments.models import Payment
 from services import permissions
@@ -79,7 +81,8 @@ def training_cancel(*, registration_id: int, actor: User) -> TrainingRegistratio
         refund_automatically(
             payment_id=registration.payment_id,
             requested_by=actor,
-            reason=_("Training registration for %(title)s cancelled.") % {"title": session.title},
+            reason=gettext_noop("Training registration for %(title)s cancelled."),
+            params={"title": session.title},
         )
     audit.record(
         actor=actor, target=session, verb="services.training.cancelled", data={"registration": registration.pk}
@@ -105,8 +108,9 @@ def _promote_first_waiting(session: TrainingSession) -> None:
     notify(
         recipient_id=promoted.user_id,
         verb="services.training.promoted",
-        title=_("A place is free for you: %(title)s") % {"title": session.title},
+        title=gettext_noop("A place is free for you: %(title)s"),
         url=reverse("services:training_detail", kwargs={"pk": session.pk}),
+        params={"title": session.title},
     )
 
 
@@ -148,12 +152,13 @@ def training_send_reminders(*, hours: int = 24) -> int:
             session = registration.session
             if registration.user.email:
                 start = timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")
-                EmailMessage(
-                    _("Reminder: %(title)s") % {"title": session.title},
-                    _("Your training session starts at %(start)s. Place: %(place)s")
-                    % {"start": start, "place": session.location or session.online_url},
-                    to=[registration.user.email],
-                ).send()
+                with translation.override(language_for(registration.user)):
+                    subject = _("Reminder: %(title)s") % {"title": session.title}
+                    body = _("Your training session starts at %(start)s. Place: %(place)s") % {
+                        "start": start,
+                        "place": session.location or session.online_url,
+                    }
+                EmailMessage(subject, body, to=[registration.user.email]).send()
             registration.reminded_at = now
             registration.save(update_fields=["reminded_at"])
             sent += 1

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import unit_head_ids
@@ -66,7 +67,9 @@ def order_start(*, order_id: int, actor: User) -> ServiceOrder:
     order.started_at = timezone.now()
     order.save(update_fields=["status", "started_at", "updated_at"])
     audit.record(actor=actor, target=order, verb="services.order.started")
-    _notify_client(order, "services.order.started", _("Work on %(number)s has started") % {"number": order.number})
+    _notify_client(
+        order, "services.order.started", gettext_noop("Work on %(number)s has started"), {"number": order.number}
+    )
     return order
 
 
@@ -106,8 +109,9 @@ def order_message_post(
         notify(
             recipient_id=user_id,
             verb="services.order.message_posted",
-            title=_("New message on order %(number)s") % {"number": order.number},
+            title=gettext_noop("New message on order %(number)s"),
             url=_order_url(order),
+            params={"number": order.number},
         )
     return message
 

@@ -152,7 +152,7 @@ def test_cancel_of_a_paid_order_refunds_it_automatically_once(demo, django_captu
     assert order.status == Status.REFUNDED and order.closed_reason == "Found it elsewhere"
     refund = Refund.objects.get(payment=payment)
     assert refund.amount_minor == 66_600 and refund.status == Refund.Status.SUCCEEDED
-    assert refund.requested_by == demo.client_a and "Found it elsewhere" in refund.reason
+    assert refund.requested_by == demo.client_a and "Found it elsewhere" in refund.reason_text
     assert payment.status == Payment.Status.REFUNDED and payment.refunded_minor == 66_600
     assert AuditEvent.objects.filter(verb="payments.refund.requested", data__automatic=True).count() == 1
     # Idempotent: the order is closed, and asking again refunds nothing more.
