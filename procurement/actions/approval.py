@@ -18,12 +18,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import is_director, staff_profile
 from office.actions import budget_encumber, budget_release, notify
 from office.exceptions import DomainError, InvalidTransition
 from office.models import StaffProfile
+from office.texts import when
 from procurement import permissions, selectors
 from procurement.actions.common import RS, lock_request, notify_many, request_url
 from procurement.models import Deputy, PurchaseRequest
@@ -50,8 +52,9 @@ def purchase_request_submit(*, request_id: int, actor: User) -> PurchaseRequest:
     notify_many(
         selectors.purchase_request_head_approver_ids(pr),
         verb="procurement.purchase_request.submitted",
-        title=_("Purchase request %(ref)s waits for your approval") % {"ref": pr.reference},
+        title=gettext_noop("Purchase request %(ref)s waits for your approval"),
         url=request_url(pr),
+        params={"ref": pr.reference},
     )
     return pr
 
@@ -97,22 +100,25 @@ def purchase_request_approve(*, request_id: int, actor: User, comment: str = "")
         notify(
             recipient_id=pr.requester_id,
             verb="procurement.purchase_request.approved",
-            title=_("Your purchase request %(ref)s was approved") % {"ref": pr.reference},
-            body=pr.decision_comment,
+            title=gettext_noop("Your purchase request %(ref)s was approved"),
+            body="%(comment)s" if pr.decision_comment else "",
             url=request_url(pr),
+            params={"ref": pr.reference, "comment": pr.decision_comment},
         )
     else:
         notify_many(
             selectors.purchase_request_director_ids(pr),
             verb="procurement.purchase_request.head_approved",
-            title=_("Purchase request %(ref)s is above the head's limit and waits for you") % {"ref": pr.reference},
+            title=gettext_noop("Purchase request %(ref)s is above the head's limit and waits for you"),
             url=request_url(pr),
+            params={"ref": pr.reference},
         )
         notify(
             recipient_id=pr.requester_id,
             verb="procurement.purchase_request.head_approved",
-            title=_("The head approved %(ref)s; the director decides next") % {"ref": pr.reference},
+            title=gettext_noop("The head approved %(ref)s; the director decides next"),
             url=request_url(pr),
+            params={"ref": pr.reference},
         )
     return pr
 
@@ -139,8 +145,9 @@ def _decide_against(
     notify(
         recipient_id=pr.requester_id,
         verb=verb,
-        title=title % {"ref": pr.reference},
-        body=comment,
+        title=title,
+        body="%(comment)s",
+        params={"ref": pr.reference, "comment": comment},
         url=request_url(pr),
     )
     return pr
@@ -155,7 +162,7 @@ def purchase_request_reject(*, request_id: int, actor: User, comment: str) -> Pu
         comment=comment,
         status=RS.REJECTED,
         verb="procurement.purchase_request.rejected",
-        title=_("Your purchase request %(ref)s was rejected"),
+        title=gettext_noop("Your purchase request %(ref)s was rejected"),
     )
 
 
@@ -168,7 +175,7 @@ def purchase_request_return(*, request_id: int, actor: User, comment: str) -> Pu
         comment=comment,
         status=RS.RETURNED,
         verb="procurement.purchase_request.returned",
-        title=_("Your purchase request %(ref)s was returned for changes"),
+        title=gettext_noop("Your purchase request %(ref)s was returned for changes"),
     )
 
 
@@ -215,8 +222,8 @@ def deputy_appoint(*, actor: User, deputy_id: int, starts_on: datetime.date, end
     notify(
         recipient_id=deputy_id,
         verb="procurement.deputy.appointed",
-        title=_("You approve purchases for %(unit)s from %(start)s to %(end)s")
-        % {"unit": profile.department, "start": starts_on, "end": ends_on},
+        title=gettext_noop("You approve purchases for %(unit)s from %(start)s to %(end)s"),
         url=reverse("procurement:approvals"),
+        params={"unit": profile.department.name, "start": when(starts_on), "end": when(ends_on)},
     )
     return deputy

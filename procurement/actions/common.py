@@ -50,9 +50,10 @@ def recompute_total(pr: PurchaseRequest) -> None:
     pr.save(update_fields=["total_minor", "updated_at"])
 
 
-def notify_many(user_ids: set[int], *, verb: str, title: str, url: str, body: str = "") -> None:
+def notify_many(user_ids: set[int], *, verb: str, title: str, params: dict, url: str, body: str = "") -> None:
+    """`title`/`body` are gettext_noop message ids rendered in each reader's language."""
     for user_id in sorted(user_ids):
-        notify(recipient_id=user_id, verb=verb, title=title, body=body, url=url)
+        notify(recipient_id=user_id, verb=verb, title=title, body=body, params=params, url=url)
 
 
 def order_event(

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import staff_profile
 from office.exceptions import DomainError
+from office.texts import when
 from procurement import permissions, selectors
 from procurement.actions.common import notify_many
 from procurement.models import Licence, Vendor
@@ -194,9 +196,9 @@ def licences_sweep() -> dict[str, int]:
             notify_many(
                 selectors.licence_reminder_recipient_ids(licence),
                 verb="procurement.licence.expiring",
-                title=_("Licence “%(title)s” ends on %(date)s: renew it?")
-                % {"title": licence.title, "date": licence.ends_on},
+                title=gettext_noop("Licence “%(title)s” ends on %(date)s: renew it?"),
                 url=reverse("procurement:licence_detail", kwargs={"pk": licence.pk}),
+                params={"title": licence.title, "date": when(licence.ends_on)},
             )
             counts["reminded"] += 1
     for licence_id in Licence.objects.filter(status=Licence.Status.ACTIVE, ends_on__lt=today).values_list(

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import budget_spend, budget_unspend, notify
 from office.exceptions import InvalidTransition
 from office.money import format_money
+from office.texts import money
 from payments.actions import payment_create
 from procurement import permissions
 from procurement.actions.common import OS, order_event, order_url
@@ -94,9 +96,10 @@ def purchase_order_paid(order: PurchaseOrder, payment: Payment) -> None:
     notify(
         recipient_id=pr.requester_id,
         verb="procurement.purchase_order.paid",
-        title=_("Order %(number)s has been paid") % {"number": order.number},
+        title=gettext_noop("Order %(number)s has been paid"),
         url=order_url(order),
         send_email=False,
+        params={"number": order.number},
     )
 
 
@@ -188,7 +191,8 @@ def _refund_record(order: PurchaseOrder, payment: Payment, amount: int, *, cance
     notify(
         recipient_id=order.request.requester_id,
         verb="procurement.purchase_order.refunded",
-        title=_("Order %(number)s: %(amount)s refunded") % {"number": order.number, "amount": refunded},
+        title=gettext_noop("Order %(number)s: %(amount)s refunded"),
         url=order_url(order),
         send_email=False,
+        params={"number": order.number, "amount": money(payment.refunded_minor, payment.currency)},
     )

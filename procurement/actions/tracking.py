@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
@@ -67,9 +68,10 @@ def tracking_event_record(
     notify(
         recipient_id=order.request.requester_id,
         verb="procurement.purchase_order.tracked",
-        title=_("Order %(number)s: %(news)s") % {"number": order.number, "news": message or status},
+        title=gettext_noop("Order %(number)s: %(news)s"),
         url=order_url(order),
         send_email=moved,
+        params={"number": order.number, "news": message or status},
     )
     return event
 
@@ -164,7 +166,8 @@ def purchase_order_flag_late(*, order_id: int) -> bool:
     notify(
         recipient_id=order.request.requester_id,
         verb="procurement.purchase_order.late",
-        title=_("Order %(number)s is late") % {"number": order.number},
+        title=gettext_noop("Order %(number)s is late"),
         url=order_url(order),
+        params={"number": order.number},
     )
     return True

@@ -140,7 +140,7 @@ def test_contract_payment_succeeded_refunds_a_second_payment_automatically(demo,
     assert second.status == Payment.Status.REFUNDED and second.refunded_minor == second.amount_minor
     refund = Refund.objects.get(payment=second)
     assert refund.amount_minor == second.amount_minor and refund.requested_by is None
-    assert refund.status == Refund.Status.SUCCEEDED and contract.number in refund.reason
+    assert refund.status == Refund.Status.SUCCEEDED and contract.number in refund.reason_text
     assert first.status == Payment.Status.SUCCEEDED and not Refund.objects.filter(payment=first).exists()
     assert second.purpose_outcome == Payment.PurposeOutcome.DUPLICATE
     assert first.purpose_outcome == Payment.PurposeOutcome.APPLIED

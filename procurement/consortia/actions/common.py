@@ -37,16 +37,30 @@ def lock_election(election_id: int) -> tuple[Consortium, Election]:
 
 
 def notify_members(
-    consortium: Consortium, *, verb: str, title: str, exclude: int | None = None, email: bool = False
+    consortium: Consortium,
+    *,
+    verb: str,
+    title: str,
+    params: dict,
+    exclude: int | None = None,
+    email: bool = False,
 ) -> None:
+    """`title` is a gettext_noop message id rendered in each reader's language."""
     for user_id in sorted(selectors.member_representative_ids(consortium) - {exclude}):
-        notify(recipient_id=user_id, verb=verb, title=title, url=consortium_url(consortium), send_email=email)
+        notify(
+            recipient_id=user_id,
+            verb=verb,
+            title=title,
+            params=params,
+            url=consortium_url(consortium),
+            send_email=email,
+        )
 
 
-def notify_provider(consortium: Consortium, *, verb: str, title: str, url: str) -> None:
+def notify_provider(consortium: Consortium, *, verb: str, title: str, params: dict, url: str) -> None:
     """The provider's active representatives (their own accounts) hear what they must act on."""
     for user_id in sorted(selectors.provider_representative_ids(consortium)):
-        notify(recipient_id=user_id, verb=verb, title=title, url=url)
+        notify(recipient_id=user_id, verb=verb, title=title, params=params, url=url)
 
 
 def staff_of(user_id: int | None, organization_id: int) -> User | None:

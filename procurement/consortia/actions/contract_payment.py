@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
@@ -141,7 +142,8 @@ def contract_paid(contract: Contract, payment: Payment) -> None:
         notify(
             recipient_id=contract.membership.representative_id,
             verb="procurement.contract.paid",
-            title=_("Contract %(number)s is paid; your licence is active") % {"number": contract.number},
+            title=gettext_noop("Contract %(number)s is paid; your licence is active"),
             url=reverse("procurement:licence_detail", kwargs={"pk": licence.pk}),
             send_email=False,
+            params={"number": contract.number},
         )

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
@@ -62,8 +63,9 @@ def contracts_issue(*, consortium_id: int, actor: User, starts_on: datetime.date
     notify_provider(
         consortium,
         verb="procurement.contract.issued",
-        title=_("%(name)s: %(n)s contracts are ready for your signature") % {"name": consortium, "n": len(contracts)},
+        title=gettext_noop("%(name)s: %(n)s contracts are ready for your signature"),
         url=consortium_url(consortium),
+        params={"name": consortium.name, "n": len(contracts)},
     )
     return contracts
 
@@ -124,9 +126,9 @@ def _issue_contract(
         notify(
             recipient_id=membership.representative_id,
             verb="procurement.contract.issued",
-            title=_("%(name)s: your contract %(number)s is ready to sign")
-            % {"name": consortium, "number": contract.number},
+            title=gettext_noop("%(name)s: your contract %(number)s is ready to sign"),
             url=reverse("procurement:contract_detail", kwargs={"pk": contract.pk}),
+            params={"name": consortium.name, "number": contract.number},
         )
     return contract
 

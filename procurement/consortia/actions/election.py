@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import staff_profile
@@ -54,8 +55,8 @@ def election_open(*, consortium_id: int, actor: User, deadline: datetime.datetim
         verb="procurement.election.opened",
         exclude=actor.pk,
         email=True,
-        title=_("Elect the negotiator of %(name)s by %(deadline)s")
-        % {"name": consortium, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+        title=gettext_noop("Elect the negotiator of %(name)s by %(deadline)s"),
+        params={"name": consortium.name, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
     )
     return election
 
@@ -156,13 +157,14 @@ def election_close(
         consortium,
         verb="procurement.election.closed",
         email=True,
-        title=_("%(name)s: %(winner)s was elected negotiator")
-        % {"name": consortium, "winner": selectors.name_of(winner.candidate)},
+        title=gettext_noop("%(name)s: %(winner)s was elected negotiator"),
+        params={"name": consortium.name, "winner": selectors.name_of(winner.candidate)},
     )
     notify_provider(
         consortium,
         verb="procurement.negotiation.opened",
-        title=_("%(name)s: the consortium invites your offer") % {"name": consortium},
+        title=gettext_noop("%(name)s: the consortium invites your offer"),
         url=reverse("procurement:negotiation_room", kwargs={"pk": consortium.pk}),
+        params={"name": consortium.name},
     )
     return election

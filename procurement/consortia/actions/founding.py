@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import staff_profile
@@ -92,6 +93,7 @@ def consortium_cancel(*, consortium_id: int, actor: User, reason: str) -> Consor
         consortium,
         verb="procurement.consortium.cancelled",
         exclude=actor.pk,
-        title=_("The consortium %(name)s was cancelled") % {"name": consortium},
+        title=gettext_noop("The consortium %(name)s was cancelled"),
+        params={"name": consortium.name},
     )
     return consortium

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import staff_profile
@@ -58,9 +59,10 @@ def membership_apply(*, consortium_id: int, actor: User, fte: int = 0) -> Member
         notify(
             recipient_id=founder.representative_id,
             verb="procurement.consortium_membership.applied",
-            title=_("%(office)s asks to join %(name)s") % {"office": profile.organization, "name": consortium},
+            title=gettext_noop("%(office)s asks to join %(name)s"),
             url=consortium_url(consortium),
             send_email=False,
+            params={"office": profile.organization.name, "name": consortium.name},
         )
     return own
 
@@ -97,8 +99,9 @@ def membership_invite(
         notify(
             recipient_id=representative.pk,
             verb="procurement.consortium_membership.invited",
-            title=_("Your office is invited to join the consortium %(name)s") % {"name": consortium},
+            title=gettext_noop("Your office is invited to join the consortium %(name)s"),
             url=consortium_url(consortium),
+            params={"name": consortium.name},
         )
     return membership
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.exceptions import DomainError, InvalidTransition
@@ -118,7 +119,8 @@ def _announce_offer(consortium: Consortium, offer: Offer, actor: User, tiers: li
         consortium,
         verb="procurement.offer.posted",
         exclude=actor.pk,
-        title=_("%(name)s: new offer no. %(number)s") % {"name": consortium, "number": offer.number},
+        title=gettext_noop("%(name)s: new offer no. %(number)s"),
+        params={"name": consortium.name, "number": offer.number},
     )
 
 
@@ -170,6 +172,7 @@ def offer_accept(*, offer_id: int, actor: User) -> Consortium:
         consortium,
         verb="procurement.offer.accepted",
         email=True,
-        title=_("%(name)s: terms agreed, commit your office") % {"name": consortium},
+        title=gettext_noop("%(name)s: terms agreed, commit your office"),
+        params={"name": consortium.name},
     )
     return consortium

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.access import staff_profile
@@ -85,12 +86,14 @@ def _announce_renewal(old: Consortium, new: Consortium, actor: User) -> None:
         new,
         verb="procurement.consortium.renewal_started",
         exclude=actor.pk,
-        title=_("Renewal of %(name)s has started") % {"name": old},
+        title=gettext_noop("Renewal of %(name)s has started"),
+        params={"name": old.name},
     )
     for invited in new.memberships.filter(status=MS.INVITED, representative__isnull=False):
         notify(
             recipient_id=invited.representative_id,
             verb="procurement.consortium.renewal_started",
-            title=_("Renewal of %(name)s: your office is invited") % {"name": old},
+            title=gettext_noop("Renewal of %(name)s: your office is invited"),
             url=consortium_url(new),
+            params={"name": old.name},
         )

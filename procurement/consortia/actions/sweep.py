@@ -18,10 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
+from office.texts import when
 from procurement.consortia import selectors
 from procurement.consortia.actions.common import CS, lock_consortium, lock_election, notify_members, notify_provider
 from procurement.consortia.actions.election import election_close
@@ -59,7 +60,8 @@ def election_deadline_passed(*, election_id: int) -> str:
         consortium,
         verb="procurement.election.failed",
         email=True,
-        title=_("%(name)s: nobody was nominated by the deadline; the consortium is cancelled") % {"name": consortium},
+        title=gettext_noop("%(name)s: nobody was nominated by the deadline; the consortium is cancelled"),
+        params={"name": consortium.name},
     )
     return "cancelled"
 
@@ -80,12 +82,14 @@ def negotiation_deadline_passed(*, consortium_id: int) -> bool:
         verb="procurement.negotiation.lapsed",
         data={"deadline": deadline.isoformat(), "offers": consortium.offers.count()},
     )
-    title = _("%(name)s: the negotiation lapsed without agreement by its deadline") % {"name": consortium}
-    notify_members(consortium, verb="procurement.negotiation.lapsed", email=True, title=title)
+    title = gettext_noop("%(name)s: the negotiation lapsed without agreement by its deadline")
+    params = {"name": consortium.name}
+    notify_members(consortium, verb="procurement.negotiation.lapsed", email=True, title=title, params=params)
     notify_provider(
         consortium,
         verb="procurement.negotiation.lapsed",
         title=title,
+        params=params,
         url=reverse("procurement:negotiation_room", kwargs={"pk": consortium.pk}),
     )
     return True
@@ -118,8 +122,8 @@ def consortium_term_ended(*, consortium_id: int) -> int:
             consortium,
             verb="procurement.consortium.expired",
             email=True,
-            title=_("%(name)s has expired: start the renewal round if your office wants to continue")
-            % {"name": consortium},
+            title=gettext_noop("%(name)s has expired: start the renewal round if your office wants to continue"),
+            params={"name": consortium.name},
         )
     return len(ended)
 
@@ -142,10 +146,10 @@ def _expire_contract(contract: Contract, today: datetime.date) -> None:
         notify(
             recipient_id=contract.membership.representative_id,
             verb="procurement.contract.expired",
-            title=_("Contract %(number)s has ended on %(date)s")
-            % {"number": contract.number, "date": contract.ends_on},
+            title=gettext_noop("Contract %(number)s has ended on %(date)s"),
             url=reverse("procurement:contract_detail", kwargs={"pk": contract.pk}),
             send_email=False,
+            params={"number": contract.number, "date": when(contract.ends_on)},
         )
 
 
