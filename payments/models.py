@@ -222,6 +222,9 @@ class Refund(TimeStampedModel):
     number = models.PositiveIntegerField(_("number"))
     amount_minor = models.BigIntegerField(_("amount"))
     reason = models.TextField(_("reason"))
+    # With reason_params set, `reason` is an English message id rendered in the reader's
+    # language (office/texts.py: automatic refunds); without, text a person wrote.
+    reason_params = models.JSONField(_("reason parameters"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("requested by")
@@ -241,6 +244,12 @@ class Refund(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.payment_id}/{self.number}"
+
+    @property
+    def reason_text(self) -> str:
+        from office.texts import render
+
+        return render(self.reason, self.reason_params)
 
 
 class PaymentOperation(models.Model):

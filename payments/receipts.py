@@ -91,7 +91,7 @@ def receipt_pdf(payment: Payment) -> bytes:
             [
                 _p(timezone.localtime(r.updated_at).strftime("%Y-%m-%d"), body),
                 _p(format_money(r.amount_minor, payment.currency), body),
-                _p(r.reason, body),
+                _p(r.reason_text, body),
             ]
             for r in refunds
         ]

@@ -15,11 +15,14 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
 from office.money import format_money
+from office.texts import money, tr
 from payments import payables, permissions
 from payments.actions.common import Status, _flag
 from payments.actions.refunds import refund_automatically
@@ -86,18 +89,19 @@ def _apply_success(payable: payables.Payable, target: Any, payment: Payment) -> 
     Outcome = Payment.PurposeOutcome
     if payment.purpose_outcome:
         return  # decided when it was first told (a redelivery after a crash cannot get here, but)
-    what = {"what": payable.label, "target": target}
+    with translation.override("en"):  # the label's message id, rendered for each reader
+        what = {"what": tr(str(payable.label)), "target": str(target)}
     if payable.is_paid(target):
-        reason = _("%(what)s %(target)s was paid already: this payment is refunded automatically.") % what
-        _refund_unwanted(target, payment, Outcome.DUPLICATE, "payments.payable.paid_twice", reason)
+        reason = gettext_noop("%(what)s %(target)s was paid already: this payment is refunded automatically.")
+        _refund_unwanted(target, payment, Outcome.DUPLICATE, "payments.payable.paid_twice", reason, what)
         return
     expected = payable.expected(target)
     if (payment.amount_minor, payment.currency) != (expected.amount_minor, expected.currency):
         _refuse_mismatch(target, payment, expected)
         return
     if not payable.is_open(target):
-        reason = _("%(what)s %(target)s could no longer be paid: this payment is refunded automatically.") % what
-        _refund_unwanted(target, payment, Outcome.CLOSED, "payments.payable.paid_when_closed", reason)
+        reason = gettext_noop("%(what)s %(target)s could no longer be paid: this payment is refunded automatically.")
+        _refund_unwanted(target, payment, Outcome.CLOSED, "payments.payable.paid_when_closed", reason, what)
         return
     payable.on_paid(target, payment)
     _set_outcome(payment, Outcome.APPLIED)
@@ -108,10 +112,10 @@ def _set_outcome(payment: Payment, outcome: str) -> None:
     payment.save(update_fields=["purpose_outcome", "updated_at"])
 
 
-def _refund_unwanted(target: Any, payment: Payment, outcome: str, verb: str, reason: str) -> None:
+def _refund_unwanted(target: Any, payment: Payment, outcome: str, verb: str, reason: str, params: dict) -> None:
     """Money the target cannot take goes back in full: after commit, idempotent, swept."""
     _set_outcome(payment, outcome)
-    refund = refund_automatically(payment_id=payment.pk, reason=reason)
+    refund = refund_automatically(payment_id=payment.pk, reason=reason, params=params)
     logger.warning("Payment %s refunded automatically (%s) for %s %s", payment.pk, outcome, payment.purpose_type,
                    payment.purpose_id)  # fmt: skip
     audit.record(
@@ -152,9 +156,9 @@ def _refuse_mismatch(target: Any, payment: Payment, expected: payables.Money) ->
         notify(
             recipient_id=user_id,
             verb="payments.payable.payment_mismatched",
-            title=_("Payment %(number)s does not match what it pays for: please check it")
-            % {"number": payment.receipt_number or payment.pk},
+            title=gettext_noop("Payment %(number)s does not match what it pays for: please check it"),
             url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+            params={"number": payment.receipt_number or payment.pk},
         )
 
 
@@ -166,38 +170,46 @@ def _notify_payer(payment: Payment, *, told_status: str, told_refunded_minor: in
     if payment.payer_user_id is None:
         return
     url = reverse("payments:payment_detail", args=[payment.pk])
-    amount = format_money(payment.amount_minor, payment.currency)
+    amount = money(payment.amount_minor, payment.currency)
     what = {"amount": amount, "description": payment.description, "payee": payment.payee_name}
     if payment.is_paid and told_status not in Payment.PAID:
         unneeded = payment.purpose_outcome in (Payment.PurposeOutcome.DUPLICATE, Payment.PurposeOutcome.CLOSED)
         body = (
-            _("%(payee)s received your payment of %(amount)s, but it was no longer needed: it is refunded in full.")
+            gettext_noop(
+                "%(payee)s received your payment of %(amount)s, but it was no longer needed: it is refunded in full."
+            )
             if unneeded
-            else _("Thank you: %(payee)s received your payment of %(amount)s. Receipt %(receipt)s is ready.")
+            else gettext_noop("Thank you: %(payee)s received your payment of %(amount)s. Receipt %(receipt)s is ready.")
         )
         notify(
             recipient_id=payment.payer_user_id,
             verb="payments.payment.succeeded",
-            title=_("Payment received: %(amount)s for %(description)s") % what,
-            body=body % {**what, "receipt": payment.receipt_number},
+            title=gettext_noop("Payment received: %(amount)s for %(description)s"),
+            body=body,
             url=url,
+            params={**what, "receipt": payment.receipt_number},
         )
     if payment.status == Status.FAILED and told_status != Status.FAILED:
         notify(
             recipient_id=payment.payer_user_id,
             verb="payments.payment.failed",
-            title=_("Payment failed: %(amount)s for %(description)s") % what,
-            body=_("%(reason)s Nothing was charged; you can try again from the payment page.")
-            % {"reason": payment.failure_message or _("The payment provider declined the payment.")},
+            title=gettext_noop("Payment failed: %(amount)s for %(description)s"),
+            body=gettext_noop("%(reason)s Nothing was charged; you can try again from the payment page."),
             url=url,
+            params={
+                **what,
+                "reason": payment.failure_message or tr(gettext_noop("The payment provider declined the payment.")),
+            },
         )
     if payment.refunded_minor > told_refunded_minor:
-        refunded = format_money(payment.refunded_minor - told_refunded_minor, payment.currency)
+        refunded = money(payment.refunded_minor - told_refunded_minor, payment.currency)
         notify(
             recipient_id=payment.payer_user_id,
             verb="payments.payment.refunded",
-            title=_("Refund of %(refunded)s for %(description)s") % {**what, "refunded": refunded},
-            body=_("%(payee)s refunded %(refunded)s of your payment of %(amount)s (%(total)s refunded in all).")
-            % {**what, "refunded": refunded, "total": format_money(payment.refunded_minor, payment.currency)},
+            title=gettext_noop("Refund of %(refunded)s for %(description)s"),
+            body=gettext_noop(
+                "%(payee)s refunded %(refunded)s of your payment of %(amount)s (%(total)s refunded in all)."
+            ),
             url=url,
+            params={**what, "refunded": refunded, "total": money(payment.refunded_minor, payment.currency)},
         )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
@@ -66,7 +67,13 @@ def refund_available_minor(payment: Payment) -> int:
 
 
 def refund_record(
-    *, payment: Payment, amount_minor: int | None, reason: str, requested_by: User | None, automatic: bool = False
+    *,
+    payment: Payment,
+    amount_minor: int | None,
+    reason: str,
+    requested_by: User | None,
+    automatic: bool = False,
+    reason_params: dict | None = None,
 ) -> Refund:
     """Write a pending refund of a payment the caller has locked (select_for_update) and checked
     may be refunded; audited. Whole rest when no amount. The provider is called by refund_submit."""
@@ -80,10 +87,13 @@ def refund_record(
         number=number,
         amount_minor=amount,
         reason=reason,
+        reason_params=reason_params,
         requested_by=requested_by,
         idempotency_key=f"{payment.idempotency_key}-refund-{number}",
     )
     data = {"refund": number, "amount_minor": amount, "reason": reason}
+    if reason_params is not None:
+        data["reason_params"] = reason_params
     if automatic:
         data["automatic"] = True
     audit.record(
@@ -96,16 +106,26 @@ def refund_record(
     return refund
 
 
-def refund_automatically(*, payment_id: int, reason: str, requested_by: User | None = None) -> Refund | None:
+def refund_automatically(
+    *, payment_id: int, reason: str, params: dict | None = None, requested_by: User | None = None
+) -> Refund | None:
     """Refund the rest of a paid payment without a finance person asking: money that arrived
     for something that can no longer take it, or a cancellation (`requested_by`: who caused
     it, if anyone). Runs in the caller's transaction (the payment row locked); the provider is
     called after commit, and the reconcile sweep retries a refund left pending. Idempotent:
-    nothing is written once the whole payment is refunded or pending."""
+    nothing is written once the whole payment is refunded or pending. `reason` is a gettext_noop
+    message id with `params` (office/texts.py), shown in each reader's language."""
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if not payment.is_paid or refund_available_minor(payment) <= 0:
         return None
-    refund = refund_record(payment=payment, amount_minor=None, reason=reason, requested_by=requested_by, automatic=True)
+    refund = refund_record(
+        payment=payment,
+        amount_minor=None,
+        reason=reason,
+        reason_params=params if params is not None else {},
+        requested_by=requested_by,
+        automatic=True,
+    )
     enqueue_on_commit(REFUND_SUBMIT_TASK, refund_id=refund.pk)
     return refund
 
@@ -143,9 +163,9 @@ def _tell_finance_of_failed_refund(payment: Payment, refund: Refund) -> None:
         notify(
             recipient_id=user_id,
             verb="payments.refund_failed",
-            title=_("A refund of payment %(number)s failed: please refund by hand")
-            % {"number": payment.receipt_number or payment.pk},
+            title=gettext_noop("A refund of payment %(number)s failed: please refund by hand"),
             url=reverse("payments:payment_detail", kwargs={"pk": payment.pk}),
+            params={"number": payment.receipt_number or payment.pk},
         )
 
 

@@ -57,11 +57,11 @@ def test_success_is_notified_once_in_app_and_by_email(
     notice = _notices(payment).get()
     assert notice.verb == "payments.payment.succeeded"
     assert notice.url == f"/payments/{payment.pk}/"
-    assert "¥123.45" in notice.title and "查新" in notice.title
-    assert payment.receipt_number in notice.body
+    assert "¥123.45" in notice.title_text and "查新" in notice.title_text
+    assert payment.receipt_number in notice.body_text
     assert notice.emailed_at is not None
     assert [m.to for m in mailoutbox] == [[demo.client_a.email]]
-    assert mailoutbox[0].subject == notice.title
+    assert mailoutbox[0].subject == notice.title_text
 
     # The same event again, the same news under a new event id, a redelivered task and the
     # sweep's catch-up: nobody is told twice.
@@ -86,7 +86,7 @@ def test_failure_is_notified_with_the_reason_then_success_after_retry(
     with django_capture_on_commit_callbacks(execute=True):
         SimulatedGateway().pay(reference=payment.provider_reference, card_number="4000000000000341")
     failed = _notices(payment, "payments.payment.failed").get()
-    assert "Your card was declined." in failed.body and "try again" in failed.body
+    assert "Your card was declined." in failed.body_text and "try again" in failed.body
     intent = SimulatedIntent.objects.get(reference=payment.provider_reference)
     with django_capture_on_commit_callbacks(execute=True):
         _redeliver("payment_intent.payment_failed", intent_payload(intent), settings)
@@ -110,7 +110,7 @@ def test_refunds_are_notified_once_each(demo, test_purpose, settings, django_cap
         actions.payment_refund(payment_id=payment.pk, actor=demo.director, reason="Part dropped", amount_minor=2_345)
     refunds = _notices(payment, "payments.payment.refunded")
     assert refunds.count() == 1
-    assert "¥23.45" in refunds.get().title
+    assert "¥23.45" in refunds.get().title_text
     # The provider's charge.refunded for the same refund arrives (twice): no new notice.
     intent = SimulatedIntent.objects.get(reference=payment.provider_reference)
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,7 +123,7 @@ def test_refunds_are_notified_once_each(demo, test_purpose, settings, django_cap
     assert payment.status == Payment.Status.REFUNDED
     assert refunds.count() == 2
     last = refunds.order_by("-pk").first()
-    assert "¥100.00" in last.title and "¥123.45" in last.body
+    assert "¥100.00" in last.title_text and "¥123.45" in last.body_text
     assert _notices(payment, "payments.payment.succeeded").count() == 1
 
 

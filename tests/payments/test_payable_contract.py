@@ -230,7 +230,7 @@ def test_a_second_payment_is_refunded_automatically(purpose, django_capture_on_c
     assert _audited("payments.payable.paid_twice", case) == 1
     if second.payer_user_id:  # the payer is told the money goes back, not "thank you"
         notice = Notification.objects.filter(recipient_id=second.payer_user_id, verb="payments.payment.succeeded")
-        assert "no longer needed" in notice.latest("pk").body
+        assert "no longer needed" in notice.latest("pk").body_text
     # Told again: still one refund, one audit.
     with django_capture_on_commit_callbacks(execute=True):
         Payment.objects.filter(pk=second.pk).update(notified_status="")
