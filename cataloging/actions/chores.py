@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cataloging.actions.statements import month_bounds, statement_close_for
 from cataloging.models import ImportJob, LedgerEntry, Statement
@@ -70,13 +71,14 @@ def statements_close_month(*, year: int | None = None, month: int | None = None)
 
 
 def _notify_statement(statement: Statement) -> None:
-    title = _("Cataloging statement %(month)s issued") % {"month": f"{statement.period_start:%Y-%m}"}
+    title = gettext_noop("Cataloging statement %(month)s issued")
+    params = {"month": f"{statement.period_start:%Y-%m}"}
     url = reverse("cataloging:statement_detail", args=[statement.pk])
     people = StaffProfile.objects.filter(
         organization_id=statement.organization_id, position__role__in=STATEMENT_ROLES, user__is_active=True
     ).values_list("user_id", flat=True)
     for user_id in people.distinct():
-        notify(recipient_id=user_id, verb="cataloging.statement.closed", title=title, url=url)
+        notify(recipient_id=user_id, verb="cataloging.statement.closed", title=title, params=params, url=url)
 
 
 def import_files_remove(*, now: datetime.datetime | None = None) -> int:

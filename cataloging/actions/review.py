@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cataloging import permissions
 from cataloging.actions.statements import fee_schedule_current
@@ -25,6 +26,7 @@ from office.actions import notify
 from office.exceptions import DomainError
 from office.models import Notification
 from office.queue import enqueue_on_commit
+from office.texts import tr
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -143,13 +145,14 @@ def record_decision_notify(*, record_id: int, version: int) -> bool:
         return False
     url = reverse("cataloging:record_detail", kwargs={"pk": record.pk})
     verb = f"cataloging.record.{record.status}"
-    title = _("%(title)s (v%(version)d): %(status)s") % {
-        "title": str(record)[:120],
-        "version": version,
-        "status": record.get_status_display(),
-    }
+    title = gettext_noop("%(title)s (v%(version)d): %(status)s")
+    with translation.override("en"):  # the status label's message id, rendered for the reader
+        status = str(record.get_status_display())
+    params = {"title": str(record)[:120], "version": version, "status": tr(status), "note": record.review_note}
     with transaction.atomic():
-        if Notification.objects.filter(recipient_id=record.submitted_by_id, verb=verb, url=url, title=title).exists():
+        told = Notification.objects.filter(recipient_id=record.submitted_by_id, verb=verb, url=url)
+        if told.filter(title=title, params__version=version).exists():
             return False
-        notify(recipient_id=record.submitted_by_id, verb=verb, title=title, body=record.review_note, url=url)
+        body = "%(note)s" if record.review_note else ""
+        notify(recipient_id=record.submitted_by_id, verb=verb, title=title, body=body, params=params, url=url)
     return True

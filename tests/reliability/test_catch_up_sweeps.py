@@ -100,7 +100,7 @@ def test_only_a_current_untold_decision_is_told_with_its_own_version(demo: Any) 
     assert cataloging_sweeps.record_decisions_notify(now=timezone.now() + LATER) == 0
     lost.refresh_from_db()
     news = Notification.objects.filter(recipient=demo.staff_east, verb="cataloging.record.rejected")
-    assert [n.title for n in news] == [f"{lost} (v{lost.version}): {lost.get_status_display()}"]
+    assert [n.title_text for n in news] == [f"{lost} (v{lost.version}): {lost.get_status_display()}"]
     returned = Notification.objects.filter(recipient=demo.staff_east, verb="cataloging.record.returned")
     assert [n.url for n in returned] == [f"/catalog/records/{edited.pk}/"]  # told once, before the edit
 
