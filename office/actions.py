@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit, permissions
 from office.exceptions import DomainError, InsufficientBudget
@@ -202,9 +203,10 @@ def announcement_publish(*, announcement: Announcement, actor: Any) -> Announcem
             notify(
                 recipient_id=user_id,
                 verb="office.announcement.published",
-                title=_("New announcement: %(title)s") % {"title": announcement.title},
+                title=gettext_noop("New announcement: %(title)s"),
                 url=reverse("office:announcement_detail", kwargs={"pk": announcement.pk}),
                 send_email=False,
+                params={"title": announcement.title},
             )
     return announcement
 
