@@ -1,0 +1,64 @@
+"""The selling unit's writes: coupons (campaign codes for the marketing analytics). Refunds go
+through the payments app (finance staff), whose refund handler ends the grants."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from marketing.store import permissions
+from marketing.store.models import Coupon
+from office import audit
+from office.exceptions import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+@transaction.atomic
+def coupon_create(
+    *,
+    actor: User,
+    code: str,
+    campaign: str = "",
+    percent_off: int | None = None,
+    amount_off_minor: int | None = None,
+    currency: str = "CNY",
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    max_uses: int = 100,
+) -> Coupon:
+    """A new coupon; refuses non-sellers, a taken code, both or neither discount, bad dates."""
+    if not permissions.is_seller(actor):
+        raise PermissionDenied(_("Only the selling unit creates coupons."))
+    code = (code or "").strip().upper()
+    if not code or not code.replace("-", "").replace("_", "").isalnum():
+        raise DomainError(_("Use letters, digits and dashes for the code."))
+    if Coupon.objects.filter(code=code).exists():
+        raise DomainError(_("This code is taken."))
+    if (percent_off is None) == (amount_off_minor is None):
+        raise DomainError(_("Give either a percentage or an amount off."))
+    if percent_off is not None and not 1 <= percent_off <= 100:
+        raise DomainError(_("The percentage must lie between 1 and 100."))
+    if amount_off_minor is not None and amount_off_minor < 1:
+        raise DomainError(_("Enter an amount above zero."))
+    if valid_until < valid_from:
+        raise DomainError(_("The coupon must end after it starts."))
+    if max_uses < 1:
+        raise DomainError(_("Allow at least one use."))
+    coupon = Coupon.objects.create(
+        code=code,
+        campaign=(campaign or "").strip()[:80],
+        percent_off=percent_off,
+        amount_off_minor=amount_off_minor,
+        currency=currency,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        max_uses=max_uses,
+    )
+    audit.record(actor=actor, target=coupon, verb="store.coupon.created", data={"code": code})
+    return coupon
