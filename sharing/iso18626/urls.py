@@ -1,3 +1,9 @@
-"""ISO 18626 endpoint (POST /sharing/iso18626): the ISO 18626 helper fills this in."""
+"""ISO 18626 endpoint (POST /sharing/iso18626), included from sharing/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from sharing.iso18626 import views
+
+urlpatterns = [
+    path("iso18626", views.endpoint, name="iso18626"),
+]

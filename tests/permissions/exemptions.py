@@ -17,4 +17,5 @@ CSRF_EXEMPT_VIEWS: dict[str, str] = {
     "payments:simulated_webhook": "Signed like Stripe, SIMULATED_WEBHOOK_SECRET; 404 when the Stripe backend is on.",
     "procurement:vendor_webhook": "Vendors sign the body (X-Vendor-Signature, HMAC-SHA256 with the vendor's secret); bad -> 400.",
     "oai:endpoint": "OAI-PMH allows form POSTs from cookieless harvesters; public and read-only.",
+    "sharing:iso18626": "ISO 18626 endpoint: sender must be an active partner (+ its code); else ERROR, no write.",
 }
