@@ -1,12 +1,12 @@
 """Who may do what in the union catalog. Each predicate guards an action, drives a button,
 and is tested once.
 
-Reviewers (审核): the union-catalog quality team is the home office's information
-development department (信息开发部), including its groups, and the heads of it. That
-department runs the databases and the catalog in the article's organisation, and the home
-office operates the union catalog for the whole network; so member offices contribute,
-the hub's cataloguers review. Leadership is deliberately not in the team (reviewing is
-subject work, not management), and nobody reviews a record they submitted themselves.
+Reviewers (审核): the union-catalog quality team is every unit of the home office that the
+leadership office has given the catalog-review function (office.functions; in the demo the
+information development department 信息开发部 and its groups). The home office operates the
+union catalog for the whole network; so member offices contribute, the hub's cataloguers review.
+Leadership is deliberately not in the team (reviewing is subject work, not management),
+and nobody reviews a record they submitted themselves.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from cataloging.models import BibRecord, Holding, Statement
 from office.access import Role, is_staff_member, same_office, staff_profile
+from office.functions import Function, has_function
 
-REVIEW_DEPARTMENT_CODE = "infodev"
 STATEMENT_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN_ASSISTANT, Role.BUSINESS_ASSISTANT, Role.HEAD})
 
 
@@ -38,13 +38,7 @@ def is_reviewer(user: Any) -> bool:
     profile = staff_profile(user)
     if profile is None or not profile.organization.is_home:
         return False
-    unit, seen = profile.department, set()
-    while unit is not None and unit.pk not in seen:
-        if unit.code == REVIEW_DEPARTMENT_CODE:
-            return True
-        seen.add(unit.pk)
-        unit = unit.parent
-    return False
+    return has_function(user, Function.CATALOG_REVIEW)
 
 
 def can_review(user: Any, record: BibRecord | None = None) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from office import audit, permissions
 from office.access import staff_profile
 from office.actions import notify
 from office.exceptions import DomainError, InvalidTransition
-from office.models import Equipment, MaintenanceTicket, Organization, StaffProfile
+from office.functions import Function, member_user_ids
+from office.models import Equipment, MaintenanceTicket, Organization
 
 # --- reads ----------------------------------------------------------------------------------
 
@@ -51,13 +52,10 @@ def ticket_detail_queryset(*, user: Any) -> QuerySet[MaintenanceTicket]:
 
 def techsvc_staff(*, organization: Organization) -> QuerySet[Any]:
     """Users who may be assigned an office's tickets."""
-    code = permissions.TECHSVC_DEPARTMENT_CODE
-    user_ids = StaffProfile.objects.filter(organization=organization).filter(
-        Q(department__code=code) | Q(department__parent__code=code)
-    )
+    user_ids = member_user_ids(Function.TECHNICAL_SERVICES, organization=organization)
     return (
         get_user_model()
-        .objects.filter(is_active=True, pk__in=user_ids.values("user_id"))
+        .objects.filter(is_active=True, pk__in=list(user_ids))
         .select_related("staff_profile")
         .order_by("staff_profile__display_name")
     )

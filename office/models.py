@@ -99,6 +99,8 @@ class Department(TimeStampedModel):
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     # What the department head may approve alone; above it the director approves too.
     approval_limit_minor = models.BigIntegerField(_("head's approval limit (minor units)"), default=500000)
+    # A closed unit keeps its history (staff moved out first) but takes no new members.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -119,6 +121,48 @@ class Department(TimeStampedModel):
     def display_description(self) -> str:
         return localized(self, "description")
 
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Function(models.TextChoices):
+    """What a unit does for the office. Permissions read these assignments (office.functions),
+    never a department's code: the org structure is data."""
+
+    TECHNICAL_SERVICES = "technical_services", _("Technical services")
+    CATALOG_REVIEW = "catalog_review", _("Catalog review")
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    INFORMATION_DEVELOPMENT = "information_development", _("Information development")
+    NAVIGATION = "navigation", _("Network navigation")
+    DIGITAL_RESOURCES = "digital_resources", _("Digital resources")
+    FINANCE = "finance", _("Finance")
+
+
+class DepartmentFunction(models.Model):
+    """One function assigned to one unit (a department or a group), by the leadership office."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="functions", verbose_name=_("department")
+    )
+    function = models.CharField(_("function"), max_length=40, choices=Function.choices)
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("assigned by"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["department", "function"]
+        verbose_name = _("department function")
+        verbose_name_plural = _("department functions")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "function"], name="department_function_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.get_function_display()}"
+
 
 class Position(models.Model):
     """A post such as director or department head; its role drives what the holder may do."""
@@ -135,6 +179,8 @@ class Position(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.STAFF)
     rank = models.PositiveIntegerField(_("rank"), default=100, help_text=_("Lower comes first in the directory."))
+    duties = models.TextField(_("job duties"), blank=True)
+    duties_zh = models.TextField(_("job duties (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["rank", "name"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from office.access import Role, is_director, is_head_of, is_home_staff, is_leadership, same_office, staff_profile
-from office.models import Announcement, Budget, Department, Document, Organization
+from office.functions import has_function
+from office.models import Announcement, Budget, Department, Document, Function, Organization
 
 
 def can_view_department(user: Any, department: Department) -> bool:
@@ -67,18 +68,10 @@ def can_view_audit(user: Any) -> bool:
 
 # --- technical services (issue 8) ------------------------------------------------------------
 
-TECHSVC_DEPARTMENT_CODE = "techsvc"
-
 
 def is_techsvc_staff(user: Any, organization: Organization | None = None) -> bool:
-    """Staff or head of a technical-services department (or a group inside one)."""
-    profile = staff_profile(user)
-    if profile is None or (organization is not None and profile.organization_id != organization.pk):
-        return False
-    department = profile.department
-    if department.code == TECHSVC_DEPARTMENT_CODE:
-        return True
-    return department.parent_id is not None and department.parent.code == TECHSVC_DEPARTMENT_CODE
+    """Staff or head of a unit that carries the technical-services function (office.functions)."""
+    return has_function(user, Function.TECHNICAL_SERVICES, organization.pk if organization is not None else None)
 
 
 def can_view_health(user: Any) -> bool:

@@ -163,6 +163,8 @@ def department(code: str = "infodev", organization: models.Organization | None =
             "approval_limit_minor": limit,
         },
     )
+    if _created:
+        seed_demo.assign_demo_functions(unit)  # the functions (office.functions) the demo gives it
     return unit
 
 

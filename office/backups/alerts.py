@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import Q
 from django.urls import reverse
-
-from office.models import StaffProfile
 
 logger = logging.getLogger(__name__)
 
 
-TECHSVC_DEPARTMENT_CODE = "techsvc"
-
-
 def techsvc_recipient_ids() -> list[int]:
-    """Staff and head of the home office's technical-services department (and its groups)."""
-    return list(
-        StaffProfile.objects.filter(organization__is_home=True, user__is_active=True)
-        .filter(Q(department__code=TECHSVC_DEPARTMENT_CODE) | Q(department__parent__code=TECHSVC_DEPARTMENT_CODE))
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    """Staff and heads of the home office's units with the technical-services function."""
+    from office.functions import Function, member_user_ids
+
+    return list(member_user_ids(Function.TECHNICAL_SERVICES, organization__is_home=True))
 
 
 def _alert(*, verb: str, title: str, body: str) -> int:

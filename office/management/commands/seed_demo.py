@@ -22,8 +22,10 @@ from office.models import (
     BudgetEntry,
     ClientAccount,
     Department,
+    DepartmentFunction,
     Document,
     DocumentVersion,
+    Function,
     Notification,
     Organization,
     Position,
@@ -123,6 +125,25 @@ DEPARTMENTS = [
         600_000,
     ),
 ]
+
+# The functions each demo unit carries (office.functions): what permissions read, as data.
+# Member offices' units get theirs too (catalog review still needs the home office).
+UNIT_FUNCTIONS: dict[str, list[str]] = {
+    "leadership": [Function.FINANCE],
+    "infodev": [Function.INFORMATION_DEVELOPMENT, Function.CATALOG_REVIEW],
+    "navigation": [Function.NAVIGATION, Function.CATALOG_REVIEW],
+    "topic": [Function.CATALOG_REVIEW],
+    "special": [Function.DIGITAL_RESOURCES, Function.CATALOG_REVIEW],
+    "custsvc": [Function.CUSTOMER_SERVICE],
+    "techsvc": [Function.TECHNICAL_SERVICES],
+}
+
+
+def assign_demo_functions(unit: Department) -> None:
+    """Give a demo unit its functions (idempotent; functions added since are kept)."""
+    for function in UNIT_FUNCTIONS.get(unit.code, []):
+        DepartmentFunction.objects.get_or_create(department=unit, function=function)
+
 
 # username, office, department, position, display name, title, e-mail
 STAFF = [
@@ -334,6 +355,7 @@ class Command(BaseCommand):
                         "approval_limit_minor": limit,
                     },
                 )
+                assign_demo_functions(departments[(org_code, code)])
 
         for username, org_code, dept, pos, display, title, email in STAFF:
             user = self._user(User, username, email, password, is_staff=username == "director")
