@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketing.store import permissions, pricing
 from marketing.store.models import (
@@ -28,20 +29,20 @@ from office.access import staff_profile
 from office.models import Organization
 
 PRICING_ERRORS = {
-    "no_tier": "This licence is not sold to your kind of buyer.",
-    "quantity": "The number of seats must be at least 1.",
-    "coupon_expired": "This coupon is not valid today.",
-    "coupon_used_up": "This coupon has been used up.",
-    "coupon_currency": "This coupon is in another currency.",
-    "empty": "Your cart is empty.",
-    "currencies": "The cart holds prices in different currencies; buy them separately.",
-    "seats": "Add at least one seat.",
-    "term_over": "This licence's term is over; renew it instead.",
+    "no_tier": gettext_noop("This licence is not sold to your kind of buyer."),
+    "quantity": gettext_noop("The number of seats must be at least 1."),
+    "coupon_expired": gettext_noop("This coupon is not valid today."),
+    "coupon_used_up": gettext_noop("This coupon has been used up."),
+    "coupon_currency": gettext_noop("This coupon is in another currency."),
+    "empty": gettext_noop("Your cart is empty."),
+    "currencies": gettext_noop("The cart holds prices in different currencies; buy them separately."),
+    "seats": gettext_noop("Add at least one seat."),
+    "term_over": gettext_noop("This licence's term is over; renew it instead."),
 }
 
 
 def pricing_message(error: pricing.PricingError) -> str:
-    return _(PRICING_ERRORS.get(str(error), "This price cannot be given."))
+    return _(PRICING_ERRORS.get(str(error), gettext_noop("This price cannot be given.")))
 
 
 def published_products() -> QuerySet[Product]:

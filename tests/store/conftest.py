@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    cache.clear()
+    yield
