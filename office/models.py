@@ -653,6 +653,12 @@ class Equipment(TimeStampedModel):
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Who uses it (a laptop, a projector on loan); the room is `location`.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("assigned to"),
+    )  # fmt: skip
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = EquipmentQuerySet.as_manager()
 
@@ -682,6 +688,29 @@ class Equipment(TimeStampedModel):
     def under_warranty(self, on: object = None) -> bool:
         today = on or timezone.localdate()
         return self.warranty_until is not None and self.warranty_until >= today
+
+
+class EquipmentDocument(models.Model):
+    """A manual, invoice or warranty card of an equipment item; served only through a view
+    that checks the reader is staff of the item's office (office:equipment_document)."""
+
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.CASCADE, related_name="documents", verbose_name=_("equipment")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="equipment/%Y/%m/", max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("equipment document")
+        verbose_name_plural = _("equipment documents")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class MaintenanceTicket(Workflow, TimeStampedModel):

@@ -95,3 +95,22 @@ def can_raise_ticket(user: Any) -> bool:
 def can_work_tickets(user: Any, organization: Organization) -> bool:
     """Take, assign and close maintenance tickets of an office: its technical services."""
     return is_techsvc_staff(user, organization)
+
+
+# --- org structure and personnel (issue 16) ---------------------------------------------------
+
+
+def can_manage_org(user: Any) -> bool:
+    """The director and the administrative assistant run the org structure and personnel."""
+    profile = staff_profile(user)
+    return profile is not None and profile.position.role in {Role.DIRECTOR, Role.ADMIN_ASSISTANT}
+
+
+def can_edit_schedules(user: Any) -> bool:
+    """The home office's technical services change when periodic jobs run (within bounds)."""
+    return is_home_staff(user) and is_techsvc_staff(user)
+
+
+def can_manage_equipment(user: Any, organization: Organization) -> bool:
+    """Add, edit, retire and assign an office's equipment: its technical services."""
+    return is_techsvc_staff(user, organization)

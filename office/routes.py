@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from office import views
+from office import views, views_org, views_people, views_techsvc
 
 app_name = "office"
 
@@ -50,4 +50,39 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket_assign"),
     path("tickets/<int:pk>/close/", views.ticket_close, name="ticket_close"),
+    # org structure and personnel: the leadership office (issue 16)
+    path("org/", views_org.org_chart, name="org_chart"),
+    path("org/units/new/", views_org.unit_create, name="org_unit_create"),
+    path("org/units/<int:pk>/", views_org.unit_detail, name="org_unit"),
+    path("org/units/<int:pk>/rename/", views_org.unit_rename, name="org_unit_rename"),
+    path("org/units/<int:pk>/move/", views_org.unit_move, name="org_unit_move"),
+    path("org/units/<int:pk>/functions/", views_org.unit_functions, name="org_unit_functions"),
+    path("org/units/<int:pk>/close/", views_org.unit_close, name="org_unit_close"),
+    path("org/positions/", views_org.position_list, name="org_positions"),
+    path("org/positions/new/", views_org.position_edit, name="org_position_create"),
+    path("org/positions/<int:pk>/", views_org.position_edit, name="org_position_edit"),
+    path("org/people/", views_people.people_list, name="org_people"),
+    path("org/people/invite/", views_people.person_invite, name="org_person_invite"),
+    path("org/people/<int:user_id>/", views_people.person_detail, name="org_person"),
+    path("org/people/<int:user_id>/transfer/", views_people.person_transfer, name="org_person_transfer"),
+    path("org/people/<int:user_id>/deputies/", views_people.person_deputy, name="org_person_deputy"),
+    path(
+        "org/people/<int:user_id>/deputies/<int:row>/end/",
+        views_people.person_deputy_end,
+        name="org_person_deputy_end",
+    ),
+    path("org/people/<int:user_id>/deactivate/", views_people.person_deactivate, name="org_person_deactivate"),
+    path("org/people/<int:user_id>/reactivate/", views_people.person_reactivate, name="org_person_reactivate"),
+    path("org/people/<int:user_id>/reinvite/", views_people.person_reinvite, name="org_person_reinvite"),
+    # technical services: schedules and the equipment inventory (issue 16)
+    path("schedules/<int:pk>/edit/", views_techsvc.schedule_edit, name="schedule_edit"),
+    path("equipment/new/", views_techsvc.equipment_create, name="equipment_create"),
+    path("equipment/<int:pk>/edit/", views_techsvc.equipment_edit, name="equipment_edit"),
+    path("equipment/<int:pk>/retire/", views_techsvc.equipment_retire, name="equipment_retire"),
+    path("equipment/<int:pk>/documents/", views_techsvc.equipment_document_add, name="equipment_document_add"),
+    path(
+        "equipment/<int:pk>/documents/<int:doc>/",
+        views_techsvc.equipment_document_download,
+        name="equipment_document",
+    ),
 ]

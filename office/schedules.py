@@ -135,6 +135,7 @@ def schedule_overview() -> list[dict[str, Any]]:
         title, description = SCHEDULE_TEXTS.get(task.name, (task.name, ""))
         rows.append(
             {
+                "pk": task.pk,
                 "name": task.name,
                 "title": title,
                 "description": description,
@@ -150,8 +151,9 @@ def schedule_overview() -> list[dict[str, Any]]:
     for name, (task_name, _schedule) in DEFAULT_SCHEDULES.items():
         if name not in present:
             title, description = SCHEDULE_TEXTS.get(name, (name, ""))
-            rows.append({"name": name, "title": title, "description": description, "task": task_name, "when": "",
-                         "enabled": False, "last_run_at": None, "total_run_count": 0, "missing": True})  # fmt: skip
+            row = {"pk": None, "name": name, "title": title, "description": description, "task": task_name}
+            rows.append({**row, "when": "", "enabled": False, "last_run_at": None, "total_run_count": 0})
+            rows[-1]["missing"] = True
     return sorted(rows, key=lambda row: (row["missing"], str(row["title"]).lower()))
 
 
