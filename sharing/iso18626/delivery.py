@@ -61,7 +61,7 @@ def message_send(*, event_id: int) -> str:
 def _claim(event_id: int) -> RequestEvent | None:
     with transaction.atomic():
         row = (
-            RequestEvent.objects.select_for_update(skip_locked=True)
+            RequestEvent.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("agency")
             .filter(pk=event_id, direction=OUT, delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .first()
