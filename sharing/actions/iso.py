@@ -75,8 +75,9 @@ def _refuse(kind: str, value: str, error_type: str = UNRECOGNISED_VALUE) -> m.Me
 
 
 @transaction.atomic
-def message_receive(*, message: m.Message, body: bytes, secret: str = "") -> Reply:
+def message_receive(*, message: m.Message, body: bytes, secret: str = "", received_at: datetime | None = None) -> Reply:
     """Apply one parsed message; raises MessageError (nothing written) when it is refused."""
+    received_at = received_at or timezone.now()
     if isinstance(message, m.Confirmation):
         raise _refuse("", "a confirmation answers a message; it is not sent on its own", BADLY_FORMED)
     header = message.header
@@ -91,16 +92,16 @@ def message_receive(*, message: m.Message, body: bytes, secret: str = "") -> Rep
     if isinstance(message, m.Request):
         partner = _partner(message.kind, header.requesting_agency.value, "requestingAgencyId", header, secret)
         request = _receive_request(message, partner)
-        _log_in(request, partner, message, body)
+        _log_in(request, partner, message, body, received_at)
     elif isinstance(message, m.RequestingAgencyMessage):
         partner = _partner(message.kind, header.requesting_agency.value, "requestingAgencyId", header, secret)
         request = _lent_request(message, partner)
-        _log_in(request, partner, message, body)
+        _log_in(request, partner, message, body, received_at)
         _apply_requesting(request, partner, message)
     else:
         partner = _partner(message.kind, header.supplying_agency.value, "supplyingAgencyId", header, secret)
         request = _borrowed_request(message, partner)
-        _log_in(request, partner, message, body)
+        _log_in(request, partner, message, body, received_at)
         _apply_supplying(request, partner, message)
     return reply
 
@@ -156,7 +157,8 @@ def _borrowed_request(message: m.SupplyingAgencyMessage, partner: Agency) -> Sha
     return request
 
 
-def _log_in(request: SharingRequest, partner: Agency, message: m.Message, body: bytes) -> None:
+def _log_in(request: SharingRequest, partner: Agency, message: m.Message, body: bytes, received_at: datetime) -> None:
+    """The message as received, on the timeline at the time it arrived (before what it caused)."""
     detail = getattr(message, "status", "") or getattr(message, "action", "") or getattr(message, "service_type", "")
     RequestEvent.objects.create(
         request=request,
@@ -165,12 +167,14 @@ def _log_in(request: SharingRequest, partner: Agency, message: m.Message, body: 
         agency=partner,
         direction=RequestEvent.Direction.IN,
         payload=body.decode("utf-8", errors="replace")[: m.MAX_MESSAGE_BYTES],
-        delivered_at=timezone.now(),
+        delivered_at=received_at,
+        created_at=min(received_at, request.created_at),
     )
 
 
 def _ignore(request: SharingRequest, partner: Agency, message: m.Message, why: str) -> None:
-    """A message the request has gone past: confirmed, noted on the timeline, nothing changed."""
+    """A message the request has gone past: confirmed, noted on the timeline, nothing changed.
+    `why` is a code (overtaken, moved_on, noted, already_received, ...), not a sentence."""
     RequestEvent.objects.create(
         request=request,
         kind="iso18626_ignored",
@@ -254,15 +258,15 @@ def _apply_requesting(request: SharingRequest, partner: Agency, message: m.Reque
         _cancel_from_borrower(request, partner, message)
     elif action == "Renew":
         if request.pending == SharingRequest.Pending.RENEW:
-            return _ignore(request, partner, message, "renewal already asked")
+            return _ignore(request, partner, message, "renewal_pending")
         _run(kind, lambda: loans.request_ask_renewal(request_id=pk, agency=partner))
     elif action == "Received":
         if RANK.get(request.status, -1) >= RANK[Status.RECEIVED]:
-            return _ignore(request, partner, message, "already received")
+            return _ignore(request, partner, message, "already_received")
         _run(kind, lambda: loans.request_mark_received(request_id=pk, agency=partner))
     elif action == "ShippedReturn":
         if RANK.get(request.status, -1) >= RANK[Status.RETURNED]:
-            return _ignore(request, partner, message, "already returned")
+            return _ignore(request, partner, message, "already_returned")
         _run(kind, lambda: loans.request_return(request_id=pk, agency=partner, tracking_number=message.note[:60]))
     elif action == "Notification":
         if message.note.startswith("#ConditionAccepted#") and request.status == Status.CONDITIONAL:
@@ -276,7 +280,7 @@ def _apply_requesting(request: SharingRequest, partner: Agency, message: m.Reque
 
 def _cancel_from_borrower(request: SharingRequest, partner: Agency, message: m.RequestingAgencyMessage) -> None:
     if request.status == Status.CANCELLED or request.pending == SharingRequest.Pending.CANCEL:
-        return _ignore(request, partner, message, "cancellation already received")
+        return _ignore(request, partner, message, "cancel_pending")
     _run(message.kind, lambda: requests.request_cancel(request_id=request.pk, agency=partner, note=message.note))
     request.refresh_from_db()
     if request.status == Status.CANCELLED:  # at once: the partner's own move is not echoed, so answer here
@@ -309,14 +313,14 @@ _TARGET = {
 
 def _apply_supplying(request: SharingRequest, partner: Agency, message: m.SupplyingAgencyMessage) -> None:
     if request.lender_id != partner.pk:  # we moved on from this partner (lapsed, declined)
-        return _ignore(request, partner, message, "the request went to another lender")
+        return _ignore(request, partner, message, "moved_on")
     if message.reason_for_message in ("CancelResponse", "RenewResponse"):
         return _answer(request, partner, message)
     target = _TARGET.get(message.status)
     if target is None or (message.reason_for_message == "Notification" and message.status != "Recalled"):
-        return _ignore(request, partner, message, "status noted")
+        return _ignore(request, partner, message, "noted")
     if RANK.get(request.status, -1) >= target and not _new_condition(request, message):
-        return _ignore(request, partner, message, "already at or past this status")
+        return _ignore(request, partner, message, "overtaken")
     _run(message.kind, _supplying_step(request, partner, message))
     return None
 
@@ -364,11 +368,11 @@ def _answer(request: SharingRequest, partner: Agency, message: m.SupplyingAgency
     yes, pk = message.answer_yes_no == "Y", request.pk
     if message.reason_for_message == "CancelResponse":
         if request.pending != SharingRequest.Pending.CANCEL:
-            return _ignore(request, partner, message, "no cancellation pending")
+            return _ignore(request, partner, message, "no_cancel_pending")
         _run(message.kind, lambda: lending.request_answer_cancel(request_id=pk, approve=yes, agency=partner))
         return None
     if request.pending != SharingRequest.Pending.RENEW:
-        return _ignore(request, partner, message, "no renewal pending")
+        return _ignore(request, partner, message, "no_renewal_pending")
     due = _local_date(message.due_date) if yes else None
     _run(
         message.kind,

@@ -36,7 +36,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     with translation.override("en"):  # errorValue is read by another system, not a person
         try:
             message = m.parse(body)
-            reply = iso.message_receive(message=message, body=body, secret=secret)
+            reply = iso.message_receive(message=message, body=body, secret=secret, received_at=received_at)
         except m.MessageError as exc:
             return _answer(message, received_at, error=exc)
         except DatabaseError:

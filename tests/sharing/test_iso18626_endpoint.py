@@ -115,6 +115,7 @@ def test_partner_request_becomes_a_lending_request_at_the_office(net, django_cap
     assert request.title == "Information retrieval" and request.service_type == "loan"
     incoming = request.events.get(direction=RequestEvent.Direction.IN)
     assert incoming.agency == net["partner"] and b"Information retrieval" in incoming.payload.encode()
+    assert request.events.order_by("created_at", "pk").first() == incoming  # the timeline starts with it
     assert _out(request) == [] and queued == []  # held and lendable: the office's staff answer
 
 
