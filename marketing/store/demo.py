@@ -113,10 +113,24 @@ def _buy(user: Any, option_slug: tuple[str, str], seats: int, ip_ranges: str = "
         _pay(order.pk, user)
 
 
+def _east_budget() -> None:
+    """The East office's information development unit gets a budget line for this year, so its
+    purchases above the head's limit can go through a purchase request (seed_demo gives budget
+    lines to the home office only)."""
+    from office.models import Budget, Department
+
+    unit = Department.objects.filter(organization__code="east", code="infodev").first()
+    if unit is not None:
+        Budget.objects.get_or_create(
+            department=unit, fiscal_year=timezone.localdate().year, defaults={"allocated_minor": 5_000_000}
+        )
+
+
 def seed_store_demo(stdout: Any) -> None:
     from marketing.store.models import Coupon, StoreOrder
 
     _products()
+    _east_budget()
     today = timezone.localdate()
     Coupon.objects.get_or_create(
         code="SPRING26",
