@@ -206,3 +206,16 @@ def test_messages_of_a_request_go_out_in_order(net, partner_server) -> None:
     assert not RequestEvent.objects.filter(direction=OUT, delivered_at__isnull=True).exists()
     assert delivery.message_send(event_id=first.pk) == "done"
     assert len(partner_server.received) == 2
+
+
+def test_message_whose_task_was_lost_is_sent_by_the_sweep(
+    net, partner_server, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # the broker never got the task
+        row = _unfilled_message()
+    assert len(queued) == 1 and partner_server.received == []
+    RequestEvent.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert outbox_sweep_task.apply().get() == {"delivered": 1, "failed": 0, "refused": 0}
+    row.refresh_from_db()
+    assert row.delivered_at is not None and len(partner_server.received) == 1
+    assert outbox_sweep_task.apply().get() == {"delivered": 0, "failed": 0, "refused": 0}
