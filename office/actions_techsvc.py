@@ -35,7 +35,8 @@ def schedule_update(
 
     if not permissions.can_edit_schedules(actor):
         raise PermissionDenied(_("Only technical services change the schedules."))
-    task = PeriodicTask.objects.select_for_update().select_related("crontab", "interval").filter(pk=task_id).first()
+    task = PeriodicTask.objects.select_for_update(of=("self",)).select_related("crontab", "interval").filter(pk=task_id)
+    task = task.first()
     if task is None:
         raise DomainError(_("This schedule does not exist."))
     if task.task == BACKUP_TASK and not enabled:
