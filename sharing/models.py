@@ -174,7 +174,7 @@ class SharingRequest(Workflow, TimeStampedModel):
         Status.SHIPPED: {Status.RECEIVED},
         Status.DELIVERED: {Status.RECEIVED, Status.COMPLETE},
         Status.RECEIVED: {Status.OVERDUE, Status.RECALLED, Status.RETURNED, Status.COMPLETE},
-        Status.OVERDUE: {Status.RECALLED, Status.RETURNED},
+        Status.OVERDUE: {Status.RECALLED, Status.RETURNED, Status.RECEIVED},  # received again: renewed
         Status.RECALLED: {Status.OVERDUE, Status.RETURNED},
         Status.RETURNED: {Status.CHECKED_IN},
         Status.CHECKED_IN: {Status.COMPLETE},
