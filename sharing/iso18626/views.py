@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -30,7 +31,10 @@ CONTENT_TYPE = "application/xml; charset=utf-8"
 @require_POST
 def endpoint(request: HttpRequest) -> HttpResponse:
     received_at = timezone.now()
-    body = request.body[: m.MAX_MESSAGE_BYTES + 1]
+    try:
+        body = request.body[: m.MAX_MESSAGE_BYTES + 1]
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read
+        return _answer(None, received_at, error=m.MessageError(m.BADLY_FORMED, "message too large"))
     secret = request.headers.get("X-ISO18626-Security-Code", "")
     message = None
     with translation.override("en"):  # errorValue is read by another system, not a person

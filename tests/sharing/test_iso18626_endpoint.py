@@ -198,6 +198,23 @@ def test_malformed_input_is_badly_formed_message_not_an_error_page(net, body) ->
     assert _counts() == before
 
 
+def test_oversized_body_is_badly_formed(net, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    status, answer = _post(_partner_request() + b" " * 2000)
+    assert (status, answer.error_type) == (200, "BadlyFormedMessage")
+    assert not SharingRequest.objects.exists()
+
+
+def test_partner_request_our_office_does_not_answer_in_time_ends_unfilled_for_the_partner(net) -> None:
+    request = _lent(net)
+    SharingRequest.objects.filter(pk=request.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert actions.request_lapse(request.pk)
+    request.refresh_from_db()
+    assert request.status == Status.UNFILLED
+    [message] = _out(request)
+    assert (message.status, message.header.supplying_agency.value) == ("Unfilled", "CN-HOME")
+
+
 def test_invalid_message_is_answered_with_its_own_confirmation_type(net) -> None:
     body = _requesting("Cancel").replace(b"<ill:action>Cancel</ill:action>", b"")
     _status, answer = _post(body)
