@@ -16,12 +16,13 @@ def techsvc_recipient_ids() -> list[int]:
     return list(member_user_ids(Function.TECHNICAL_SERVICES, organization__is_home=True))
 
 
-def _alert(*, verb: str, title: str, body: str) -> int:
+def _alert(*, verb: str, title: str, body: str, params: dict) -> int:
+    """`title`/`body` are gettext_noop message ids, rendered in each reader's language."""
     from office.actions import notify
 
     recipients = techsvc_recipient_ids()
     for user_id in recipients:
-        notify(recipient_id=user_id, verb=verb, title=title, body=body, url=reverse("office:health"))
+        notify(recipient_id=user_id, verb=verb, title=title, body=body, params=params, url=reverse("office:health"))
     if not recipients:
         logger.error("No technical-services staff to alert: %s %s", title, body)
     return len(recipients)

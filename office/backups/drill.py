@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office.backups.alerts import _alert
 from office.backups.databases import DatabaseTarget, _pg_drop_database, describe_database, restore_database
@@ -118,7 +119,12 @@ def _record_result(drill: BackupDrill, details: dict[str, Any], failures: list[s
     drill.finished_at = timezone.now()
     drill.save(update_fields=["status", "error", "details", "finished_at"])
     if failures:
-        _alert(verb="office.backup.drill_failed", title=_("Restore drill failed"), body=drill.error)
+        _alert(
+            verb="office.backup.drill_failed",
+            title=gettext_noop("Restore drill failed"),
+            body="%(error)s",
+            params={"error": drill.error},
+        )
 
 
 # The application's own reads on the restored copy: (app, model) whose count and newest row

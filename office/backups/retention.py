@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office.backups.alerts import _alert
 from office.backups.stores import BackupStore, LocalStore, get_store
@@ -91,7 +91,10 @@ def backup_check_overdue() -> bool:
     when = timezone.localtime(last.finished_at).strftime("%Y-%m-%d %H:%M") if last and last.finished_at else None
     _alert(
         verb="office.backup.overdue",
-        title=_("Backup overdue"),
-        body=(_("The last good backup finished at %(time)s.") % {"time": when}) if when else _("No good backup yet."),
+        title=gettext_noop("Backup overdue"),
+        body=gettext_noop("The last good backup finished at %(time)s.")
+        if when
+        else gettext_noop("No good backup yet."),
+        params={"time": when} if when else {},
     )
     return True

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office.backups.alerts import _alert
 from office.backups.databases import DatabaseTarget, dump_database
@@ -159,7 +160,7 @@ def _record_failure(run: BackupRun, store: BackupStore | None, staging_root: Pat
     run.save(update_fields=["status", "location", "error", "finished_at"])
     _alert(
         verb="office.backup.failed",
-        title=_("Backup failed"),
-        body=_("The backup started at %(time)s failed: %(error)s")
-        % {"time": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M"), "error": run.error},
+        title=gettext_noop("Backup failed"),
+        body=gettext_noop("The backup started at %(time)s failed: %(error)s"),
+        params={"time": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M"), "error": run.error},
     )

@@ -192,7 +192,7 @@ def test_full_disk_fails_the_backup_with_a_clear_error_and_an_alert(
     store = Path(settings.BACKUP_DIR)
     assert [p.name for p in store.iterdir() if p.name != ".lock"] == []  # no partial file or folder
     alert = Notification.objects.get(verb="office.backup.failed", recipient=oncall)
-    assert "No space left on device" in alert.body
+    assert "No space left on device" in alert.body_text
     assert [m.to for m in mail.outbox if m.subject == "Backup failed"] == [["oncall@example.org"]]
 
     # Space freed: the next backup works and is the only complete one.

@@ -86,7 +86,7 @@ def _assert_backup_failed_and_left_nothing(run: BackupRun, store: Path, *, good:
         assert (kept / "manifest.json").exists()
         assert health_last_backup()["backup"] == good
     alert = Notification.objects.filter(verb="office.backup.failed").order_by("-pk").first()
-    assert alert is not None and DISK_FULL in alert.body
+    assert alert is not None and DISK_FULL in alert.body_text
     health = health_last_backup()
     assert health["failed"] == run and health["state"] == "red"
 
