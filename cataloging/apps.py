@@ -7,6 +7,7 @@ class CatalogingConfig(AppConfig):
     verbose_name = _("Union cataloging")
 
     def ready(self) -> None:
+        from cataloging import tiles as _tiles  # noqa: F401  (registers its dashboard tile)
         from cataloging.demo import seed_catalog
         from cataloging.inbox import review_items
         from cataloging.payables import register_payables

@@ -9,6 +9,7 @@ class OfficeConfig(AppConfig):
 
     def ready(self) -> None:
         from office import demo, signals
+        from office.dashboard import setup as _dashboard  # noqa: F401  (tiles, monthly report schedule)
         from office.equipment import seed_equipment
         from office.schedules import ensure_periodic_tasks
 

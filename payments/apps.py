@@ -9,6 +9,7 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from office import demo
         from office.schedules import add_schedule
+        from payments import tiles as _tiles  # noqa: F401  (registers its dashboard tile)
         from payments.actions import register_builtin_payables
         from payments.demo import seed_payments_demo
 

@@ -9,6 +9,7 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from office import demo, inbox
         from office.schedules import Crontab, add_schedule
+        from procurement import tiles as _tiles  # noqa: F401  (registers its dashboard tiles)
         from procurement.consortia import admin as consortia_admin  # noqa: F401  (registers its admins)
         from procurement.consortia.demo import seed_consortium
         from procurement.demo import seed_procurement

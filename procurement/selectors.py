@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -69,10 +69,14 @@ def price_comparison(*, user: Any, isbn: str) -> QuerySet[VendorItem]:
     )
 
 
-def request_list(*, user: Any, status: str = "", scope: str = "") -> QuerySet[PurchaseRequest]:
+def request_list(
+    *, user: Any, status: str = "", scope: str = "", department_id: int | None = None
+) -> QuerySet[PurchaseRequest]:
     qs = PurchaseRequest.objects.visible_to(user).select_related("requester", "department", "budget")
     if scope == "mine":
         qs = qs.filter(requester=user)
+    if department_id is not None:  # a unit and its groups (the dashboard drills down here)
+        qs = qs.filter(Q(department_id=department_id) | Q(department__parent_id=department_id))
     if status in PurchaseRequest.Status.values:
         qs = qs.filter(status=status)
     return qs

@@ -246,12 +246,17 @@ def _request_or_404(request: HttpRequest, pk: int) -> PurchaseRequest:
 def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     scope = request.GET.get("scope", "")
-    qs = selectors.request_list(user=request.user, status=status, scope=scope)
-    return render(
-        request,
-        "procurement/request_list.html",
-        {"page_obj": _page(request, qs), "status": status, "scope": scope, "statuses": PurchaseRequest.Status.choices},
-    )
+    department = request.GET.get("department", "")
+    department_id = int(department) if department.isdigit() and len(department) < 10 else None
+    qs = selectors.request_list(user=request.user, status=status, scope=scope, department_id=department_id)
+    context = {"status": status, "scope": scope, "statuses": PurchaseRequest.Status.choices}
+    if department_id is not None:
+        context["department"] = Department.objects.filter(
+            pk=department_id, organization_id=getattr(staff_profile(request.user), "organization_id", None)
+        ).first()
+        if context["department"] is None:
+            qs = qs.none()
+    return render(request, "procurement/request_list.html", {"page_obj": _page(request, qs), **context})
 
 
 def _request_context(request: HttpRequest, pr: PurchaseRequest) -> dict[str, Any]:

@@ -9,6 +9,7 @@ class ServicesConfig(AppConfig):
     def ready(self) -> None:
         from office import demo, inbox
         from office.schedules import Crontab, add_schedule
+        from services import tiles as _tiles  # noqa: F401  (registers its dashboard tile)
         from services.demo import seed_services_demo
         from services.payables import register_payables
         from services.selectors import inbox_items

@@ -1,0 +1,110 @@
+"""Information services' dashboard tile (office/dashboard/tiles.py): revenue from paid orders
+per unit in the period and the clients' satisfaction (ratings of completed orders, plus the
+customer-contact area's surveys when that area is installed)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Avg, Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from office.dashboard import tiles as dashboard
+from office.dashboard.tiles import Cell, Scope, Stat, Tile
+from office.money import format_money
+from services.models import ServiceOrder
+
+Status = ServiceOrder.Status
+NOT_EARNED = (Status.CANCELLED, Status.REFUNDED)
+
+
+def _name(row: dict) -> str:
+    chinese = row.get("department__name_zh") if (get_language() or "").startswith("zh") else ""
+    return chinese or row["department__name"]
+
+
+def _survey_nps(scope: Scope) -> Stat | None:
+    """The customer-contact area's satisfaction surveys (marketing.support), when installed:
+    the net promoter score of the surveys answered in the period, in one query."""
+    if not apps.is_installed("marketing.support"):
+        return None
+    try:
+        surveys = apps.get_model("support", "SurveyInvitation")
+    except LookupError:
+        return None
+    period = scope.period
+    answered = scope.departments(
+        surveys.objects.filter(answered_at__gte=period.start_at, answered_at__lt=period.end_at, score__isnull=False)
+    ).aggregate(
+        n=Count("pk"), promoters=Count("pk", filter=Q(score__gte=9)), detractors=Count("pk", filter=Q(score__lte=6))
+    )
+    if not answered["n"]:
+        return Stat(_("Survey NPS"), "—")
+    score = round(100 * (answered["promoters"] - answered["detractors"]) / answered["n"])
+    tone = "success" if score >= 30 else ("warning" if score >= 0 else "danger")
+    return Stat(_("Survey NPS"), _("%(nps)s (%(n)s answers)") % {"nps": score, "n": answered["n"]}, tone=tone)
+
+
+def services_tile(scope: Scope) -> list[Tile]:
+    period = scope.period
+    orders = scope.departments(ServiceOrder.objects.all())
+    paid = orders.filter(paid_at__gte=period.start_at, paid_at__lt=period.end_at).exclude(status__in=NOT_EARNED)
+    rows = list(
+        paid.values("department_id", "department__name", "department__name_zh", "currency")
+        .annotate(revenue=Sum("quoted_amount_minor"), n=Count("pk"))
+        .order_by("currency", "department__sort_order", "department__name")
+    )
+    rated = orders.filter(completed_at__gte=period.start_at, completed_at__lt=period.end_at, rating__isnull=False)
+    ratings = rated.aggregate(
+        average=Avg("rating"), n=Count("pk"), **{f"r{i}": Count("pk", filter=Q(rating=i)) for i in range(1, 6)}
+    )
+    url = reverse("services:order_list")
+    revenue: dict[str, int] = {}
+    for row in rows:
+        revenue[row["currency"]] = revenue.get(row["currency"], 0) + (row["revenue"] or 0)
+    stats = [Stat(_("Revenue"), format_money(total, currency)) for currency, total in revenue.items()] or [
+        Stat(_("Revenue"), "0")
+    ]
+    stats.append(Stat(_("Orders paid"), str(sum(row["n"] for row in rows)), f"{url}?status=paid"))
+    average = ratings["average"]
+    stats.append(
+        Stat(
+            _("Satisfaction"),
+            _("%(average).1f / 5 (%(n)s ratings)") % {"average": average, "n": ratings["n"]} if average else "—",
+            f"{url}?status=completed",
+            "success" if average and average >= 4 else ("warning" if average else ""),
+        )
+    )
+    survey = _survey_nps(scope)
+    if survey is not None:
+        stats.append(survey)
+    tile = Tile(
+        key="services",
+        title=_("Service revenue and satisfaction"),
+        order=40,
+        icon="bi-briefcase",
+        stats=stats,
+        header=[_("Department"), _("Orders paid"), _("Revenue")],
+        rows=[
+            [
+                Cell(_name(row)),
+                Cell(str(row["n"]), numeric=True),
+                Cell(format_money(row["revenue"] or 0, row["currency"]), numeric=True),
+            ]
+            for row in rows
+        ],
+        link=url,
+        empty=_("No service order was paid in this period."),
+        chart_label=_("Ratings of completed orders, from 1 to 5."),
+    )
+    if ratings["n"]:
+        tile.chart = dashboard.count_chart(
+            ["1", "2", "3", "4", "5"],
+            [(_("Ratings"), [ratings[f"r{i}"] for i in range(1, 6)], "primary")],
+            type="bar",
+        )
+    return [tile]
+
+
+dashboard.register(services_tile)
