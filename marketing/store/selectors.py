@@ -26,7 +26,7 @@ from marketing.store.models import (
     StoreOrderLine,
 )
 from office.access import staff_profile
-from office.models import Organization
+from office.models import Organization, localized
 
 PRICING_ERRORS = {
     "no_tier": gettext_noop("This licence is not sold to your kind of buyer."),
@@ -172,7 +172,7 @@ def revenue(*, year: int | None = None) -> dict[str, Any]:
         order = line.order
         share = _line_share(line, order)
         month = timezone.localtime(order.paid_at).strftime("%Y-%m") if order.paid_at else ""
-        product = line.option.product.name
+        product = localized(line.option.product, "name")
         by_product[product] += share
         by_buyer[order.get_buyer_type_display()] += share
         by_month[month] += share

@@ -138,3 +138,38 @@ def test_seller_creates_a_coupon_and_a_bad_one_changes_nothing(demo):
     response = client.post(reverse("store:coupon_list"), bad)
     assert response.status_code == 200 and not Coupon.objects.filter(code="X2").exists()
     assert AuditEvent.objects.filter(verb="store.coupon.created").count() == 1
+
+
+ENGLISH_LEFT = (
+    "Store orders", "My licences", "Licensee", "Seats (concurrent users)", "Verification code", "Total (tax included)",
+    "Invoice (PDF)", "Licence certificate", "Renew now", "Add seats", "Revenue by", "Coupons", "No orders yet",
+    "Waiting for", "Check out and pay", "Remove", "Digital products", "perpetual",
+)  # fmt: skip
+
+
+def test_buyer_and_seller_pages_in_chinese_have_no_english_left(demo):
+    from marketing.store import actions
+    from tests.store.factories import option
+
+    actions.cart_add(actor=demo.client_a, option_id=option().pk, quantity=2)
+    order = StoreOrder.objects.filter(buyer_user=demo.client_a).first()
+    grant = Grant.objects.filter(holder_user=demo.client_a, kind="online").first()
+    pages = {
+        demo.client_a: [
+            reverse("store:product_list"),
+            reverse("store:cart"),
+            reverse("store:order_list"),
+            reverse("store:order_detail", args=[order.pk]),
+            reverse("store:grant_list"),
+            reverse("store:grant_detail", args=[grant.pk]),
+        ],
+        demo.director: [reverse("store:sales"), reverse("store:coupon_list")],
+    }
+    for user, urls in pages.items():
+        client = _client(user, language="zh-hans")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            main = response.content.decode().split("<main", 1)[1]
+            left = [word for word in ENGLISH_LEFT if word in main]
+            assert not left, f"{url}: {left}"
