@@ -3,9 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from office import views
+from office import views, views_language
 from office.forms import LoginForm, PasswordResetForm
 from office.ratelimit import limit_posts_per_ip
 
@@ -40,7 +39,7 @@ urlpatterns = [
     *public_patterns,
     path("intranet/", include("office.routes")),
     path("accounts/", include(auth_patterns)),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views_language.language_switch, name="set_language"),
     path("health/live/", views.health_live, name="health_live"),
     path("payments/", include("payments.urls")),
     path("catalog/", include("cataloging.urls")),
