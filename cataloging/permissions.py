@@ -85,3 +85,15 @@ def can_pay_statement(user: Any, statement: Statement) -> bool:
         and statement.is_payable
         and not statement.organization.is_home
     )
+
+
+def can_edit_fee_schedule(user: Any) -> bool:
+    """The catalog operator sets what copying costs and what a contribution earns: the home
+    office's money people (director, business assistant) and the heads of its catalog-review
+    units (the function as data, office.functions)."""
+    profile = staff_profile(user)
+    if profile is None or not profile.organization.is_home:
+        return False
+    if profile.position.role in {Role.DIRECTOR, Role.BUSINESS_ASSISTANT}:
+        return True
+    return profile.position.role == Role.HEAD and has_function(user, Function.CATALOG_REVIEW)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cataloging import views
+from cataloging import views, views_fees
 
 app_name = "cataloging"
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("fees/", views.fee_ledger, name="fee_ledger"),
     path("fees/close/", views.statement_close, name="statement_close"),
+    path("fees/schedules/", views_fees.fee_schedules, name="fee_schedules"),
     path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
     path("statements/<int:pk>/pay/", views.statement_pay, name="statement_pay"),

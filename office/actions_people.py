@@ -70,16 +70,21 @@ def set_password_link(user: Any) -> str:
 
 def send_invitation(user: Any) -> None:
     """The invitation e-mail in the invitee's chosen language (after commit)."""
+    profile = user.staff_profile
+    send_account_link(user, name=profile.display_name, office=str(profile.organization))
+
+
+def send_account_link(user: Any, *, name: str, office: str) -> None:
+    """An e-mail in the recipient's language with a set-password link for a new account."""
     from office.texts import language_for
 
-    profile = user.staff_profile
     with translation.override(language_for(user)):
-        params = {"name": profile.display_name, "office": str(profile.organization), "username": user.username}
+        params = {"name": name, "office": office, "username": user.username}
         body = _(INVITE_BODY) % {**params, "link": set_password_link(user)}
         subject = _(INVITE_SUBJECT)
     try:
         send_mail(subject, body, None, [user.email])
-    except OSError:  # the mail server is down: the leadership office sends it again from the page
+    except OSError:  # the mail server is down: the page sends it again
         logger.exception("Invitation e-mail to user %s not sent", user.pk)
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from procurement import views
+from procurement.consortia import views_reps
 from procurement.consortia.urls import urlpatterns as consortia_urlpatterns
 
 app_name = "procurement"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("vendors/<int:pk>/edit/", views.vendor_edit, name="vendor_edit"),
     path("vendors/<int:pk>/import/", views.vendor_import, name="vendor_import"),
     path("vendors/<int:pk>/sync/", views.vendor_sync, name="vendor_sync"),
+    path("vendors/<int:pk>/representatives/", views_reps.vendor_representatives, name="vendor_representatives"),
     path("catalog/", views.catalog_search, name="catalog_search"),
     path("catalog/compare/", views.catalog_compare, name="catalog_compare"),
     path("cart/", views.cart, name="cart"),

@@ -78,6 +78,12 @@ def _projector_manual(demo: Any) -> dict[str, int]:
     return {"pk": item.pk, "doc": document.pk}
 
 
+def _home_vendor(demo: Any) -> dict[str, int]:
+    from procurement.models import Vendor
+
+    return {"pk": Vendor.objects.get(code="bookhub", organization__is_home=True).pk}
+
+
 POST_ONLY = everyone(405)
 
 EXPECTATIONS = [
@@ -153,5 +159,18 @@ EXPECTATIONS = [
         "office:equipment_document",
         kwargs=_projector_manual,
         get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+    ),
+    # the units that own them: the fee schedule (cataloging), provider representatives (procurement)
+    Entry(
+        "cataloging:fee_schedules",
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=200),
+        # head_infodev heads a catalog-review unit of the home office: empty form -> 200 with errors
+        post=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403),
+    ),
+    Entry(
+        "procurement:vendor_representatives",
+        kwargs=_home_vendor,
+        get=expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404),
+        post=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=404),
     ),
 ]
