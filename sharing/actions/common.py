@@ -27,13 +27,10 @@ BORROWER, LENDER = "borrower", "lender"
 
 
 def lock(request_id: int) -> SharingRequest:
-    """The request, row-locked (its agencies read with it, not locked)."""
-    request = (
-        SharingRequest.objects.select_for_update(of=("self",))
-        .select_related("borrower", "lender", "borrower__organization", "lender__organization")
-        .filter(pk=request_id)
-        .first()
-    )
+    """The request, row-locked. Its agencies are read after the lock, not joined into the
+    locking query: a join read before waiting for the lock could be a lender the request has
+    just left (PostgreSQL re-reads the locked row, not what it was joined to)."""
+    request = SharingRequest.objects.select_for_update(of=("self",)).filter(pk=request_id).first()
     if request is None:
         raise DomainError(_("This request does not exist."))
     return request
