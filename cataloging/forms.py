@@ -48,6 +48,16 @@ class MarcRecordForm(forms.Form):
             if not f.is_control_field():
                 f.subfields = [sf for sf in f.subfields if sf.value.strip()]
         record.fields = [f for f in record.fields if f.is_control_field() or f.subfields]
+        # An invalid ISBN is an error on the field, not silently dropped on save (issue 20).
+        problems = [
+            marc.isbn_problem(sf.value)
+            for f in record.get_fields("020")
+            for sf in f.subfields
+            if sf.code == "a" and sf.value.strip()
+        ]
+        problems = [p for p in problems if p]
+        if problems:
+            raise forms.ValidationError(problems)
         return text
 
 

@@ -132,7 +132,7 @@ def payment_checkout(request: HttpRequest, pk: int) -> HttpResponse:
                 "payment": payment,
                 "client_secret": intent.client_secret,
                 "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-                "return_url": request.build_absolute_uri(reverse("payments:payment_detail", args=[pk])),
+                "return_url": request.build_absolute_uri(_after_payment(payment)),
             },
         )
     if payment.status == Payment.Status.REQUIRES_ACTION:
@@ -178,8 +178,49 @@ def simulated_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if result.provider_status == "requires_action":
         return redirect("payments:simulated_authenticate", pk=pk)
     if result.error:
-        messages.error(request, result.error)
-    return redirect("payments:payment_detail", pk=pk)
+        # Declined: the payer stays on the card form with the reason, and may try another card.
+        payment.refresh_from_db()
+        if permissions.can_pay(request.user, payment):
+            form.add_error("card_number", _declined(result.error))
+            return render(
+                request,
+                "payments/checkout_simulated.html",
+                {"payment": payment, "form": form, "test_cards": TEST_CARDS, "declined": True},
+            )
+        messages.error(request, _declined(result.error))
+        return redirect("payments:payment_detail", pk=pk)
+    return redirect(_after_payment(payment))
+
+
+def _declined(provider_error: str) -> str:
+    """The bank's reason in the payer's language where we know it (the provider answers in English)."""
+    known = {
+        "Your card was declined.": _("Your card was declined."),
+        "Your card has insufficient funds.": _("Your card has insufficient funds."),
+        "Your card has expired.": _("Your card has expired."),
+        "Your card's security code is incorrect.": _("Your card's security code is incorrect."),
+        "An error occurred while processing your card. Try again in a little bit.": _(
+            "An error occurred while processing your card. Try again in a little bit."
+        ),
+        "The provided PaymentMethod has failed authentication.": _("The card's authentication failed."),
+    }
+    return str(known.get(provider_error, _("The card was declined: %(reason)s") % {"reason": provider_error})) + (
+        " " + _("Try another card.")
+    )
+
+
+# Purposes whose page is the payer's thank-you view (``?paid=1``): the client lands on what it
+# bought, not on a payment record. The others (staff paying vendors, fees) keep the payment page.
+THANK_YOU_PURPOSES = frozenset({"services.order"})
+
+
+def _after_payment(payment: Payment) -> str:
+    """Where the payer goes once the card went through: a service order's thank-you view
+    (its page with ``?paid=1``), else the payment's page."""
+    purpose = payables.get(payment.purpose_type)
+    if payment.purpose_type in THANK_YOU_PURPOSES and purpose is not None and purpose.url is not None:
+        return purpose.url(payment) + "?paid=1"
+    return reverse("payments:payment_detail", args=[payment.pk])
 
 
 @login_required
@@ -195,8 +236,9 @@ def simulated_authenticate(request: HttpRequest, pk: int) -> HttpResponse:
         passed = request.POST.get("outcome") == "pass"
         result = gateway.authenticate(reference=payment.provider_reference, success=passed)
         if result.error:
-            messages.error(request, result.error)
-        return redirect("payments:payment_detail", pk=pk)
+            messages.error(request, _declined(result.error))
+            return redirect("payments:payment_checkout", pk=pk)
+        return redirect(_after_payment(payment))
     return render(request, "payments/simulated_authenticate.html", {"payment": payment})
 
 

@@ -137,6 +137,14 @@ class CatalogSearchForm(forms.Form):
     def __init__(self, *args: Any, vendors: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vendor"].choices = [("", _("All vendors")), *((str(v.pk), str(v)) for v in vendors)]
+        for field in self.fields.values():  # Bootstrap classes: the filter bar is laid out by its template
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                widget.attrs["class"] = "form-control form-control-sm"
 
 
 class QuantityForm(forms.Form):
@@ -185,9 +193,31 @@ class DeputyForm(_Crispy, forms.Form):
         self._helper()
 
 
+# The vendor's tracking codes (procurement.integrations.VENDOR_STATUSES) as a reader's label.
+VENDOR_STATUS_LABELS = {
+    "accepted": _("Accepted by the vendor"),
+    "confirmed": _("Confirmed by the vendor"),
+    "processing": _("Being prepared"),
+    "shipped": _("Shipped"),
+    "in_transit": _("In transit"),
+    "delayed": _("Delayed"),
+    "delivered": _("Delivered"),
+}
+_TRACKING_ORDER = ("accepted", "confirmed", "processing", "shipped", "in_transit", "delayed", "delivered")
+
+
 class TrackingForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=[(s, s.replace("_", " ")) for s in sorted(VENDOR_STATUSES)])
-    message = forms.CharField(label=_("Note"), required=False, max_length=500)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s, VENDOR_STATUS_LABELS.get(s, s)) for s in _TRACKING_ORDER if s in VENDOR_STATUSES],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    message = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
 
 class InvoiceForm(_Crispy, forms.Form):

@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +25,7 @@ from office.actions import department_approval_limit_set
 from office.exceptions import DomainError
 from office.exports import csv_response
 from office.models import Department
-from office.money import to_major
+from office.money import format_money, to_major
 from office.views_support import run_action
 from procurement import actions, forms, permissions, selectors
 from procurement.integrations import VendorApiError, parse_event, verify
@@ -219,17 +221,35 @@ def cart_update(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def cart_checkout(request: HttpRequest) -> HttpResponse:
+    submit_now = request.POST.get("submit_now") == "1"
     return run_action(
         request,
         forms.CheckoutForm(request.POST, budgets=selectors.budgets_for_requester(request.user)),
-        lambda data: actions.purchase_request_create_from_cart(
-            actor=request.user, budget_id=data["budget"].pk, justification=data["justification"]
+        lambda data: _create_request(request, data, submit_now=submit_now),
+        success=lambda pr: (
+            _("Request %(reference)s submitted for approval.") % {"reference": pr.reference}
+            if pr.status != PurchaseRequest.Status.DRAFT
+            else _("Draft request created; check it and submit it.")
         ),
-        success=_("Draft request created; check it and submit it."),
         redirect_to=lambda pr: ("procurement:request_detail", pr.pk),
         failure_redirect_to="procurement:cart",
         invalid_message=_("Choose a budget line and say why the items are needed."),
     )
+
+
+def _create_request(request: HttpRequest, data: dict[str, Any], *, submit_now: bool) -> PurchaseRequest:
+    """The cart as a draft request, submitted at once with "Save and submit". A refused
+    submission leaves the draft (its page says why), never a lost cart."""
+    pr = actions.purchase_request_create_from_cart(
+        actor=request.user, budget_id=data["budget"].pk, justification=data["justification"]
+    )
+    if submit_now:
+        try:
+            pr = actions.purchase_request_submit(request_id=pr.pk, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            pr.refresh_from_db()
+    return pr
 
 
 # --- requests and approvals -------------------------------------------------------------------
@@ -500,7 +520,7 @@ def _order_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any]
     return {
         "order": order,
         "lines": order.lines.all(),
-        "events": order.events.select_related("actor").order_by("-occurred_at", "-pk"),
+        "events": timeline(order),
         "receipts": order.receipts.prefetch_related("lines__order_line").select_related("received_by"),
         "match": selectors.three_way_match(order),
         "invoice": getattr(order, "invoice", None) if hasattr(order, "invoice") else None,
@@ -512,6 +532,7 @@ def _order_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any]
         "can_invoice": permissions.can_enter_invoice(user, order),
         "can_close": permissions.can_close_order(user, order),
         "tracking_form": forms.TrackingForm(),
+        "cancel_summary": _cancel_summary(order),
         "invoice_form": forms.InvoiceForm(),
     }
 
@@ -528,8 +549,60 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def order_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment polled by the order page: the timeline as it grows."""
     order = _order_or_404(request, pk)
-    events = order.events.select_related("actor").order_by("-occurred_at", "-pk")
-    return render(request, "procurement/_order_timeline.html", {"order": order, "events": events})
+    return render(request, "procurement/_order_timeline.html", {"order": order, "events": timeline(order)})
+
+
+def status_label(code: str) -> str:
+    """A tracking or order status code as words in the reader's language (the code if unknown)."""
+    if code in forms.VENDOR_STATUS_LABELS:
+        return str(forms.VENDOR_STATUS_LABELS[code])
+    labels = dict(PurchaseOrder.Status.choices)
+    return str(labels.get(code, code.replace("_", " ")))
+
+
+def _event_text(order: PurchaseOrder, event: Any) -> str:
+    """The timeline line of a system event, rebuilt from its key in the reader's language (the
+    stored message is in the language of whoever caused it); vendor news and staff notes are
+    shown as written."""
+    key = event.key
+    fixed = {"placed": _("Order placed"), "sent": _("Order sent to the vendor"), "closed": _("Order closed")}
+    if key in fixed:
+        return fixed[key]
+    if key == "invoiced":
+        invoice = getattr(order, "invoice", None)
+        return _("Invoice %(number)s entered") % {"number": invoice.number if invoice else ""}
+    if key == "late":
+        promised = date_format(order.promised_on, "SHORT_DATE_FORMAT") if order.promised_on else ""
+        return _("Late: the vendor promised delivery by %(date)s") % {"date": promised}
+    if key.startswith("receipt-"):
+        return _("Goods received or returned")
+    if key.startswith("payment-"):
+        parts = key.split("-")
+        if len(parts) >= 3 and parts[2] == "paid":
+            return _("Paid online (payment #%(pk)s)") % {"pk": parts[1]}
+        if len(parts) >= 3 and parts[2] == "refund":
+            return _("Payment #%(pk)s refunded") % {"pk": parts[1]}
+        return _("Payment #%(pk)s: %(status)s") % {"pk": parts[1], "status": _payment_status_label(parts[2])}
+    return event.message
+
+
+def _payment_status_label(code: str) -> str:
+    from payments.models import Payment
+
+    return str(dict(Payment.Status.choices).get(code, code))
+
+
+def timeline(order: PurchaseOrder) -> list[Any]:
+    """The order's events, newest first, each with `label` (its status in words, none when the
+    text says it already) and `text`."""
+    events = list(order.events.select_related("actor").order_by("-occurred_at", "-pk"))
+    for event in events:
+        event.text = _event_text(order, event)
+        system = event.source == "system" or event.key in ("placed", "cancelled", "closed", "invoiced")
+        event.label = status_label(event.status) if event.status and not (system and event.text) else ""
+        if event.key == "cancelled":
+            event.label = status_label(event.status)
+    return events
 
 
 @staff_required
@@ -573,6 +646,19 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         and order.request.requester_id != request.user.pk
     ):
         raise PermissionDenied
+    if permissions.can_cancel_order(request.user, order) and request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "partials/confirm_page.html",
+            {
+                "confirm_title": _("Cancel the purchase order?"),
+                "confirm_summary": _cancel_summary(order),
+                "confirm_button": _("Cancel the order"),
+                "confirm_action": request.path,
+                "confirm_fields": [("reason", request.POST.get("reason", ""))],
+                "confirm_back": reverse("procurement:order_detail", args=[order.pk]),
+            },
+        )
     return run_action(
         request,
         forms.ReasonForm(request.POST),
@@ -580,6 +666,19 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Order cancelled."),
         redirect_to=("procurement:order_detail", order.pk),
     )
+
+
+def _cancel_summary(order: PurchaseOrder) -> str:
+    """What cancelling does, said before it is done (partials/_confirm.html)."""
+    text = _("Purchase order %(number)s to %(vendor)s will be cancelled.") % {
+        "number": order.number,
+        "vendor": order.vendor,
+    }
+    if order.encumbered_minor:
+        text += " " + _("%(amount)s reserved on the budget line will be released.") % {
+            "amount": format_money(order.encumbered_minor, order.currency)
+        }
+    return text + " " + _("Nothing has been paid for it.")
 
 
 @staff_required

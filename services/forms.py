@@ -336,13 +336,31 @@ class MessageForm(forms.Form):
     internal = forms.BooleanField(label=_("Work log entry (staff only)"), required=False)
     minutes_spent = forms.IntegerField(label=_("Minutes spent"), required=False, min_value=0, max_value=1440)
 
+    def __init__(self, *args: Any, log_work: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not log_work:
+            del self.fields["internal"]
+            del self.fields["minutes_spent"]
+            self.helper = _helper()
+        else:
+            self.helper = _helper(Layout("body", Row(Column("internal"), Column("minutes_spent"))))
+
 
 class FileForm(forms.Form):
     file = forms.FileField(label=_("File"))
 
 
+# The fields each delivery channel needs; the form shows only those of the chosen channel.
+CHANNEL_FIELDS = {
+    DeliveryChannel.EMAIL: [],
+    DeliveryChannel.DOWNLOAD: [],
+    DeliveryChannel.FAX: ["fax_number"],
+    DeliveryChannel.POST: ["postal_address", "tracking_number"],
+}
+
+
 class DeliverForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=DeliveryChannel.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=DeliveryChannel.choices, widget=forms.HiddenInput)
     files = forms.TypedMultipleChoiceField(
         label=_("Deliverables"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -353,17 +371,28 @@ class DeliverForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
-    def __init__(self, *args: Any, files: list[OrderFile], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, files: list[OrderFile], channel: str = "", **kwargs: Any) -> None:
+        """`channel`: the channel whose fields are shown (a page view; a POST reads its own).
+        The only deliverable is ticked from the start."""
         super().__init__(*args, **kwargs)
         self.fields["files"].choices = [(f.pk, f.original_name) for f in files]
-        self.helper = _helper(
-            Layout(
-                Row(Column("channel"), Column("fax_number"), Column("tracking_number")),
-                "files",
-                "postal_address",
-                "note",
-            )
-        )
+        if len(files) == 1 and not self.is_bound:
+            self.initial["files"] = [files[0].pk]
+        if not self.is_bound:
+            channel = channel if channel in CHANNEL_FIELDS else self.initial.get("channel", DeliveryChannel.EMAIL)
+            self.initial["channel"] = channel
+            shown = CHANNEL_FIELDS.get(channel, [])
+            for name in ("fax_number", "postal_address", "tracking_number"):
+                if name not in shown:
+                    del self.fields[name]
+        self.helper = _helper(Layout(*[n for n in ("channel", "files", "fax_number", "postal_address",
+                                                   "tracking_number", "note") if n in self.fields]))  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("fax_number", "postal_address", "tracking_number"):
+            data.setdefault(name, "")
+        return data
 
 
 class ReportForm(forms.Form):

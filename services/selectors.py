@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from office.access import Role, client_account, is_head_of, staff_profile, unit_head_ids
@@ -40,6 +41,86 @@ def offering_list(*, kind: str = "") -> QuerySet[Offering]:
 def order_list(*, user: Any, status: str = "") -> QuerySet[ServiceOrder]:
     qs = ServiceOrder.objects.visible_to(user).select_related("offering", "department", "client", "assignee")
     return qs.filter(status=status) if status else qs
+
+
+# The staff views of the order list (Odoo Helpdesk's "my work" / by stage); clients see all theirs.
+ORDER_VIEWS = ("mine", "in_progress", "open", "closed")
+
+
+def order_views(*, user: Any) -> list[tuple[str, str]]:
+    """The views the order list offers `user`: (key, label); none for a client."""
+    if staff_profile(user) is None:
+        return []
+    return [
+        ("", _("All")),
+        ("mine", _("Assigned to me")),
+        ("in_progress", _("In progress")),
+        ("open", _("Waiting for a quote or payment")),
+        ("closed", _("Closed")),
+    ]
+
+
+def order_search(*, user: Any, status: str = "", view: str = "", query: str = "") -> QuerySet[ServiceOrder]:
+    """The orders `user` sees, in one view (ORDER_VIEWS), with one status, matching `query`
+    (number, topic, keywords, client's name or organisation), newest first."""
+    qs = order_list(user=user, status=status)
+    if view == "mine":
+        qs = qs.filter(assignee=user).exclude(status__in=ServiceOrder.CLOSED)
+    elif view == "in_progress":
+        qs = qs.filter(status__in=ServiceOrder.ACTIVE)
+    elif view == "open":
+        qs = qs.filter(status__in=ServiceOrder.OPEN)
+    elif view == "closed":
+        qs = qs.filter(status__in=ServiceOrder.CLOSED)
+    if query:
+        qs = qs.filter(
+            Q(number__icontains=query)
+            | Q(topic__icontains=query)
+            | Q(keywords__icontains=query)
+            | Q(client__display_name__icontains=query)
+            | Q(client__organisation_name__icontains=query)
+        )
+    return qs
+
+
+# The steps a client sees on its order (the thank-you page and the order page).
+PROGRESS_STEPS = (
+    (Status.REQUESTED, _("Ordered")),
+    (Status.PAID, _("Paid")),
+    (Status.ASSIGNED, _("Assigned")),
+    (Status.IN_PROGRESS, _("In progress")),
+    (Status.DELIVERED, _("Delivered")),
+    (Status.COMPLETED, _("Completed")),
+)
+_STEP_OF = {
+    Status.REQUESTED: 0,
+    Status.QUOTED: 0,
+    Status.DECLINED: 0,
+    Status.ACCEPTED: 0,
+    Status.PAID: 1,
+    Status.ASSIGNED: 2,
+    Status.IN_PROGRESS: 3,
+    Status.DELIVERED: 4,
+    Status.COMPLETED: 5,
+}
+
+
+def order_progress(order: ServiceOrder) -> list[dict[str, Any]]:
+    """The order's steps, each done, current or to come; empty for a closed order that ended
+    early (cancelled, refunded)."""
+    if order.status not in _STEP_OF:
+        return []
+    current = _STEP_OF[order.status]
+    return [
+        {"label": str(label), "done": i < current or order.status == Status.COMPLETED, "current": i == current}
+        for i, (_status, label) in enumerate(PROGRESS_STEPS)
+    ]
+
+
+def is_list_price_quote(order: ServiceOrder) -> bool:
+    """A fixed-price order quoted at once at the list price (nobody quoted it): the client
+    pays it straight away instead of accepting a quote first (`actions.order_checkout`)."""
+    return order.status == Status.QUOTED and order.quoted_by_id is None and order.offering.pricing == "fixed"
 
 
 def order_get(*, user: Any, pk: int) -> ServiceOrder:
@@ -141,14 +222,23 @@ def inbox_items(user: Any) -> list[InboxItem]:
     url = reverse("services:order_list")
     if client_account(user) is not None:
         mine = ServiceOrder.objects.of_client(user)
+        # A fixed-price order quoted at the list price is to pay, not a quote to answer.
+        list_price = mine.filter(status=Status.QUOTED, quoted_by__isnull=True, offering__pricing=Offering.Pricing.FIXED)
+        counts = {
+            Status.QUOTED: mine.filter(status=Status.QUOTED).exclude(pk__in=list_price).count(),
+            Status.ACCEPTED: mine.filter(status=Status.ACCEPTED).count() + list_price.count(),
+            Status.DELIVERED: mine.filter(status=Status.DELIVERED).count(),
+        }
         for status, title in (
             (Status.QUOTED, _("Quotes waiting for your answer")),
             (Status.ACCEPTED, _("Service orders to pay")),
             (Status.DELIVERED, _("Deliveries to confirm and rate")),
         ):
-            count = mine.filter(status=status).count()
-            if count:
-                items.append(InboxItem(title=str(title), url=f"{url}?status={status}", count=count, kind="request"))
+            if counts[status]:
+                items.append(
+                    InboxItem(title=str(title), url=f"{url}?status={status}", count=counts[status], kind="request")
+                )
+    items += _payments_due(user)
     profile = staff_profile(user)
     scope = staff_order_scope(user)
     if profile is not None and scope is not None and profile.organization.is_home:
@@ -169,6 +259,23 @@ def inbox_items(user: Any) -> list[InboxItem]:
                 InboxItem(title=str(_("Service orders assigned to me")), url=f"{url}?mine=1", count=mine, kind="task")
             )
     return items
+
+
+def _payments_due(user: Any) -> list[InboxItem]:
+    """Open payment requests (a deposit, a fee) addressed to `user`: "%(what)s: %(amount)s due"."""
+    from office.money import format_money
+    from payments.selectors import payment_request_list_open_for
+
+    return [
+        InboxItem(
+            title=_("%(what)s: %(amount)s due")
+            % {"what": item.description, "amount": format_money(item.amount_minor, item.currency)},
+            url=reverse("payments:payment_list_mine"),
+            count=1,
+            kind="request",
+        )
+        for item in payment_request_list_open_for(user=user)[:10]
+    ]
 
 
 def queue_for(*, user: Any) -> dict[str, Any]:
@@ -217,12 +324,18 @@ def department_stats(*, user: Any) -> list[dict[str, Any]]:
     rows = (
         order_list(user=user)
         .filter(status=Status.COMPLETED)
-        .values("department__name")
+        .values("department__name", "department__name_zh")
         .annotate(n=Count("pk"), rating=Avg("rating"))
         .order_by("department__name")
     )
+    zh = (get_language() or "").startswith("zh")
     result = [
-        {"department": r["department__name"], "completed": r["n"], "rating": round(r["rating"] or 0, 2)} for r in rows
+        {
+            "department": (zh and r["department__name_zh"]) or r["department__name"],
+            "completed": r["n"],
+            "rating": round(r["rating"] or 0, 2),
+        }
+        for r in rows
     ]
     answered = Consultation.objects.visible_to(user).filter(first_response_at__isnull=False)
     hours = [c.first_response_hours for c in answered.only("created_at", "first_response_at")[:1000]]

@@ -14,8 +14,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
 from office.exports import csv_response
-from office.money import to_major
+from office.money import format_money, to_major
 from office.ratelimit import limit_posts_per_ip
 from office.views_support import run_action
 from services import actions, forms, permissions, selectors
@@ -38,6 +40,8 @@ from services.models import (
     TrainingRegistration,
     TrainingSession,
 )
+
+ORDERS_PER_PAGE = 25
 
 # --- catalog ----------------------------------------------------------------------------------
 
@@ -211,12 +215,39 @@ def order_create(request: HttpRequest, code: str) -> HttpResponse:
     return run_action(
         request,
         form,
-        lambda data: actions.order_create(actor=request.user, offering_id=offering.pk, **data),
-        success=lambda order: _("Your order %(number)s was sent.") % {"number": order.number},
-        redirect_to=lambda order: ("services:order_detail", order.pk),
+        lambda data: _order_and_checkout(request, offering, data),
+        success=_order_created_message,
+        redirect_to=_after_order_created,
         template="services/order_form.html",
         template_context=context,
     )
+
+
+def _order_and_checkout(request: HttpRequest, offering: Offering, data: dict[str, Any]) -> tuple[ServiceOrder, Any]:
+    """Create the order; a fixed-price one goes straight on to its payment (Shopify-style: no
+    quote to accept). If the payment cannot start, the order is there and its page says why."""
+    order = actions.order_create(actor=request.user, offering_id=offering.pk, **data)
+    if offering.pricing != Offering.Pricing.FIXED:
+        return order, None
+    try:
+        return order, actions.order_checkout(order_id=order.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return order, None
+
+
+def _order_created_message(result: tuple[ServiceOrder, Any]) -> str:
+    order, payment = result
+    if payment is not None:
+        return ""
+    return _("Your order %(number)s was sent.") % {"number": order.number}
+
+
+def _after_order_created(result: tuple[ServiceOrder, Any]) -> tuple[str, int]:
+    order, payment = result
+    if payment is not None:
+        return ("payments:payment_checkout", payment.pk)
+    return ("services:order_detail", order.pk)
 
 
 @login_required
@@ -227,13 +258,24 @@ def order_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ServiceOrder.Status.values:
         status = ""
-    orders = selectors.order_list(user=request.user, status=status)
-    if request.GET.get("mine"):
-        orders = orders.filter(assignee=request.user)
+    view = request.GET.get("view", "")
+    if request.GET.get("mine"):  # the old link of the "my tasks" box
+        view = "mine"
+    query = request.GET.get("q", "").strip()[:100]
+    orders = selectors.order_search(user=request.user, status=status, view=view, query=query)
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "services/order_list.html",
-        {"orders": orders[:200], "status": status, "statuses": ServiceOrder.Status.choices},
+        {
+            "page_obj": page,
+            "orders": page.object_list,
+            "status": status,
+            "statuses": ServiceOrder.Status.choices,
+            "view": view if view in selectors.ORDER_VIEWS else "",
+            "views": selectors.order_views(user=request.user),
+            "q": query,
+        },
     )
 
 
@@ -243,16 +285,23 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     context = selectors.order_detail_context(user=request.user, order=order)
-    context["message_form"] = forms.MessageForm()
+    context["message_form"] = forms.MessageForm(log_work=context["can_log_work"])
     context["file_form"] = forms.FileForm()
+    context["confirmations"] = _confirmations(order)
+    context["thanks"] = context["is_client"] and request.GET.get("paid") == "1"
+    context["progress"] = selectors.order_progress(order)
+    context["can_checkout"] = context["can_pay"] or selectors.is_list_price_quote(order) and context["can_respond"]
     if context["can_quote"]:
         context["quote_form"] = forms.QuoteForm(currency=order.currency)
     if context["can_assign"]:
         context["assign_form"] = forms.AssignForm(staff=list(selectors.assignable_staff(order)))
     if context["can_work"]:
         context["deliver_form"] = forms.DeliverForm(
-            files=context["deliverables"], initial={"channel": order.delivery_channel}
+            files=context["deliverables"],
+            channel=request.GET.get("channel", ""),
+            initial={"channel": order.delivery_channel},
         )
+        context["channels"] = forms.DeliveryChannel.choices
     if context["can_issue_report"]:
         context["report_form"] = forms.ReportForm(reviewers=selectors.reviewers_for(order))
     if context["can_confirm"]:
@@ -276,6 +325,50 @@ def _act(
         success=success,
         redirect_to=("services:order_detail", order.pk),
     )
+
+
+def _confirmations(order: ServiceOrder) -> dict[str, str]:
+    """What each destructive or money-moving button of the order page will do, in one sentence
+    (the dialog of partials/_confirm.html and the confirmation page say the same)."""
+    amount = format_money(order.quoted_amount_minor, order.currency) if order.quoted_amount_minor else ""
+    if order.paid_at is not None:
+        cancel = _("Order %(number)s will be cancelled and %(amount)s will be refunded to the card it was paid with.")
+    else:
+        cancel = _("Order %(number)s will be cancelled. Nothing has been charged, and nothing will be.")
+    return {
+        "cancel": cancel % {"number": order.number, "amount": amount},
+        "decline": _(
+            "You decline the quote of %(amount)s for order %(number)s. Nothing is charged; the office may send "
+            "a new quote, or you can cancel the order."
+        )
+        % {"number": order.number, "amount": amount},
+        "refund": _("%(amount)s will be refunded to the card the client paid with, and order %(number)s will close.")
+        % {"number": order.number, "amount": amount},
+    }
+
+
+def _needs_confirmation(
+    request: HttpRequest, *, title: str, summary: str, button: str, back: str
+) -> HttpResponse | None:
+    """None once the POST says `confirm=yes` (the dialog of partials/_confirm.html adds it);
+    else the confirmation page, which posts the same fields again with it (no JS needed)."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirm")
+        for value in values
+    ]
+    context = {
+        "confirm_title": title,
+        "confirm_summary": summary,
+        "confirm_button": button,
+        "confirm_action": request.path,
+        "confirm_fields": fields,
+        "confirm_back": back,
+    }
+    return render(request, "partials/confirm_page.html", context)
 
 
 @login_required
@@ -314,6 +407,17 @@ def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if permissions.can_respond_to_quote(request.user, order):
+        ask = _needs_confirmation(
+            request,
+            title=_("Decline the quote?"),
+            summary=_confirmations(order)["decline"],
+            button=_("Decline the quote"),
+            back=reverse("services:order_detail", args=[order.pk]),
+        )
+        if ask is not None:
+            return ask
     return _act(
         request,
         pk,
@@ -326,6 +430,17 @@ def order_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    if permissions.can_cancel(request.user, order):
+        ask = _needs_confirmation(
+            request,
+            title=_("Cancel and refund the order?") if order.paid_at else _("Cancel the order?"),
+            summary=_confirmations(order)["cancel"],
+            button=_("Cancel and refund") if order.paid_at else _("Cancel the order"),
+            back=reverse("services:order_detail", args=[order.pk]),
+        )
+        if ask is not None:
+            return ask
     return _act(
         request,
         pk,
@@ -343,7 +458,7 @@ def order_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return run_action(
         request,
         None,
-        lambda data: actions.order_pay(order_id=order.pk, actor=request.user),
+        lambda data: actions.order_checkout(order_id=order.pk, actor=request.user),
         success=None,
         redirect_to=lambda payment: ("payments:payment_checkout", payment.pk),
         failure_redirect_to=("services:order_detail", order.pk),
@@ -356,6 +471,15 @@ def order_refund(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not permissions.can_refund(request.user, order):
         raise PermissionDenied
+    ask = _needs_confirmation(
+        request,
+        title=_("Cancel and refund the order?"),
+        summary=_confirmations(order)["refund"],
+        button=_("Refund"),
+        back=reverse("services:order_detail", args=[order.pk]),
+    )
+    if ask is not None:
+        return ask
     return _act(
         request,
         pk,
@@ -394,13 +518,13 @@ def order_message(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        forms.MessageForm(request.POST),
+        forms.MessageForm(request.POST, log_work=permissions.can_log_work(request.user, _order(request, pk))),
         lambda o, data: actions.order_message_post(
             order_id=o.pk,
             actor=request.user,
             body=data["body"],
-            internal=data["internal"],
-            minutes_spent=data["minutes_spent"] or 0,
+            internal=data.get("internal", False),
+            minutes_spent=data.get("minutes_spent") or 0,
         ),
         _("Saved."),
     )
@@ -562,7 +686,7 @@ def queue_export(request: HttpRequest) -> HttpResponse:
             order.get_status_display(),
             None if order.quoted_amount_minor is None else to_major(order.quoted_amount_minor, order.currency),
             order.due_date,
-            order.assignee.get_username() if order.assignee else "",
+            selectors.staff_name(order.assignee) if order.assignee else "",
             order.created_at.date(),
             order.delivered_at.date() if order.delivered_at else "",
             order.rating or "",

@@ -24,6 +24,7 @@ Submodules import each other directly (`services.actions.common`), never this pa
 """
 
 from services.actions.catalog import offering_save
+from services.actions.checkout import order_checkout  # noqa: F401  (issue 20: straight to payment)
 from services.actions.chores import client_registrations_unconfirmed_remove
 from services.actions.clients import (
     CONFIRM_MAX_AGE,

@@ -73,7 +73,12 @@ def _pay_by_card(page: Any, payment: Payment) -> None:
     page.fill("#id_cvc", "123")
     with page.expect_navigation():
         page.click("#submit-payment")
-    assert _path(page) == reverse("payments:payment_detail", args=[payment.pk])
+    if payment.purpose_type == "services.order":
+        # Issue 20: the client lands on its order's thank-you view, not on the payment record.
+        assert _path(page) == reverse("services:order_detail", args=[int(payment.purpose_id)])
+        expect(page.locator("#thanks")).to_be_visible()
+    else:
+        assert _path(page) == reverse("payments:payment_detail", args=[payment.pk])
     expect(page.locator("#payment-status [data-status]")).to_have_attribute("data-status", "succeeded", timeout=20_000)
 
 
@@ -223,7 +228,8 @@ def test_new_client_orders_pays_gets_a_report_subscribes_and_trains(
     report_file = order.files.get(kind=OrderFile.Kind.REPORT)
     deliverable = order.files.get(kind=OrderFile.Kind.DELIVERABLE)
     # By download link: report and result list.
-    page.select_option("#id_channel", "download")
+    page.click("#deliver-channels a[href*='channel=download']")  # issue 20: only this channel's fields
+    expect(page.locator("#deliver-block [data-channel=download]")).to_be_visible()
     page.check(f"#deliver-form input[name=files][value='{report_file.pk}']")
     page.check(f"#deliver-form input[name=files][value='{deliverable.pk}']")
     with page.expect_navigation():
@@ -231,7 +237,8 @@ def test_new_client_orders_pays_gets_a_report_subscribes_and_trains(
     expect(page.locator("main .alert-success")).to_contain_text("The delivery was recorded.")
     # By e-mail: the report, as an attachment.
     mail.outbox.clear()
-    page.select_option("#id_channel", "email")
+    page.click("#deliver-channels a[href*='channel=email']")
+    expect(page.locator("#deliver-block [data-channel=email]")).to_be_visible()
     page.check(f"#deliver-form input[name=files][value='{report_file.pk}']")
     with page.expect_navigation():
         page.click("#deliver-form button[type=submit]")

@@ -198,8 +198,8 @@ EXPECTATIONS = [
         "procurement:order_cancel",
         kwargs=_order,
         get=GET_405,
-        post=expect(anon=LOGIN, client=403, staff=404, head=404, director=302, other_office=404),
-        note="empty reason: refused with a message",
+        post=expect(anon=LOGIN, client=403, staff=404, head=404, director=200, other_office=404),
+        note="no confirm=yes: the confirmation page (issue 20), nothing cancelled",
     ),
     Entry(
         "procurement:order_track",

@@ -163,12 +163,19 @@ EXPECTATIONS = [
         note="empty form: error message, nothing quoted",
     ),
     Entry("services:order_accept", kwargs=_order("quoted"), get=NO_GET, post=CLIENT_ONLY_POST),
-    Entry("services:order_decline", kwargs=_order("quoted"), get=NO_GET, post=CLIENT_ONLY_POST),
+    Entry(
+        "services:order_decline",
+        kwargs=_order("quoted"),
+        get=NO_GET,
+        post=expect(anon=LOGIN, client=200, staff=403, head=403, director=403, other_office=404),
+        note="no confirm=yes: the confirmation page (issue 20), nothing declined",
+    ),
     Entry(
         "services:order_cancel",
         kwargs=_order("quoted"),
         get=NO_GET,
-        post=expect(anon=LOGIN, client=302, staff=403, head=302, director=302, other_office=404),
+        post=expect(anon=LOGIN, client=200, staff=403, head=200, director=200, other_office=404),
+        note="no confirm=yes: the confirmation page (issue 20), nothing cancelled",
     ),
     Entry("services:order_pay", kwargs=_order("accepted"), get=NO_GET, post=CLIENT_ONLY_POST),
     Entry(
@@ -182,8 +189,8 @@ EXPECTATIONS = [
         "services:order_refund",
         kwargs=_order("paid"),
         get=NO_GET,
-        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=302, other_office=404),
-        note="empty form: error message, nothing refunded",
+        post=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=404),
+        note="no confirm=yes: the confirmation page (issue 20), nothing refunded",
     ),
     Entry(
         "services:order_assign",
