@@ -197,3 +197,24 @@ def test_closed_chat_of_a_client_invites_to_a_survey(demo: Any, staffed: None) -
     survey.refresh_from_db()
     assert survey.score == 10 and survey.ratings == {"speed": 5}
     assert Conversation.objects.get(pk=chat.pk).is_closed
+
+
+def test_survey_pages_in_chinese(demo: Any) -> None:
+    survey = _survey(demo, "custsvc")
+    client = demo.client("client_a")
+    client.cookies["django_language"] = "zh-hans"
+    answer_page = client.get(reverse("support:survey_answer", args=[survey.token])).content.decode()
+    assert "您向同事推荐我们的可能性有多大" in answer_page and "Send my answer" not in answer_page
+    assert "工作质量" in answer_page and "Quality of the work" not in answer_page
+    mine = client.get(reverse("support:my_surveys")).content.decode()
+    assert "我的满意度调查" in mine and "Waiting for an answer" not in mine
+    actions.survey_answer(token=survey.token, actor=demo.client_a, score=1)
+    director = demo.client("director")
+    director.cookies["django_language"] = "zh-hans"
+    dashboard = director.get(reverse("support:survey_dashboard")).content.decode()
+    for english in ("Satisfaction surveys", "Per department", "Latest answers", "Average score", "Low scores"):
+        assert english not in dashboard, english
+    assert "净推荐值" in dashboard and "按部门" in dashboard
+    follow_up = SurveyFollowUp.objects.get(survey=survey)
+    detail = director.get(reverse("support:follow_up_detail", args=[follow_up.pk])).content.decode()
+    assert "调查跟进" in detail and "待跟进" in detail and "Close the follow-up" not in detail
