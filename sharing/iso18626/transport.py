@@ -2,7 +2,7 @@
 
 `post` raises `TransportError` for what may clear by itself (network down, timeout, HTTP 5xx,
 an answer that is not a confirmation), which the sending task retries, and `PartnerRefused`
-when the partner read the message and refused it (HTTP 4xx or a confirmation with
+when the partner read the message and refused it (HTTP 3xx/4xx or a confirmation with
 messageStatus ERROR), which retrying would not change."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def post(url: str, body: bytes, *, timeout: float = TIMEOUT_SECONDS) -> Confirma
         with _OPENER.open(request, timeout=timeout) as response:
             raw = response.read(MAX_ANSWER_BYTES + 1)
     except urllib.error.HTTPError as exc:
-        if 400 <= exc.code < 500 and exc.code not in (408, 429):
+        if 300 <= exc.code < 500 and exc.code not in (408, 429):  # a redirect is not followed: a wrong address
             raise PartnerRefused(f"HTTP {exc.code}") from exc
         raise TransportError(f"HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:

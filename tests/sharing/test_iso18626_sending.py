@@ -45,6 +45,8 @@ class Partner:
                 step = partner.script.pop(0) if len(partner.script) > 1 else partner.script[0]
                 if isinstance(step, int):
                     self.send_response(step)
+                    if 300 <= step < 400:
+                        self.send_header("Location", partner.url)  # would post here again if followed
                     self.end_headers()
                     return
                 answer = b"<html>busy</html>" if step == "garbage" else partner.confirm(body, ok=step == "ok")
@@ -53,6 +55,11 @@ class Partner:
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
+
+            def do_GET(self) -> None:  # noqa: N802  (only a followed redirect would come here)
+                partner.received.append(b"GET")
+                self.send_response(405)
+                self.end_headers()
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -171,10 +178,12 @@ def test_partner_refusal_is_final_audited_and_left_by_the_sweep(net, partner_ser
     assert len(partner_server.received) == 1
 
 
-def test_http_client_error_is_a_refusal(net, partner_server) -> None:
+@pytest.mark.parametrize("status", [404, 302])
+def test_http_client_error_or_redirect_is_a_refusal(net, partner_server, status) -> None:
     row = _unfilled_message()
-    partner_server.script = [404]
+    partner_server.script = [status]
     assert delivery.message_send(event_id=row.pk) == "refused"
+    assert len(partner_server.received) == 1  # the redirect was not followed
 
 
 def test_partner_down_then_the_sweep_catches_up(net, partner_server) -> None:
