@@ -1,9 +1,11 @@
 """Root URL configuration: every app's URLs under its namespace, plus auth, i18n and admin."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from marketing import sitemaps as marketing_seo_views
 from office import views, views_language
 from office.forms import LoginForm, PasswordResetForm
 from office.ratelimit import limit_posts_per_ip
@@ -29,10 +31,19 @@ auth_patterns = [
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
-# The public site: the marketing pages and the storefront.
+# The public site: the marketing pages and the storefront, under a language prefix (/en/…,
+# /zh-hans/…) so search engines index both languages; "/" is redirected by LocaleMiddleware to
+# the visitor's language. The sitemap and robots.txt stay at the root; the site editors' pages
+# live in the intranet.
 public_patterns = [
-    path("", include("marketing.urls")),
-    path("store/", include("marketing.store.urls")),
+    *i18n_patterns(
+        path("", include("marketing.urls")),
+        path("store/", include("marketing.store.urls")),
+        prefix_default_language=True,
+    ),
+    path("sitemap.xml", marketing_seo_views.sitemap, name="sitemap"),
+    path("robots.txt", marketing_seo_views.robots_txt, name="robots_txt"),
+    path("intranet/site/", include("marketing.urls_manage")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,94 @@
+"""Public pages from the cache: per language, ETag/304, dropped when something is published."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from marketing.actions import page_save
+from marketing.models import DailyCount, Page
+from tests.marketing.site_fixtures import fresh_public_cache  # noqa: F401 (autouse)
+
+pytestmark = pytest.mark.django_db
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 Firefox/130.0"}
+
+
+def _url(name: str, language: str, *args) -> str:
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def test_anonymous_page_is_served_from_cache_until_publish(demo, client, django_assert_max_num_queries):
+    page = Page.objects.get(slug="about")
+    url = _url("marketing:page_detail", "en", "about")
+    first = client.get(url, **BROWSER)
+    assert first.status_code == 200 and first["ETag"]
+    with django_assert_max_num_queries(3):  # the page-view counter only (savepoint, upsert, release)
+        again = client.get(url, **BROWSER)
+    assert again.content == first.content
+    page_save(actor=demo.director, page_id=page.pk, title="About us, renewed")
+    fresh = client.get(url, **BROWSER)
+    assert b"About us, renewed" in fresh.content
+    assert fresh["ETag"] != first["ETag"]
+
+
+def test_unpublish_removes_the_page_at_once(demo, client):
+    page = Page.objects.get(slug="history")
+    url = _url("marketing:page_detail", "en", "history")
+    assert client.get(url).status_code == 200
+    page_save(actor=demo.director, page_id=page.pk, is_published=False)
+    assert client.get(url).status_code == 404
+
+
+def test_cache_is_per_language(demo, client):
+    en = client.get(_url("marketing:page_detail", "en", "about"))
+    zh = client.get(_url("marketing:page_detail", "zh-hans", "about"))
+    assert "关于我们与使命" in zh.content.decode() and "关于我们与使命" not in en.content.decode()
+
+
+def test_etag_revalidation_answers_304(demo, client):
+    url = _url("marketing:showcase_list", "en")
+    etag = client.get(url)["ETag"]
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response["ETag"] == etag
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_service_offering_change_drops_the_cache(demo, client):
+    from services.models import Offering
+
+    offering = Offering.objects.filter(is_active=True).first()
+    url = _url("marketing:service_detail", "en", offering.code)
+    assert client.get(url).status_code == 200
+    offering.is_active = False
+    offering.save()
+    assert client.get(url).status_code == 404
+
+
+def test_signed_in_users_get_a_fresh_page(demo):
+    client = demo.client("staff_infodev")
+    response = client.get(_url("marketing:home", "en"))
+    assert "ETag" not in response and b"Go to the intranet" in response.content
+
+
+def test_views_are_counted_but_bots_are_not(demo, client):
+    url = (
+        _url("marketing:resource_detail", "en", "local-history")
+        + "?utm_source=mail&utm_medium=email&utm_campaign=spring"
+    )
+    client.get(url, **BROWSER)
+    client.get(url, **BROWSER)
+    client.get(url, HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
+    assert DailyCount.objects.get(kind="resource", key="local-history").count == 2
+    assert DailyCount.objects.get(kind="campaign", key="mail/email/spring").count == 2
+    assert not client.cookies.get("sessionid")  # counting sets no cookie
+
+
+def test_campaign_for_reads_query_then_referer(rf):
+    from marketing.analytics import campaign_for
+
+    assert campaign_for(rf.get("/en/", {"utm_campaign": "spring"})) == "spring"
+    request = rf.get("/en/store/", HTTP_REFERER="http://x/en/?utm_campaign=autumn&utm_source=a")
+    assert campaign_for(request) == "autumn"
+    assert campaign_for(rf.get("/en/")) == ""
