@@ -154,6 +154,9 @@ def test_transcript_sweep_sends_what_the_broker_lost(chat: Conversation) -> None
     assert actions.transcript_sweep() == 1
     assert actions.transcript_sweep() == 0
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "Your chat with customer service"
+    actions.transcript_request(token=chat.token)  # asked again: sent again, by the sweep if need be
+    assert actions.transcript_sweep(older_than_seconds=0) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_transcript_search_finds_words_names_and_addresses(chat: Conversation, demo: Any) -> None:

@@ -45,9 +45,9 @@ def transcript_send(*, conversation_id: int) -> bool:
     return True
 
 
-def transcript_sweep() -> int:
-    """Send the transcripts requested over five minutes ago and still unsent."""
-    cutoff = timezone.now() - timedelta(minutes=5)
+def transcript_sweep(*, older_than_seconds: int = 300) -> int:
+    """Send the transcripts requested over five minutes ago (the task's time) and still unsent."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     pending = Conversation.objects.filter(
         transcript_sent_at__isnull=True, transcript_requested_at__lt=cutoff
     ).values_list("pk", flat=True)
