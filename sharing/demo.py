@@ -136,6 +136,10 @@ def seed_requests(users: dict[str, Any]) -> int:
 
             Charge.objects.filter(request_id=r.pk).update(created_at=moment)
             made += 1
+    # north asks east for 馆际互借与文献传递 (east holds it): waiting at east's lending desk.
+    if (record := _record("馆际互借与文献传递")) is not None:
+        actions.request_create(actor=users["staff_north"], service_type="loan", record_id=record.pk, urgent=True)
+        made += 1
     # A citation nobody in the network holds: unfilled at once.
     actions.request_create(
         actor=users["staff_east"], service_type="loan", title="A history of the abacus", isbn="", author="Unknown"
