@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from office.dashboard import tiles as dashboard
@@ -43,7 +43,11 @@ def _survey_nps(scope: Scope) -> Stat | None:
         return Stat(_("Survey NPS"), "—")
     score = round(100 * (answered["promoters"] - answered["detractors"]) / answered["n"])
     tone = "success" if score >= 30 else ("warning" if score >= 0 else "danger")
-    return Stat(_("Survey NPS"), _("%(nps)s (%(n)s answers)") % {"nps": score, "n": answered["n"]}, tone=tone)
+    text = ngettext("%(nps)s (%(n)s answer)", "%(nps)s (%(n)s answers)", answered["n"]) % {
+        "nps": score,
+        "n": answered["n"],
+    }
+    return Stat(_("Survey NPS"), text, tone=tone)
 
 
 def services_tile(scope: Scope) -> list[Tile]:

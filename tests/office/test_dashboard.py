@@ -208,3 +208,31 @@ def test_tile_templates_hold_no_english_left_untranslated() -> None:
         stripped = re.sub(r"{% blocktranslate.*?endblocktranslate %}", " ", source, flags=re.S)
         stripped = re.sub(r"{%.*?%}|{{.*?}}|<[^>]+>|&\w+;", " ", stripped, flags=re.S)
         assert not re.search(r"[A-Za-z]{3,}", stripped), name
+
+
+@pytest.mark.django_db
+def test_satisfaction_reads_the_support_surveys_of_the_period(office) -> None:
+    """The customer-contact area's surveys answered in the period give the NPS stat (scoped
+    to the head's unit on their dashboard)."""
+    from marketing.support.models import SurveyInvitation
+
+    people, units, _budgets = office
+    client = people.client_a
+    now = timezone.now()
+    for index, (score, unit) in enumerate([(10, "custsvc"), (9, "custsvc"), (3, "custsvc"), (10, "infodev")]):
+        SurveyInvitation.objects.create(
+            kind=SurveyInvitation.Kind.ORDER,
+            subject_id=index + 1,
+            subject_label=f"S-{index}",
+            user=client,
+            client=client.client_account,
+            department=units[unit],
+            completed_at=now,
+            status=SurveyInvitation.Status.ANSWERED,
+            score=score,
+            answered_at=now,
+        )
+    stats = {stat.label: stat.value for stat in _tiles(people.client("director").get(DASHBOARD))["services"].stats}
+    assert stats["Survey NPS"] == "50 (4 answers)"  # 3 promoters, 1 detractor of 4
+    head = {stat.label: stat.value for stat in _tiles(people.client("head_infodev").get(DASHBOARD))["services"].stats}
+    assert head["Survey NPS"] == "100 (1 answer)"

@@ -236,3 +236,21 @@ def test_registration_e_mail_in_the_language_of_the_page(django_capture_on_commi
     sent = [m for m in mail.outbox if m.to == ["xinke@example.com"]]
     assert sent and re.search(r"[\u4e00-\u9fff]", sent[0].subject), [m.subject for m in sent]
     assert Preference.objects.get(user__username="xinke").language == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_a_refused_registration_is_told_in_the_language_of_the_page(django_capture_on_commit_callbacks) -> None:
+    """The address already has an account: the notice goes to the address (no account, no
+    preference) in the language of the page the registration came from."""
+    factories.People().build("client_a")
+    taken = factories.People().client_a.email
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.logged_in(None).post(
+            reverse("services:client_register"),
+            {"username": "someone-new", "email": taken, "password": "a-long-enough-passphrase-42",
+             "kind": "person", "display_name": "某人", "postal_address": "广州"},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )  # fmt: skip
+    (notice,) = [m for m in mail.outbox if m.to == [taken]]
+    assert re.search(r"[\u4e00-\u9fff]", notice.subject) and re.search(r"[\u4e00-\u9fff]", notice.body)
