@@ -65,6 +65,37 @@ def schedule_update(
     return task
 
 
+# Retention never below these (a week of dailies, a month of weeklies, a quarter of monthlies).
+RETENTION_FLOOR = {"daily": 7, "weekly": 4, "monthly": 3}
+RETENTION_CEILING = {"daily": 366, "weekly": 104, "monthly": 120}
+
+
+@transaction.atomic
+def retention_update(*, actor: Any, daily: int, weekly: int, monthly: int) -> Any:
+    """How many backups retention keeps; never below the floor (nothing changes if it is)."""
+    from office.models import BackupRetention
+
+    if not permissions.can_edit_schedules(actor):
+        raise PermissionDenied(_("Only technical services change the schedules."))
+    wanted = {"daily": daily, "weekly": weekly, "monthly": monthly}
+    for key, value in wanted.items():
+        if value < RETENTION_FLOOR[key]:
+            raise DomainError(
+                _("Keep at least %(daily)d daily, %(weekly)d weekly and %(monthly)d monthly backups.") % RETENTION_FLOOR
+            )
+        if value > RETENTION_CEILING[key]:
+            raise DomainError(_("That keeps more backups than the store is meant to hold."))
+    row = BackupRetention.objects.select_for_update().order_by("pk").first() or BackupRetention(
+        keep_daily=0, keep_weekly=0, keep_monthly=0
+    )
+    before = {"daily": row.keep_daily, "weekly": row.keep_weekly, "monthly": row.keep_monthly}
+    row.keep_daily, row.keep_weekly, row.keep_monthly, row.updated_by = daily, weekly, monthly, actor
+    row.save()
+    audit.record(actor=actor, target=row, verb="office.backup_retention.changed",
+                 organization=staff_profile(actor).organization, data={"before": before, "after": wanted})  # fmt: skip
+    return row
+
+
 EQUIPMENT_FIELDS = ("name", "kind", "manufacturer", "model_name", "serial_number", "location", "purchase_date",
                     "warranty_until", "notes")  # fmt: skip
 

@@ -65,3 +65,10 @@ class EquipmentDocumentForm(_Crispy):
         if upload.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class RetentionForm(_Crispy):
+    daily = forms.IntegerField(label=_("Daily backups kept"), min_value=0)
+    weekly = forms.IntegerField(label=_("Weekly backups kept"), min_value=0)
+    monthly = forms.IntegerField(label=_("Monthly backups kept"), min_value=0)
+    layout = (Row(Column("daily"), Column("weekly"), Column("monthly")),)

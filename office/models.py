@@ -602,6 +602,26 @@ class BackupDrill(StatusBadge, models.Model):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
+class BackupRetention(models.Model):
+    """How many daily, weekly and monthly backups retention keeps, set by technical services
+    within floors (office.actions_techsvc); one row, and without it the settings' defaults."""
+
+    keep_daily = models.PositiveIntegerField(_("daily backups kept"))
+    keep_weekly = models.PositiveIntegerField(_("weekly backups kept"))
+    keep_monthly = models.PositiveIntegerField(_("monthly backups kept"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        verbose_name = _("backup retention")
+        verbose_name_plural = _("backup retention")
+
+    def __str__(self) -> str:
+        return f"{self.keep_daily}/{self.keep_weekly}/{self.keep_monthly}"
+
+
 # Querysets of the technical-services models live here rather than in querysets.py, which
 # other areas edit concurrently; they move there once issue 8 has landed.
 class EquipmentQuerySet(models.QuerySet):

@@ -76,6 +76,7 @@ urlpatterns = [
     path("org/people/<int:user_id>/reinvite/", views_people.person_reinvite, name="org_person_reinvite"),
     # technical services: schedules and the equipment inventory (issue 16)
     path("schedules/<int:pk>/edit/", views_techsvc.schedule_edit, name="schedule_edit"),
+    path("schedules/retention/", views_techsvc.retention_edit, name="backup_retention"),
     path("equipment/new/", views_techsvc.equipment_create, name="equipment_create"),
     path("equipment/<int:pk>/edit/", views_techsvc.equipment_edit, name="equipment_edit"),
     path("equipment/<int:pk>/retire/", views_techsvc.equipment_retire, name="equipment_retire"),

@@ -149,3 +149,25 @@ def equipment_document_download(request: HttpRequest, pk: int, doc: int) -> File
     document = get_object_or_404(EquipmentDocument, pk=doc, equipment=item)
     name = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def retention_edit(request: HttpRequest) -> HttpResponse:
+    """How many backups retention keeps (technical services, never below the floor)."""
+    from office.backups.retention import current_retention
+
+    if not permissions.can_edit_schedules(request.user):
+        raise PermissionDenied
+    form = forms_techsvc.RetentionForm(request.POST or None, initial=current_retention())
+    context = {"form": form, "floor": actions_techsvc.RETENTION_FLOOR}
+    if request.method != "POST":
+        return render(request, "office/equipment_retention_form.html", context)
+    return run_action(
+        request,
+        form,
+        lambda data: actions_techsvc.retention_update(actor=request.user, **data),
+        success=_("The retention was changed."),
+        redirect_to="office:schedule_list",
+        template="office/equipment_retention_form.html",
+        template_context=context,
+    )

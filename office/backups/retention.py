@@ -42,6 +42,21 @@ def retention_keep(runs: list[BackupRun], *, daily: int, weekly: int, monthly: i
     return keep
 
 
+def current_retention() -> dict[str, int]:
+    """What technical services set on the schedule page (office.BackupRetention), else the
+    settings' defaults (BACKUP_KEEP_DAILY, _WEEKLY, _MONTHLY)."""
+    from office.models import BackupRetention
+
+    row = BackupRetention.objects.order_by("pk").first()
+    if row is not None:
+        return {"daily": row.keep_daily, "weekly": row.keep_weekly, "monthly": row.keep_monthly}
+    return {
+        "daily": settings.BACKUP_KEEP_DAILY,
+        "weekly": settings.BACKUP_KEEP_WEEKLY,
+        "monthly": settings.BACKUP_KEEP_MONTHLY,
+    }
+
+
 def backup_prune(*, store: BackupStore | None = None) -> list[int]:
     """Delete the backups that retention no longer keeps from the store; rows become PRUNED.
 
@@ -51,12 +66,7 @@ def backup_prune(*, store: BackupStore | None = None) -> list[int]:
     if stores[0].kind != "local":
         stores.append(LocalStore(Path(settings.BACKUP_DIR)))
     runs = list(BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED))
-    keep = retention_keep(
-        runs,
-        daily=settings.BACKUP_KEEP_DAILY,
-        weekly=settings.BACKUP_KEEP_WEEKLY,
-        monthly=settings.BACKUP_KEEP_MONTHLY,
-    )
+    keep = retention_keep(runs, **current_retention())
     pruned = []
     for run in runs:
         if run.pk in keep:

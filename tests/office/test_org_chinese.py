@@ -60,6 +60,7 @@ def _pages(people: People) -> list[tuple[Any, str]]:
         (leader, reverse("office:org_person_deactivate", kwargs=person)),
         (tech, reverse("office:schedule_list")),
         (tech, reverse("office:schedule_edit", kwargs={"pk": PeriodicTask.objects.get(name="nightly backup").pk})),
+        (tech, reverse("office:backup_retention")),
         (tech, reverse("office:equipment_list")),
         (tech, reverse("office:equipment_create")),
         (tech, reverse("office:equipment_edit", kwargs={"pk": item.pk})),

@@ -113,3 +113,20 @@ def test_inventory_add_assign_document_retire(people: People) -> None:
     assert item.status == Equipment.Status.RETIRED and item.assigned_to is None
     with pytest.raises(PermissionDenied):
         actions_techsvc.equipment_retire(actor=people.director, equipment_id=item.pk)
+
+
+def test_retention_is_set_within_the_floor(people: People) -> None:
+    from office.backups.retention import current_retention
+    from office.models import BackupRetention
+
+    client = logged_in(people.staff_techsvc)
+    url = reverse("office:backup_retention")
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"daily": 3, "weekly": 4, "monthly": 6}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and "至少保留" in refused.content.decode()
+    assert not BackupRetention.objects.exists()
+    assert client.post(url, {"daily": 14, "weekly": 8, "monthly": 12}).status_code == 302
+    assert current_retention() == {"daily": 14, "weekly": 8, "monthly": 12}
+    assert AuditEvent.objects.filter(verb="office.backup_retention.changed").exists()
+    with pytest.raises(PermissionDenied):
+        actions_techsvc.retention_update(actor=people.director, daily=30, weekly=8, monthly=12)

@@ -151,6 +151,7 @@ EXPECTATIONS = [
     ),
     # technical services
     Entry("office:schedule_edit", kwargs=_backup_schedule, get=TECHSVC_ONLY, post=TECHSVC_ONLY),
+    Entry("office:backup_retention", get=TECHSVC_ONLY, post=TECHSVC_ONLY),
     Entry("office:equipment_create", get=TECHSVC_ONLY, post=TECHSVC_ONLY),
     Entry("office:equipment_edit", kwargs=_projector, get=TECHSVC_ONLY, post=TECHSVC_ONLY),
     Entry("office:equipment_retire", kwargs=_projector, get=POST_ONLY, post=TECHSVC_ONLY),
