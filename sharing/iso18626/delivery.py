@@ -16,7 +16,7 @@ is posted to its partner's address until the partner confirms it.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -109,10 +109,10 @@ def _failed(row: RequestEvent, error: str, *, final: bool) -> None:
     logger.warning("ISO 18626 message %s to %s not delivered: %s", row.pk, row.agency_id, error)
 
 
-def outbox_sweep() -> dict[str, int]:
+def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Beat: send the undelivered messages whose task was lost or gave up (broker outage,
     partner down): one pass over each (request, partner) queue per run, in order."""
-    cutoff = timezone.now() - SWEEP_GRACE
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
     rows = _pending().filter(created_at__lt=cutoff).order_by("pk")  # type: ignore[attr-defined]
     latest: dict[tuple[int, int | None], int] = {}
     for pk, request_id, agency_id in rows.values_list("pk", "request_id", "agency_id")[: SWEEP_BATCH * 4]:
