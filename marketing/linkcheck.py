@@ -10,14 +10,14 @@ import urllib.error
 import urllib.request
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from marketing.models import SubjectLink
 from office.actions import notify
-from office.models import StaffProfile
+from office.functions import member_user_ids
+from office.models import Function
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10
@@ -43,10 +43,12 @@ def probe(url: str) -> tuple[bool, str]:
 
 
 def curator_ids() -> list[int]:
-    rows = StaffProfile.objects.filter(organization__is_home=True, user__is_active=True).filter(
-        Q(department__code="navigation") | Q(department__code="infodev", position__role="head")
+    """The home office's navigation units, and the heads of its information development."""
+    curators = set(member_user_ids(Function.NAVIGATION, organization__is_home=True))
+    curators |= set(
+        member_user_ids(Function.INFORMATION_DEVELOPMENT, organization__is_home=True, position__role="head")
     )
-    return sorted(set(rows.values_list("user_id", flat=True)))
+    return sorted(curators)
 
 
 def _record(link_id: int, alive: bool, status: str) -> bool:

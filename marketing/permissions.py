@@ -1,50 +1,38 @@
 """Who may edit the public site.
 
 The article gives strategic marketing (image, mission, partners, cooperation) to the leadership
-office and contact with users to customer service: staff of the home office's leadership
-office or customer service department (groups included) and the leadership roles edit pages,
-news, partners and resources and answer inquiries. The subject navigation is curated by the
-information development department's navigation group (信息开发部 网络信息导航小组), so the
-whole information development department may curate it as well; the dashboard is for the
-leadership office. Staff of member offices are outside: the site is the home office's.
+office and contact with users to customer service: the home office's leadership roles and the
+staff of units carrying the customer-service function edit pages, news, partners and resources
+and answer inquiries. The subject navigation is curated by the units carrying the navigation function
+(信息开发部 网络信息导航小组) and the heads above them as well; the dashboard is for
+the leadership office. Functions are data (office.functions), never a department's code. Staff
+of member offices are outside: the site is the home office's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from office.access import is_leadership, staff_profile
-
-EDITOR_DEPARTMENTS = frozenset({"leadership", "custsvc"})
-CURATOR_DEPARTMENTS = frozenset({"infodev", "navigation"})
-
-
-def _home_units(user: Any) -> set[str]:
-    """Codes of the user's department and every unit above it (home office staff only)."""
-    profile = staff_profile(user)
-    if profile is None or not profile.organization.is_home:
-        return set()
-    codes, unit, seen = set(), profile.department, set()
-    while unit is not None and unit.pk not in seen:
-        codes.add(unit.code)
-        seen.add(unit.pk)
-        unit = unit.parent
-    return codes
-
-
-def _home_leadership(user: Any) -> bool:
-    profile = staff_profile(user)
-    return profile is not None and profile.organization.is_home and is_leadership(user)
+from office.access import is_head_of, is_home_staff, is_leadership
+from office.functions import has_function, units_with
+from office.models import Function
 
 
 def can_edit_site(user: Any) -> bool:
     """Pages, news, partners, resources; the inquiry queue."""
-    return _home_leadership(user) or bool(_home_units(user) & EDITOR_DEPARTMENTS)
+    return is_home_staff(user) and (is_leadership(user) or has_function(user, Function.CUSTOMER_SERVICE))
 
 
 def can_curate_subjects(user: Any) -> bool:
-    return can_edit_site(user) or bool(_home_units(user) & CURATOR_DEPARTMENTS)
+    """The editors, the navigation units' staff and the heads above them."""
+    if can_edit_site(user):
+        return True
+    if not is_home_staff(user):
+        return False
+    if has_function(user, Function.NAVIGATION):
+        return True
+    return any(is_head_of(user, unit) for unit in units_with(Function.NAVIGATION).filter(organization__is_home=True))
 
 
 def can_see_dashboard(user: Any) -> bool:
-    return _home_leadership(user) or "leadership" in _home_units(user)
+    return is_home_staff(user) and is_leadership(user)

@@ -22,7 +22,8 @@ from marketing.models import Inquiry
 from office import audit
 from office.actions import notify
 from office.exceptions import DomainError
-from office.models import StaffProfile
+from office.functions import member_user_ids
+from office.models import Function
 from office.queue import enqueue_on_commit
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -40,13 +41,8 @@ def _check_fields(*, kind: str, name: str, email: str, message: str) -> None:
 
 
 def _queue_staff_ids() -> list[int]:
-    """Who hears of a new inquiry: the home office's customer service department (groups too)."""
-    rows = StaffProfile.objects.filter(
-        organization__is_home=True, user__is_active=True, department__code__in=["custsvc"]
-    ) | StaffProfile.objects.filter(
-        organization__is_home=True, user__is_active=True, department__parent__code="custsvc"
-    )
-    return sorted(set(rows.values_list("user_id", flat=True)))
+    """Who hears of a new inquiry: the home office's customer service (office.functions)."""
+    return sorted(member_user_ids(Function.CUSTOMER_SERVICE, organization__is_home=True))
 
 
 @transaction.atomic

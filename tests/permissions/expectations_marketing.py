@@ -2,7 +2,8 @@
 pages in the intranet (/intranet/site/). `marketing:home` keeps its entry in expectations_office.
 
 Editors: the home office's leadership office and customer service (here: director); curators of
-the subject navigation: also the information development department (staff_infodev, head_infodev);
+the subject navigation: also the navigation group and the heads above it (head_infodev; staff_infodev
+is not in the group);
 the dashboard: the leadership office. Member offices' staff and clients: 403."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from tests.permissions.matrix import LOGIN, Entry, Redirect, everyone, expect
 
 EDITOR = expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403)
-CURATOR = expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=403)
+CURATOR = expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403)
 
 
 def _page(demo):
