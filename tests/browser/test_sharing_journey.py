@@ -224,6 +224,18 @@ def test_east_borrows_from_riverside_after_home_lapses_and_pays_the_statement(
     page.goto(base + reverse("sharing:statistics"))
     expect(page.locator("#stat-lent")).not_to_have_text(format_money(0, "CNY"))
     expect(page.locator("#stat-filled")).to_be_visible()
+    # A phone-sized window: the desks and a request page do not overflow sideways.
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in (
+        reverse("sharing:lending_desk") + "?queue=closed",
+        reverse("sharing:request_detail", args=[loan.pk]),
+        reverse("sharing:directory"),
+        reverse("sharing:statistics"),
+    ):
+        page.goto(base + url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} overflows at 390 px ({width} px)"
+    page.set_viewport_size({"width": 1366, "height": 900})
     _log_out(page, base)
 
     recorder.assert_clean()
