@@ -254,3 +254,12 @@ def test_a_refused_registration_is_told_in_the_language_of_the_page(django_captu
         )  # fmt: skip
     (notice,) = [m for m in mail.outbox if m.to == [taken]]
     assert re.search(r"[\u4e00-\u9fff]", notice.subject) and re.search(r"[\u4e00-\u9fff]", notice.body)
+
+
+@pytest.mark.django_db
+def test_password_reset_e_mail_in_the_language_of_the_page() -> None:
+    user = factories.People().staff_infodev
+    mail.outbox.clear()
+    factories.logged_in(None).post(reverse("password_reset"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    (message,) = [m for m in mail.outbox if m.to == [user.email]]
+    assert re.search(r"[\u4e00-\u9fff]", message.subject) and re.search(r"[\u4e00-\u9fff]", message.body)
