@@ -219,7 +219,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
 
     def act(data: dict[str, Any]) -> StoreOrder | Payment:
-        order = actions.checkout(actor=request.user, token=data["token"])
+        from marketing.analytics import campaign_for
+
+        order = actions.checkout(actor=request.user, token=data["token"], campaign=campaign_for(request))
         if order.status == StoreOrder.Status.PENDING:
             return actions.order_pay(order_id=order.pk, actor=request.user)
         return order

@@ -184,3 +184,9 @@ def test_nobody_else_pays_an_order(demo):
     order = placed_order(demo.client_a)
     with pytest.raises(PermissionDenied):
         actions.order_pay(order_id=order.pk, actor=demo.client_b)
+
+
+def test_order_is_attributed_to_the_campaign_the_buyer_came_through(demo):
+    actions.cart_add(actor=demo.client_a, option_id=option().pk, quantity=1)
+    order = actions.checkout(actor=demo.client_a, token="utm", campaign="spring-newsletter")
+    assert order.campaign == "spring-newsletter"

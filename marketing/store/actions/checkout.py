@@ -43,6 +43,7 @@ class Draft:
 
     lines: list[dict] = field(default_factory=list)
     coupon: Coupon | None = None
+    campaign: str = ""  # the marketing campaign (utm_campaign) the buyer came through
 
 
 def _buyer(actor: User) -> tuple[str, object, str]:
@@ -81,7 +82,7 @@ def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
         tax_minor=quote.tax_minor,
         currency=quote.currency,
         coupon=draft.coupon,
-        campaign=draft.coupon.campaign if draft.coupon else "",
+        campaign=(draft.coupon.campaign if draft.coupon and draft.coupon.campaign else draft.campaign)[:80],
         idempotency_key=key,
     )
     order.number = f"SO-{timezone.localdate().year}-{order.pk:05d}"
@@ -119,10 +120,11 @@ def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
 
 
 @transaction.atomic
-def checkout(*, actor: User, token: str) -> StoreOrder:
+def checkout(*, actor: User, token: str, campaign: str = "") -> StoreOrder:
     """Turn the actor's cart into an order and empty the cart. The same token (a double click,
     a second tab) returns the order made the first time. Refuses an empty cart, lines that
-    cannot be priced for the buyer and a coupon no longer valid; nothing changes then."""
+    cannot be priced for the buyer and a coupon no longer valid; nothing changes then. The
+    order is attributed to the coupon's campaign, else to `campaign` (marketing analytics)."""
     token = (token or "").strip()[:40]
     if not token:
         raise DomainError(_("The checkout form is out of date; open the cart again."))
@@ -138,7 +140,7 @@ def checkout(*, actor: User, token: str) -> StoreOrder:
         raise DomainError(_("Your cart is empty."))
     if view.error:
         raise DomainError(view.error)
-    draft = Draft(coupon=cart.coupon)
+    draft = Draft(coupon=cart.coupon, campaign=(campaign or "").strip())
     for priced in view.lines:
         option = priced.line.option
         draft.lines.append(
