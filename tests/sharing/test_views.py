@@ -163,3 +163,13 @@ def test_client_pages(net):
     assert r.number in client.get("/sharing/delivery/").content.decode()
     pay = client.post(f"/sharing/requests/{r.pk}/pay/")
     assert pay.status_code == 302 and "/payments/" in pay["Location"]
+
+
+def test_my_tasks_counts_requests_to_handle(net):
+    from office.inbox import items_for
+
+    r = loan(net)
+    assert [(i.url, i.count) for i in items_for(net.home) if "/sharing/" in i.url] == [("/sharing/lending/", 1)]
+    actions.request_propose_condition(request_id=r.pk, actor=net.home, fee_minor=100)
+    assert [(i.url, i.count) for i in items_for(net.east) if "/sharing/" in i.url] == [("/sharing/borrowing/", 1)]
+    assert not [i for i in items_for(net.home) if "/sharing/" in i.url]
