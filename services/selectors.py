@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from office.access import Role, client_account, is_head_of, staff_profile, unit_head_ids
@@ -85,12 +85,12 @@ def order_search(*, user: Any, status: str = "", view: str = "", query: str = ""
 
 # The steps a client sees on its order (the thank-you page and the order page).
 PROGRESS_STEPS = (
-    (Status.REQUESTED, _("Ordered")),
-    (Status.PAID, _("Paid")),
-    (Status.ASSIGNED, _("Assigned")),
-    (Status.IN_PROGRESS, _("In progress")),
-    (Status.DELIVERED, _("Delivered")),
-    (Status.COMPLETED, _("Completed")),
+    (Status.REQUESTED, gettext_lazy("Ordered")),
+    (Status.PAID, gettext_lazy("Paid")),
+    (Status.ASSIGNED, gettext_lazy("Assigned")),
+    (Status.IN_PROGRESS, gettext_lazy("In progress")),
+    (Status.DELIVERED, gettext_lazy("Delivered")),
+    (Status.COMPLETED, gettext_lazy("Completed")),
 )
 _STEP_OF = {
     Status.REQUESTED: 0,

@@ -228,5 +228,6 @@ def test_chinese_order_page_has_no_english_action_words(demo):
         body = client.get(
             reverse("services:order_detail", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
         ).content.decode()
-    for english in ("Cancel the order", "Decline the quote", "Go back", "Nothing has been charged"):
+    assert 'id="order-progress"' in body and "已下单" in body
+    for english in ("Cancel the order", "Decline the quote", "Go back", "Nothing has been charged", "Ordered"):
         assert english not in body, english
