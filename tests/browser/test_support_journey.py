@@ -1,6 +1,6 @@
 """Customer contact end to end in real Chromium (issue 14, "Done when").
 
-A visitor opens the chat widget on a public page, starts a chat; staff_custsvc (a second
+A visitor opens the chat widget on a public page (the union catalog's search), starts a chat; staff_custsvc (a second
 browser) sees it arrive in the console without reloading, answers, and the answer appears in
 the visitor's widget without reloading (htmx polls with ETag/304). Then client_a, whose
 service order was completed, answers the satisfaction survey the sweep sent, and the
@@ -32,8 +32,8 @@ def test_visitor_chats_with_customer_service_live(
     recorder = Recorder(page)
     base = live_server.url
 
-    # The visitor, on a public page, opens the widget and starts a chat.
-    page.goto(base + reverse("marketing:home"))
+    # The visitor, on a public page (the union catalog's search), opens the widget and starts a chat.
+    page.goto(base + reverse("cataloging:public_search"))
     _assert_styled(page)
     page.click("#support-open")
     expect(page.locator("#support-panel #support-chat")).to_be_visible()
@@ -43,7 +43,7 @@ def test_visitor_chats_with_customer_service_live(
     page.click("#support-chat button[type=submit]")
     expect(page.locator("#support-panel .chat-log")).to_contain_text("Do you search Chinese patents?")
     chat = Conversation.objects.get(email="zhou.min@example.org")
-    assert chat.page_url == reverse("marketing:home")
+    assert chat.page_url == reverse("cataloging:public_search")
 
     # Customer service sees it in the console (a second browser), opens it and answers.
     staff = browser.new_context().new_page()
@@ -63,7 +63,7 @@ def test_visitor_chats_with_customer_service_live(
     log = page.locator("#support-panel .chat-log")
     expect(log).to_contain_text("CNIPA and CNKI patents <b>both</b>.", timeout=12_000)
     assert page.locator("#support-panel .chat-log b").count() == 0
-    assert urlsplit(page.url).path == reverse("marketing:home")
+    assert urlsplit(page.url).path == reverse("cataloging:public_search")
 
     # The visitor writes again; the console shows it live too.
     page.fill("#support-text", "Thank you!")

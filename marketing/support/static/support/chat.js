@@ -8,6 +8,14 @@
 //   choice is sent and the server uses the answer's text).
 (function () {
   "use strict";
+  // A page built without htmx (the cached public pages) gets it when the widget is there; the
+  // widget's button is a plain link until then.
+  var widget = document.querySelector("[data-htmx-src]");
+  if (widget && typeof window.htmx === "undefined") {
+    var script = document.createElement("script");
+    script.src = widget.dataset.htmxSrc;
+    document.head.appendChild(script);
+  }
   document.addEventListener("htmx:configRequest", function (event) {
     var elt = event.detail.elt;
     if (elt && elt.dataset && elt.dataset.etag && event.detail.verb === "get") {
