@@ -396,5 +396,6 @@ def welcome_note(user: Any) -> models.Notification:
         verb="office.demo.welcome",
         send_email=False,
         title="Welcome to the office intranet",
+        params={},
         url="/intranet/",
     )

@@ -263,3 +263,15 @@ def test_password_reset_e_mail_in_the_language_of_the_page() -> None:
     factories.logged_in(None).post(reverse("password_reset"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     (message,) = [m for m in mail.outbox if m.to == [user.email]]
     assert re.search(r"[\u4e00-\u9fff]", message.subject) and re.search(r"[\u4e00-\u9fff]", message.body)
+
+
+@pytest.mark.django_db
+def test_the_demo_welcome_reaches_a_chinese_client_in_chinese() -> None:
+    client = factories.People().client_a
+    _chinese(client)
+    note = factories.welcome_note(client)
+    page = factories.logged_in(client).get(reverse("office:notification_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "欢迎使用办公室内网" in text and "Welcome to the office intranet" not in text
+    with translation.override("en"):
+        assert note.title_text == "Welcome to the office intranet"

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from office import demo
 from office.access import sync_role_groups
@@ -462,7 +463,8 @@ class Command(BaseCommand):
                     recipient=user,
                     verb="office.demo.welcome",
                     send_email=False,
-                    title="Welcome to the office intranet",
+                    title=gettext_noop("Welcome to the office intranet"),
+                    params={},  # rendered in each reader's language (office/texts.py)
                     url="/intranet/",
                 )
 
