@@ -73,4 +73,17 @@ def test_director_reads_the_dashboard_in_chinese_drills_down_and_downloads_the_r
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
     assert "预算执行情况" in text.decode() and "Spend against budget" not in text.decode()
 
+    # The dashboard itself never overflows sideways on a laptop or a phone (tables scroll inside
+    # their tiles). The shared navigation bar is not part of this page and not checked here.
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.reload()
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('main *')]
+                .filter(e => !e.closest('.table-responsive, .dropdown-menu'))
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)"""
+        )
+        assert not wide, f"wider than {width}px: {wide}"
+
     recorder.assert_clean()
