@@ -65,7 +65,10 @@ def seo(
         graph.append(breadcrumbs_ld(breadcrumbs))
     for node in graph:
         node.setdefault("@context", "https://schema.org")
-    alternates = [{"lang": code, "url": absolute(translate_url(path, code))} for code, _name in settings.LANGUAGES]
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        translated = translate_url(path, code)
+        alternates.append({"lang": code, "url": absolute(translated), "path": translated})
     return {
         "title": str(title),
         "description": Truncator(" ".join(str(description).split())).chars(160),

@@ -63,7 +63,10 @@ def service_items(language: str) -> Iterable[showcase.Item]:
             summary=_short(offering.display_description),
             updated=offering.updated_at,
             schema_type="Service",
-            extra={"text": f"{offering.name} {offering.name_zh}", "kind_label": offering.get_kind_display()},
+            extra={
+                "text": f"{offering.name} {offering.name_zh} {offering.display_description}",
+                "kind_label": offering.get_kind_display(),
+            },
         )
 
 
