@@ -97,7 +97,7 @@ def test_contribute_review_share_copy_flow(people, riverside, django_capture_on_
         people.client("staff_riverside"),
     )
     text = (
-        "LDR 00000nam a2200000 i 4500\n008 250101s2024    cc            000 0 chi d\n020 ## $a9787040123458\n"
+        "LDR 00000nam a2200000 i 4500\n008 250101s2024    cc            000 0 chi d\n020 ## $a9787040123456\n"
         "084 ## $aG254.3$2clc\n100 0# $a马琳\n245 10 $a联合编目实务 /$c马琳著\n264 #1 $a深圳 :$b东城出版社,$c2024"
     )
     response = east_staff.post(_url("record_create"), {"marc_text": text, "note": "new"})
