@@ -34,6 +34,9 @@ class MarcRecordForm(forms.Form):
         ),
     )
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
+    keep_invalid_isbn = forms.BooleanField(
+        label=_("Save with an invalid ISBN anyway (the reviewer sees the error)"), required=False
+    )
 
     def clean_marc_text(self) -> str:
         text = self.cleaned_data["marc_text"]
@@ -56,7 +59,7 @@ class MarcRecordForm(forms.Form):
             if sf.code == "a" and sf.value.strip()
         ]
         problems = [p for p in problems if p]
-        if problems:
+        if problems and not self.data.get("keep_invalid_isbn"):
             raise forms.ValidationError(problems)
         return text
 

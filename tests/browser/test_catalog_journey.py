@@ -117,6 +117,11 @@ def test_two_offices_contribute_review_copy_and_settle_the_statement(
     page.fill("#id_note", "新编")
     with page.expect_navigation():
         page.click("#record-form button[type=submit]")
+    # Issue 20: an invalid ISBN is an error on the field, not dropped; the cataloger may keep it.
+    expect(page.locator("#record-form .invalid-feedback, #record-form .text-danger").first).to_contain_text("ISBN")
+    page.check("#id_keep_invalid_isbn")
+    with page.expect_navigation():
+        page.click("#record-form button[type=submit]")
     record = BibRecord.objects.get(title=TITLE)
     assert (record.organization, record.status, record.version) == (home, BibRecord.Status.DRAFT, 1)
     assert urlsplit(page.url).path == reverse("cataloging:record_detail", args=[record.pk])

@@ -91,6 +91,8 @@ def test_an_invalid_isbn_is_an_error_on_the_marc_field():
     assert "ISBN" in " ".join(form.errors["marc_text"])
     good = MarcRecordForm({"marc_text": text.replace("9787111111112", "9787111213826"), "note": ""})
     assert good.is_valid(), good.errors
+    kept = MarcRecordForm({"marc_text": text, "note": "", "keep_invalid_isbn": "on"})
+    assert kept.is_valid(), kept.errors  # kept on purpose: the reviewer's checks flag it
 
 
 @pytest.mark.parametrize(
