@@ -62,20 +62,16 @@ def test_client_pays_a_request_declined_then_3ds_and_downloads_the_receipt(
     expect(page.locator("#checkout-amount")).to_have_text("¥350.00")
     _assert_styled(page)
 
-    # 1. A declining test card: back on the payment page with a clear error.
+    # 1. A declining test card: the payer stays on the card form with a clear error (issue 20).
     _fill_card(page, DECLINED_CARD)
     with page.expect_navigation():
         page.click("#submit-payment")
     detail_path = reverse("payments:payment_detail", args=[payment.pk])
-    assert urlsplit(page.url).path == detail_path
-    expect(page.locator("#payment-status [data-status]")).to_have_attribute("data-status", "failed")
-    expect(page.locator("#payment-status")).to_contain_text("Your card was declined.")
-    expect(page.locator("main .alert-danger", has_text="Your card was declined.")).to_be_visible()
+    assert urlsplit(page.url).path == reverse("payments:simulated_pay", args=[payment.pk])
+    expect(page.locator("#card-form")).to_contain_text("Your card was declined.")
+    expect(page.locator("#card-form")).to_contain_text("Try another card.")
 
-    # 2. Try again (same payment, same intent) with the 3-D Secure card.
-    with page.expect_navigation():
-        page.click("#pay-button")
-    assert urlsplit(page.url).path == reverse("payments:payment_checkout", args=[payment.pk])
+    # 2. Try again (same payment, same intent) with the 3-D Secure card, on the same form.
     expect(page.locator("#card-form")).to_be_visible()
     _fill_card(page, THREE_D_SECURE_CARD)
     with page.expect_navigation():
