@@ -61,6 +61,7 @@ urlpatterns = [
     path("sharing/", include("sharing.urls")),
     path("support/", include("marketing.support.urls")),
     path("admin/", admin.site.urls),
+    path("licences/", include("marketing.store.urls_licences")),
 ]
 
 # Uploaded media is never served by URL path: every file goes out through a view that has

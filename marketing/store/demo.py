@@ -137,10 +137,11 @@ def seed_store_demo(stdout: Any) -> None:
         defaults={"campaign": "spring-newsletter", "percent_off": 10, "valid_from": today,
                   "valid_until": today + datetime.timedelta(days=90), "max_uses": 200},
     )  # fmt: skip
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=["client_a", "staff_east"])}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["client_b", "staff_east"])}
     if len(users) < 2 or StoreOrder.objects.exists():
         return
-    _buy(users["client_a"], ("pearl-river-materials-db", "online"), 2)
-    _buy(users["client_a"], ("battery-industry-report-2026", "download"), 1)
+    # client_b's (client_a's payments are the payments demo's: its matrix entries count on one).
+    _buy(users["client_b"], ("pearl-river-materials-db", "online"), 2)
+    _buy(users["client_b"], ("battery-industry-report-2026", "download"), 1)
     _buy(users["staff_east"], ("lingnan-local-history", "online"), 3, "198.51.100.0/24")
     stdout.write("Store demo: five products, a coupon, three paid orders with grants.\n")

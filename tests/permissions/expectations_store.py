@@ -5,7 +5,7 @@ Format: see tests/permissions/test_url_matrix.py. Buyers are client_a (an organi
 and staff_east (a member office); the home office sells, so its staff cannot buy (403 on the
 cart), and the selling side (sales, coupons) is for the special digital-resource group, its
 head (head_infodev heads the parent department) and leadership. Orders and licences of
-client_a (seeded by marketing/store/demo.py) are 404 for anyone else but the sellers, who see
+client_a (made by the entries' kwargs; the demo's are client_b's) are 404 for anyone else but the sellers, who see
 orders (not licences). Object checks between buyers are in tests/store/test_views.py.
 """
 
@@ -20,19 +20,23 @@ from tests.permissions.matrix import LOGIN, Entry, Redirect, everyone, expect, l
 SELLERS_ONLY = expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403)
 
 
+def _paid(demo: Any, kind: str) -> Any:
+    """A paid order of client_a's (made here: the demo's store orders are client_b's)."""
+    from tests.store.factories import paid_order
+
+    product = "pearl-river-materials-db" if kind == "online" else "battery-industry-report-2026"
+    return paid_order(demo.client_a, product=product, kind=kind, seats=2 if kind == "online" else 1)
+
+
 def _grant(kind: str) -> Any:
     def factory(demo: Any) -> dict[str, int]:
-        from marketing.store.models import Grant
-
-        return {"pk": Grant.objects.filter(holder_user=demo.client_a, kind=kind).earliest("pk").pk}
+        return {"pk": _paid(demo, kind).grants.get().pk}
 
     return factory
 
 
 def _order(demo: Any) -> dict[str, int]:
-    from marketing.store.models import StoreOrder
-
-    return {"pk": StoreOrder.objects.filter(buyer_user=demo.client_a, status="paid").earliest("pk").pk}
+    return {"pk": _paid(demo, "online").pk}
 
 
 def _option(demo: Any) -> dict[str, int]:
@@ -49,17 +53,15 @@ def _cart_line(demo: Any) -> dict[str, int]:
 
 
 def _download(demo: Any) -> dict[str, str]:
-    from marketing.store.models import Grant
     from marketing.store.views import download_token
 
-    grant = Grant.objects.filter(holder_user=demo.client_a, kind="download").earliest("pk")
-    return {"token": download_token(grant, demo.client_a)}
+    return {"token": download_token(_paid(demo, "download").grants.get(), demo.client_a)}
 
 
 def _certificate(demo: Any) -> dict[str, str]:
     from marketing.store.models import Certificate
 
-    return {"code": Certificate.objects.filter(grant__holder_user=demo.client_a).earliest("pk").verification_code}
+    return {"code": Certificate.objects.filter(grant__holder_user=demo.client_b).earliest("pk").verification_code}
 
 
 def _product(demo: Any) -> dict[str, str]:

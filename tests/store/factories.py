@@ -32,13 +32,20 @@ def pay(order: StoreOrder, user: Any, capture: Any = None) -> StoreOrder:
         SimulatedGateway().pay(reference=payment.provider_reference, card_number="4242424242424242")
         payment_actions.payment_sync(payment_id=payment.pk)
 
-    if capture is None:
+    if capture is None:  # no commit in a test: tell the purpose here (idempotent), as the demo does
         run()
+        payment_actions.payment_notify_purpose(payment_id=order_payment_id(order))
     else:
         with capture(execute=True):
             run()
     order.refresh_from_db()
     return order
+
+
+def order_payment_id(order: StoreOrder) -> int:
+    from payments.models import Payment
+
+    return Payment.objects.filter(purpose_type="store.order", purpose_id=str(order.pk)).latest("pk").pk
 
 
 def paid_order(user: Any, capture: Any = None, **kw: Any) -> StoreOrder:

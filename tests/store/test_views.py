@@ -67,9 +67,9 @@ def test_cart_count_in_the_bar(demo):
 
 
 def test_buyers_see_only_their_own_orders_and_licences(demo):
-    order = StoreOrder.objects.filter(buyer_user=demo.client_a).first()
-    grant = Grant.objects.filter(holder_user=demo.client_a).first()
-    other = _client(demo.client_b)
+    order = StoreOrder.objects.filter(buyer_user=demo.client_b).first()
+    grant = Grant.objects.filter(holder_user=demo.client_b).first()
+    other = _client(demo.client_a)
     assert other.get(reverse("store:order_detail", args=[order.pk])).status_code == 404
     assert other.get(reverse("store:grant_detail", args=[grant.pk])).status_code == 404
     assert other.get(reverse("store:grant_certificate", args=[grant.pk])).status_code == 404
@@ -78,14 +78,14 @@ def test_buyers_see_only_their_own_orders_and_licences(demo):
 
 
 def test_certificate_pdf(demo):
-    grant = Grant.objects.filter(holder_user=demo.client_a, kind="online").first()
-    response = _client(demo.client_a).get(reverse("store:grant_certificate", args=[grant.pk]))
+    grant = Grant.objects.filter(holder_user=demo.client_b, kind="online").first()
+    response = _client(demo.client_b).get(reverse("store:grant_certificate", args=[grant.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
 
 def test_verification_confirms_a_certificate_and_shows_nothing_else(demo):
-    certificate = Certificate.objects.filter(grant__holder_user=demo.client_a).first()
+    certificate = Certificate.objects.filter(grant__holder_user=demo.client_b).first()
     response = _client().get(reverse("licences:verify", args=[certificate.verification_code]))
     html = response.content.decode()
     assert response.status_code == 200 and 'data-valid="yes"' in html
@@ -99,7 +99,7 @@ def test_verification_rejects_a_forged_code(demo):
 
 
 def test_verification_of_a_refunded_licence_says_it_is_not_in_force(demo):
-    certificate = Certificate.objects.filter(grant__holder_user=demo.client_a).first()
+    certificate = Certificate.objects.filter(grant__holder_user=demo.client_b).first()
     Grant.objects.filter(pk=certificate.grant_id).update(status=Grant.Status.REVOKED)
     html = _client().get(reverse("licences:verify", args=[certificate.verification_code])).content.decode()
     assert 'data-valid="ended"' in html
@@ -154,12 +154,12 @@ def test_buyer_and_seller_pages_in_chinese_have_no_english_left(demo):
     from marketing.store import actions
     from tests.store.factories import option
 
-    actions.cart_add(actor=demo.client_a, option_id=option().pk, quantity=2)
-    order = StoreOrder.objects.filter(buyer_user=demo.client_a).first()
-    grant = Grant.objects.filter(holder_user=demo.client_a, kind="online").first()
+    actions.cart_add(actor=demo.client_b, option_id=option().pk, quantity=2)
+    order = StoreOrder.objects.filter(buyer_user=demo.client_b).first()
+    grant = Grant.objects.filter(holder_user=demo.client_b, kind="online").first()
     translation.activate("zh-hans")  # the public pages carry the language in the path
     pages = {
-        demo.client_a: [
+        demo.client_b: [
             reverse("store:product_list"),
             reverse("store:cart"),
             reverse("store:order_list"),
