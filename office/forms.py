@@ -25,7 +25,9 @@ from office.models import (
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    username = auth_forms.UsernameField(label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True}))
+    username = auth_forms.UsernameField(
+        label=_("Username or e-mail address"), widget=forms.TextInput(attrs={"autofocus": True})
+    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -143,7 +143,7 @@ else:
 # --- auth -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must come first: refuses locked-out attempts
-    "django.contrib.auth.backends.ModelBackend",
+    "office.auth.UsernameOrEmailBackend",  # ModelBackend that also takes the e-mail address
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
