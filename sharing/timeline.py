@@ -41,6 +41,11 @@ MESSAGES = {
     "cancel_answered": gettext_noop("Cancellation answered: %(answer)s"),
     "cancelled": gettext_noop("Cancelled"),
     "file_deleted": gettext_noop("Delivered file deleted after %(days)s days"),
+    "iso18626_out": gettext_noop("ISO 18626 %(message)s (%(detail)s) sent to %(partner)s"),
+    "iso18626_in": gettext_noop("ISO 18626 %(message)s (%(detail)s) received from %(partner)s"),
+    "iso18626_ignored": gettext_noop(
+        "ISO 18626 %(message)s from %(partner)s changed nothing: it was already taken into account"
+    ),
 }
 YES, NO = gettext_noop("yes"), gettext_noop("no")
 

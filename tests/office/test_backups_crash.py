@@ -19,13 +19,12 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from office.backups.alerts import TECHSVC_DEPARTMENT_CODE
 from office.backups.databases import DatabaseTarget, _pg_bin
 from office.backups.drill import backup_drill
 from office.backups.errors import BackupInProgress
 from office.backups.media import _write_media_tar
 from office.backups.run import backup_run
-from office.models import BackupRun, Department, Notification, Organization, Position, StaffProfile
+from office.models import BackupRun, Department, DepartmentFunction, Function, Notification, Organization, Position, StaffProfile
 from tests.office.test_backups import _seed, postgres_only
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,7 +131,8 @@ def test_worker_killed_mid_dump_leaves_nothing_complete_and_the_next_backup_succ
 
 def _techsvc_staff() -> Any:
     home = Organization.objects.create(code="home", name="Home office", is_home=True)
-    techsvc = Department.objects.create(organization=home, code=TECHSVC_DEPARTMENT_CODE, name="Tech")
+    techsvc = Department.objects.create(organization=home, code="oncall-unit", name="Tech")
+    DepartmentFunction.objects.create(department=techsvc, function=Function.TECHNICAL_SERVICES)
     position = Position.objects.create(code="techsvc-staff", name="Staff")
     user = get_user_model().objects.create_user("oncall", email="oncall@example.org", password="x" * 20)
     StaffProfile.objects.create(

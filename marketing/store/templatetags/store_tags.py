@@ -13,3 +13,16 @@ register = template.Library()
 def store_cart_count(context: dict[str, Any]) -> int:
     request = context.get("request")
     return selectors.cart_count(request.user) if request is not None else 0
+
+
+@register.simple_tag(takes_context=True)
+def store_roles(context: dict[str, Any]) -> dict[str, bool]:
+    """What the menu offers: buying (clients, member-office staff) and selling (the home office's
+    product units and leadership); the home office's other staff only browse."""
+    from marketing.store.permissions import can_buy, is_seller
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"buy": False, "sell": False}
+    return {"buy": can_buy(user), "sell": is_seller(user)}
