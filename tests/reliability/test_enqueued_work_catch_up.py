@@ -297,6 +297,97 @@ def _refund_succeeded(refund: Any) -> bool:
     return refund.status == Refund.Status.SUCCEEDED
 
 
+# --- marketing: inquiries, chat transcripts, storefront ------------------------------------------
+
+
+def _inquiry(demo: Any) -> Any:
+    from marketing.actions import inquiry_create
+
+    return inquiry_create(
+        kind="cooperation", name="Outage Visitor", email="outage.visitor@example.com", message="Shall we cooperate?"
+    )
+
+
+def _answer_inquiry(demo: Any, inquiry: Any) -> Any:
+    from marketing.actions.inquiries import inquiry_answer
+
+    mail.outbox.clear()
+    return inquiry_answer(inquiry_id=inquiry.pk, actor=demo.director, reply="Gladly.")
+
+
+def _inquiry_reply_emailed(inquiry: Any) -> bool:
+    inquiry.refresh_from_db()
+    return inquiry.reply_emailed_at is not None and any(m.to == ["outage.visitor@example.com"] for m in mail.outbox)
+
+
+def _inquiry_sweep(_inquiry: Any) -> None:
+    from marketing.tasks import inquiry_reply_sweep_task
+
+    inquiry_reply_sweep_task()
+
+
+def _chat(demo: Any) -> Any:
+    from marketing.support.models import Conversation
+
+    return Conversation.objects.create(name="Outage Visitor", email="outage.chat@example.com", language="zh-hans")
+
+
+def _ask_for_transcript(demo: Any, conversation: Any) -> Any:
+    from marketing.support import actions
+
+    mail.outbox.clear()
+    return actions.transcript_request(token=conversation.token)
+
+
+def _transcript_sent(conversation: Any) -> bool:
+    conversation.refresh_from_db()
+    return conversation.transcript_sent_at is not None and any(m.to == ["outage.chat@example.com"] for m in mail.outbox)
+
+
+def _transcript_sweep(_conversation: Any) -> None:
+    from marketing.support import actions
+
+    actions.transcript_sweep(older_than_seconds=0)  # transcript_sweep_task's body, without its five minutes
+
+
+def _store_order_with_intent(demo: Any) -> Any:
+    from marketing.store import actions
+    from payments import actions as payment_actions
+    from tests.store.factories import placed_order
+
+    order = placed_order(demo.client_a)
+    payment = actions.order_pay(order_id=order.pk, actor=demo.client_a)
+    payment_actions.payment_ensure_intent(payment_id=payment.pk)
+    payment.refresh_from_db()
+    return order, payment
+
+
+def _store_order_paid(demo: Any, prepared: Any) -> Any:
+    """The card succeeds and the order is told (it issues the licences); the confirmation
+    e-mail is the task the outage loses."""
+    from payments import actions as payment_actions
+
+    order, payment = prepared
+    mail.outbox.clear()
+    _pay_on_the_provider_page(demo, payment)
+    payment_actions.payment_sync(payment_id=payment.pk)
+    payment_actions.payment_notify_purpose(payment_id=payment.pk)
+    order.refresh_from_db()
+    assert order.status == "paid"
+    return order
+
+
+def _store_confirmation_sent(order: Any) -> bool:
+    order.refresh_from_db()
+    return order.confirmation_sent_at is not None and any(order.number in m.subject for m in mail.outbox)
+
+
+def _store_sweep(_order: Any) -> None:
+    from marketing.store.tasks import store_sweep_task
+
+    store_sweep_task()
+
+
 CASES = {
     "office.tasks.notification_email_task": Case(
         "office.tasks.notification_email_task",
@@ -377,6 +468,30 @@ CASES = {
         _refund_automatically,
         _refund_succeeded,
         _reconcile,
+    ),
+    "marketing.tasks.inquiry_reply_email_task": Case(
+        "marketing.tasks.inquiry_reply_email_task",
+        "marketing.tasks.inquiry_reply_sweep_task",
+        _inquiry,
+        _answer_inquiry,
+        _inquiry_reply_emailed,
+        _inquiry_sweep,
+    ),
+    "marketing.support.tasks.transcript_send_task": Case(
+        "marketing.support.tasks.transcript_send_task",
+        "marketing.support.tasks.transcript_sweep_task",
+        _chat,
+        _ask_for_transcript,
+        _transcript_sent,
+        _transcript_sweep,
+    ),
+    "marketing.store.tasks.order_confirmation_task": Case(
+        "marketing.store.tasks.order_confirmation_task",
+        "marketing.store.tasks.store_sweep_task",
+        _store_order_with_intent,
+        _store_order_paid,
+        _store_confirmation_sent,
+        _store_sweep,
     ),
 }
 
