@@ -1,6 +1,8 @@
 """Demo content for `seed_demo`: the four demo offices' agencies (CN-HOME, CN-EAST, CN-RIVER,
 CN-NORTH) with policies and fee schedules, an outside partner (CN-PARTNER, address from
-SHARING_DEMO_PARTNER_URL; empty: nothing is sent), a reciprocity agreement (east ↔ north),
+SHARING_DEMO_PARTNER_URL; empty: nothing is sent; its security code from
+SHARING_DEMO_PARTNER_SECRET; empty: none, its messages are refused until the home office's
+leadership sets one in the directory), a reciprocity agreement (east ↔ north),
 and requests in several states so every desk shows something. Idempotent: agencies by id,
 requests only when there are none."""
 
@@ -62,7 +64,7 @@ def seed_agencies() -> dict[str, Any]:
     if "CN-EAST" in agencies:
         agencies["CN-EAST"].preference_list = agencies["CN-EAST"].preference_list or ["CN-HOME", "CN-RIVER"]
         agencies["CN-EAST"].save(update_fields=["preference_list"])
-    agencies["CN-PARTNER"], _ = Agency.objects.get_or_create(
+    agencies["CN-PARTNER"], created = Agency.objects.get_or_create(
         agency_id="CN-PARTNER",
         defaults={
             "name": "Partner University Library",
@@ -75,6 +77,10 @@ def seed_agencies() -> dict[str, Any]:
             "page_fee_minor": 50,
         },
     )
+    demo_code = getattr(settings, "SHARING_DEMO_PARTNER_SECRET", "") or ""
+    if created and demo_code:  # the partner's messages are refused until a code is set
+        agencies["CN-PARTNER"].iso_secret, agencies["CN-PARTNER"].iso_secret_set_at = demo_code, timezone.now()
+        agencies["CN-PARTNER"].save(update_fields=["iso_secret", "iso_secret_set_at"])
     if "CN-EAST" in agencies and "CN-NORTH" in agencies:
         first, second = sorted((agencies["CN-EAST"].pk, agencies["CN-NORTH"].pk))
         Reciprocity.objects.get_or_create(first_id=first, second_id=second, defaults={"note": "Regional agreement"})

@@ -46,6 +46,12 @@ class Agency(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     iso_address = models.URLField(_("ISO 18626 address"), blank=True)
+    # The partner's shared security code (docs/iso18626.md "Who"): every message it sends us
+    # carries it, and we send it with ours. Kept as given because we must send it too; compared
+    # with hmac.compare_digest, never shown again once set, never audited, never on a timeline.
+    # Not editable in forms (the admin included): set through sharing.actions.directory.
+    iso_secret = models.CharField(_("ISO 18626 security code"), max_length=128, blank=True, editable=False)
+    iso_secret_set_at = models.DateTimeField(_("security code set"), null=True, blank=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
     is_partner = models.BooleanField(_("outside partner library"), default=False)

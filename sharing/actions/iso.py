@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -110,22 +109,22 @@ def message_receive(*, message: m.Message, body: bytes, secret: str = "", receiv
 
 
 def _partner(kind: str, agency_id: str, element: str, header: m.Header, secret: str) -> Agency:
-    """The sending partner: known, active, an outside partner, and with its secret if it has one."""
+    """The sending partner: known, active, an outside partner, and giving its security code.
+    A partner without a code set cannot be told from an impostor, so its messages are refused
+    too. One answer for all three (no partner, no code, wrong code): a caller learns nothing
+    about our directory from it."""
     partner = Agency.objects.filter(agency_id=agency_id, is_partner=True, is_active=True).first()
-    if partner is None:
-        raise _refuse(kind, f"{element}: {agency_id} is not a partner of ours")
-    expected = partner_secret(partner)
-    given = header.security_code or secret
-    if expected and not hmac.compare_digest(expected.encode(), given.encode()):
-        raise _refuse(kind, f"requestingAgencyAuthentication: wrong or missing security code for {agency_id}")
+    given = (header.security_code or secret).encode()
+    expected = (partner.iso_secret if partner is not None else "").encode()
+    # Compared even when there is nothing to compare with, so the answer takes as long.
+    matches = hmac.compare_digest(expected or b"\0" * 32, given) and bool(expected)
+    if partner is None or not matches:
+        raise _refuse(
+            kind,
+            f"{element}/requestingAgencyAuthentication: {agency_id} is not a partner of ours "
+            "or the security code is missing or wrong",
+        )
     return partner
-
-
-def partner_secret(partner: Agency) -> str:
-    """The shared secret a partner's messages must carry, if one is set: the agency's own
-    field once the model has one, else settings.SHARING_ISO18626_SECRETS[agency id]."""
-    own = getattr(partner, "iso_secret", "") or ""
-    return own or getattr(settings, "SHARING_ISO18626_SECRETS", {}).get(partner.agency_id, "")
 
 
 def _member(kind: str, agency_id: str, element: str) -> Agency:
@@ -166,7 +165,7 @@ def _log_in(request: SharingRequest, partner: Agency, message: m.Message, body: 
         params={"message": message.kind, "detail": detail, "partner": partner.agency_id},
         agency=partner,
         direction=RequestEvent.Direction.IN,
-        payload=body.decode("utf-8", errors="replace")[: m.MAX_MESSAGE_BYTES],
+        payload=m.redact_security_code(body.decode("utf-8", errors="replace")[: m.MAX_MESSAGE_BYTES]),
         delivered_at=received_at,
         created_at=min(received_at, request.created_at),
     )

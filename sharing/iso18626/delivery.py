@@ -81,7 +81,7 @@ def _send_one(event_id: int) -> str:
         _failed(row, "the partner has no ISO 18626 address or is inactive", final=True)
         return "refused"
     try:
-        transport.post(row.agency.iso_address, row.payload.encode("utf-8"))
+        transport.post(row.agency.iso_address, row.payload.encode("utf-8"), security_code=row.agency.iso_secret)
     except transport.PartnerRefused as exc:
         _failed(row, str(exc), final=True)
         return "refused"

@@ -10,6 +10,7 @@ the `version` attribute (the v1.2 schema qualifies attributes).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET  # noqa: S405  (building only; parsing goes through defusedxml)
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,14 @@ CONFIRMATION_OF = {
     SUPPLYING_AGENCY_MESSAGE: SUPPLYING_AGENCY_MESSAGE_CONFIRMATION,
     REQUESTING_AGENCY_MESSAGE: REQUESTING_AGENCY_MESSAGE_CONFIRMATION,
 }
+
+
+_SECURITY_CODE = re.compile(r"(<(?:[\w.-]+:)?securityCode\b[^>]*>)(.*?)(</(?:[\w.-]+:)?securityCode\s*>)", re.DOTALL)
+
+
+def redact_security_code(text: str) -> str:
+    """The message as kept on a timeline: a security code in its header is replaced by ***."""
+    return _SECURITY_CODE.sub(r"\1***\3", text)
 
 
 class MessageError(Exception):

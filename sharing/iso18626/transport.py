@@ -35,15 +35,24 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def post(url: str, body: bytes, *, timeout: float = TIMEOUT_SECONDS) -> Confirmation:
-    """Send `body`; the partner's confirmation (messageStatus OK) or an exception."""
+SECURITY_HEADER = "X-ISO18626-Security-Code"
+
+
+def post(url: str, body: bytes, *, security_code: str = "", timeout: float = TIMEOUT_SECONDS) -> Confirmation:
+    """Send `body` (with the partner's security code in SECURITY_HEADER, when one is set: in
+    the HTTP header rather than the XML, so it is never part of a message we keep); the
+    partner's confirmation (messageStatus OK) or an exception."""
     if not url.lower().startswith(("http://", "https://")):
         raise PartnerRefused(f"not an http(s) address: {url[:100]}")
     request = urllib.request.Request(  # noqa: S310 (http(s) checked above; the address is set by staff)
         url,
         data=body,
         method="POST",
-        headers={"Content-Type": "application/xml; charset=utf-8", "Accept": "application/xml"},
+        headers={
+            "Content-Type": "application/xml; charset=utf-8",
+            "Accept": "application/xml",
+            **({SECURITY_HEADER: security_code} if security_code else {}),
+        },
     )
     try:
         with _OPENER.open(request, timeout=timeout) as response:

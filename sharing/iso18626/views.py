@@ -1,12 +1,17 @@
 """POST /sharing/iso18626: the ISO 18626 endpoint outside partner libraries send messages to.
 
 A machine endpoint: no session, hence csrf_exempt. Who may talk to it is decided per message:
-the sending agency must be an active outside partner of ours (and give its security code when
-one is set for it: sharing.actions.iso.partner_secret), the receiving agency one of our
-offices, the transaction one between the two. Every answer is an ISO 18626 confirmation:
-messageStatus OK, or ERROR with the standard's errorData; the HTTP status is 200 for both (the
-message was read and answered). A failure of ours (database down) is 503 with messageStatus
-ERROR and no errorData, so the partner sends the message again later. Never a 500.
+the sending agency must be an active outside partner of ours and give the security code agreed
+with it (HTTP header X-ISO18626-Security-Code, or requestingAgencyAuthentication/securityCode in
+the message's header; sharing.actions.iso._partner), the receiving agency one of our offices,
+the transaction one between the two. A missing or wrong code is answered like an unknown
+agency: messageStatus ERROR, errorType UnrecognisedDataValue, nothing written (ISO 18626 has no
+error type of its own for authentication, and the message was read, so HTTP 200, not 401/403).
+
+Every answer is an ISO 18626 confirmation: messageStatus OK, or ERROR with the standard's
+errorData; the HTTP status is 200 for both (the message was read and answered). A failure of
+ours (database down) is 503 with messageStatus ERROR and no errorData, so the partner sends the
+message again later. Never a 500.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from sharing.actions import iso
 from sharing.iso18626 import messages as m
+from sharing.iso18626.transport import SECURITY_HEADER
 
 logger = logging.getLogger(__name__)
 CONTENT_TYPE = "application/xml; charset=utf-8"
@@ -35,7 +41,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         body = request.body[: m.MAX_MESSAGE_BYTES + 1]
     except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read
         return _answer(None, received_at, error=m.MessageError(m.BADLY_FORMED, "message too large"))
-    secret = request.headers.get("X-ISO18626-Security-Code", "")
+    secret = request.headers.get(SECURITY_HEADER, "")[:200]
     message = None
     with translation.override("en"):  # errorValue is read by another system, not a person
         try:

@@ -2,7 +2,7 @@
 
 A machine endpoint for outside partner libraries: no session, no login, csrf_exempt (listed in
 tests/permissions/exemptions.py). Who may change what is decided per message from its content:
-the sending agency must be an active partner (with its security code when one is set), the
+the sending agency must be an active partner giving its security code (docs/iso18626.md), the
 receiving agency one of our offices, the transaction one between the two
 (tests/sharing/test_iso18626_endpoint.py). A browser form POST, whoever sends it, is not an
 ISO 18626 message: 200 with messageStatus ERROR / BadlyFormedMessage, and nothing is written.

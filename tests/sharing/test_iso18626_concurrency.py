@@ -16,6 +16,7 @@ from tests import factories
 from tests.cataloging.factories import make_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
+CODE = "partner-shared-code-0001"
 
 
 def _post_together(body: bytes, count: int) -> list[object]:
@@ -25,7 +26,9 @@ def _post_together(body: bytes, count: int) -> list[object]:
     def run(i: int) -> None:
         try:
             barrier.wait()
-            response = Client().post("/sharing/iso18626", data=body, content_type="application/xml")
+            response = Client().post(
+                "/sharing/iso18626", data=body, content_type="application/xml", HTTP_X_ISO18626_SECURITY_CODE=CODE
+            )
             answers[i] = m.parse(response.content)
         except Exception as exc:  # the test looks at what each thread got
             answers[i] = exc
@@ -43,7 +46,7 @@ def _post_together(body: bytes, count: int) -> list[object]:
 def test_the_same_request_posted_concurrently_creates_one_lending_request() -> None:
     home = factories.home_office()
     Agency.objects.create(agency_id="CN-HOME", organization=home, name="Home")
-    Agency.objects.create(agency_id="CN-PARTNER", name="Partner", is_partner=True)
+    Agency.objects.create(agency_id="CN-PARTNER", name="Partner", is_partner=True, iso_secret=CODE)
     record = make_record(home, status=BibRecord.Status.APPROVED, isbn="9780070544840")
     Holding.objects.create(record=record, organization=home, lendable=True)
     body = m.build_request(

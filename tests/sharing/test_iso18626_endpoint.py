@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 
 ISBN = "9780070544840"
 URL = "/sharing/iso18626"
+CODE = "partner-shared-code-0001"
+STRANGER_CODE = "stranger-shared-code-0002"
 Status = SharingRequest.Status
 
 
@@ -36,9 +38,15 @@ def net() -> dict[str, Any]:
         "home": Agency.objects.create(agency_id="CN-HOME", organization=home, name="Home"),
         "east": Agency.objects.create(agency_id="CN-EAST", organization=east, name="East"),
         "partner": Agency.objects.create(
-            agency_id="CN-PARTNER", name="Partner", is_partner=True, iso_address="http://127.0.0.1:9/iso"
+            agency_id="CN-PARTNER",
+            name="Partner",
+            is_partner=True,
+            iso_address="http://127.0.0.1:9/iso",
+            iso_secret=CODE,
         ),
-        "stranger": Agency.objects.create(agency_id="CN-OTHER", name="Other", is_partner=True),
+        "stranger": Agency.objects.create(
+            agency_id="CN-OTHER", name="Other", is_partner=True, iso_secret=STRANGER_CODE
+        ),
     }
     record = make_record(home, status=BibRecord.Status.APPROVED, isbn=ISBN)
     Holding.objects.create(record=record, organization=home, lendable=True)
@@ -47,7 +55,10 @@ def net() -> dict[str, Any]:
     return agencies
 
 
-def _post(body: bytes, **headers: str) -> tuple[int, m.Confirmation]:
+def _post(body: bytes, code: str | None = CODE, **headers: str) -> tuple[int, m.Confirmation]:
+    """POST a message, by default with CN-PARTNER's security code in the HTTP header."""
+    if code is not None:
+        headers.setdefault("HTTP_X_ISO18626_SECURITY_CODE", code)
     response = Client().post(URL, data=body, content_type="application/xml", **headers)
     assert response["Content-Type"].startswith("application/xml")
     answer = m.parse(response.content)
@@ -235,19 +246,83 @@ def test_database_failure_is_503_with_an_error_confirmation(net, monkeypatch) ->
     assert status == 503 and answer.message_status == "ERROR" and answer.error_type == ""
 
 
-def test_partner_with_a_security_code_must_send_it(net, settings) -> None:
-    settings.SHARING_ISO18626_SECRETS = {"CN-PARTNER": "s3cret"}
-    _status, answer = _post(_partner_request())
-    assert (answer.message_status, answer.error_type) == ("ERROR", "UnrecognisedDataValue")
-    assert _post(_partner_request(), HTTP_X_ISO18626_SECURITY_CODE="wrong")[1].message_status == "ERROR"
-    assert not SharingRequest.objects.exists()
-    assert _post(_partner_request(), HTTP_X_ISO18626_SECURITY_CODE="s3cret")[1].message_status == "OK"
-    body = _partner_request("P-2").replace(
+def _with_code_in_header(body: bytes, code: str) -> bytes:
+    return body.replace(
         b"</ill:requestingAgencyRequestId>",
         b"</ill:requestingAgencyRequestId><ill:requestingAgencyAuthentication>"
-        b"<ill:securityCode>s3cret</ill:securityCode></ill:requestingAgencyAuthentication>",
+        + b"<ill:securityCode>"
+        + code.encode()
+        + b"</ill:securityCode></ill:requestingAgencyAuthentication>",
+        1,
     )
-    assert _post(body)[1].message_status == "OK"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [None, "", "wrong-code-wrong-code", CODE[:-1], CODE + "x", STRANGER_CODE, "ü" * 20],
+    ids=["missing", "empty", "wrong", "prefix", "longer", "another_partners", "non_ascii"],
+)
+def test_message_without_the_partners_security_code_is_refused_and_writes_nothing(net, code) -> None:
+    before = _counts()
+    status, answer = _post(_partner_request(), code=code)
+    assert status == 200
+    assert (answer.kind, answer.message_status, answer.error_type) == (
+        "requestConfirmation",
+        "ERROR",
+        "UnrecognisedDataValue",
+    )
+    assert "security code" in answer.error_value
+    assert _counts() == before
+
+
+def test_unknown_agency_and_wrong_code_get_the_same_answer(net) -> None:
+    """A caller cannot learn from the answer which agency ids are our partners."""
+    _s, unknown = _post(_partner_request(requesting="CN-NOBODY"))
+    _s, wrong = _post(_partner_request(), code="wrong-code-wrong-code")
+    assert unknown.error_value.replace("CN-NOBODY", "X") == wrong.error_value.replace("CN-PARTNER", "X")
+
+
+def test_partner_without_a_security_code_set_is_refused(net) -> None:
+    Agency.objects.filter(pk=net["partner"].pk).update(iso_secret="")
+    assert _post(_partner_request(), code="")[1].error_type == "UnrecognisedDataValue"
+    assert _post(_partner_request(), code=CODE)[1].error_type == "UnrecognisedDataValue"
+    assert not SharingRequest.objects.exists()
+
+
+def test_security_code_in_the_http_header_or_the_message_header_is_accepted(net) -> None:
+    assert _post(_partner_request("P-1"))[1].message_status == "OK"
+    assert _post(_with_code_in_header(_partner_request("P-2"), CODE), code=None)[1].message_status == "OK"
+    # The code in the message wins over the HTTP header: a wrong one there is refused.
+    body = _with_code_in_header(_partner_request("P-3"), "wrong-code-wrong-code")
+    assert _post(body)[1].message_status == "ERROR"
+    assert set(SharingRequest.objects.values_list("peer_request_id", flat=True)) == {"P-1", "P-2"}
+
+
+def test_security_code_is_not_kept_on_the_timeline(net) -> None:
+    _post(_with_code_in_header(_partner_request("P-2"), CODE), code=None)
+    incoming = RequestEvent.objects.get(direction=RequestEvent.Direction.IN)
+    assert CODE not in incoming.payload
+    assert "<ill:securityCode>***</ill:securityCode>" in incoming.payload
+    assert not AuditEvent.objects.filter(data__icontains=CODE).exists()
+
+
+def test_follow_up_messages_without_the_code_change_nothing(net) -> None:
+    """requestingAgencyMessage (the partner borrows) and supplyingAgencyMessage (it lends)."""
+    _post(_partner_request())
+    lent = SharingRequest.objects.get(peer_request_id="P-1")
+    borrowed = _borrowed(net)
+    before = _counts()
+    for body in (_requesting("Cancel"), _supplying(borrowed.number, "WillSupply", reason="RequestResponse")):
+        _status, answer = _post(body, code="wrong-code-wrong-code")
+        assert (answer.message_status, answer.error_type) == ("ERROR", "UnrecognisedDataValue")
+    assert _counts() == before
+    lent.refresh_from_db()
+    borrowed.refresh_from_db()
+    assert (lent.status, borrowed.status) == (Status.SENT, Status.SENT)
+    # With the code the same messages are taken.
+    assert _post(_supplying(borrowed.number, "WillSupply", reason="RequestResponse"))[1].message_status == "OK"
+    borrowed.refresh_from_db()
+    assert borrowed.status == Status.WILL_SUPPLY
 
 
 # --- the partner borrows from us: requestingAgencyMessage -----------------------------------

@@ -27,6 +27,7 @@ from tests.cataloging.factories import make_record
 
 pytestmark = pytest.mark.django_db
 OUT = RequestEvent.Direction.OUT
+CODE = "partner-shared-code-0001"
 
 
 class Partner:
@@ -35,6 +36,7 @@ class Partner:
 
     def __init__(self) -> None:
         self.received: list[bytes] = []
+        self.codes: list[str | None] = []  # the X-ISO18626-Security-Code header of each POST
         self.script: list[Any] = ["ok"]
         partner = self
 
@@ -42,6 +44,7 @@ class Partner:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 partner.received.append(body)
+                partner.codes.append(self.headers.get("X-ISO18626-Security-Code"))
                 step = partner.script.pop(0) if len(partner.script) > 1 else partner.script[0]
                 if isinstance(step, int):
                     self.send_response(step)
@@ -100,7 +103,7 @@ def net(partner_server: Partner) -> dict[str, Any]:
     home = factories.home_office()
     Agency.objects.create(agency_id="CN-HOME", organization=home, name="Home")
     partner = Agency.objects.create(
-        agency_id="CN-PARTNER", name="Partner", is_partner=True, iso_address=partner_server.url
+        agency_id="CN-PARTNER", name="Partner", is_partner=True, iso_address=partner_server.url, iso_secret=CODE
     )
     record = make_record(home, status=BibRecord.Status.APPROVED, isbn="9780070544840")
     Holding.objects.create(record=record, organization=home, lendable=True)
@@ -120,9 +123,16 @@ def _incoming_request(request_id: str = "P-1", isbn: str = "9787300000007") -> b
     )
 
 
+def _post_in(body: bytes) -> Any:
+    """A message from the partner, with its security code."""
+    return Client().post(
+        "/sharing/iso18626", data=body, content_type="application/xml", HTTP_X_ISO18626_SECURITY_CODE=CODE
+    )
+
+
 def _unfilled_message() -> RequestEvent:
     """A partner's request for an item we do not hold: its Unfilled answer waits in the outbox."""
-    response = Client().post("/sharing/iso18626", data=_incoming_request(), content_type="application/xml")
+    response = _post_in(_incoming_request())
     assert m.parse(response.content).message_status == "OK"
     return RequestEvent.objects.get(direction=OUT)
 
@@ -142,9 +152,30 @@ def test_message_is_delivered_and_marked_and_never_sent_twice(net, partner_serve
     assert len(partner_server.received) == 1
 
 
+def test_our_message_carries_the_partners_security_code_in_the_http_header_only(net, partner_server) -> None:
+    row = _unfilled_message()
+    assert delivery.message_send(event_id=row.pk) == "delivered"
+    assert partner_server.codes == [CODE]
+    assert CODE.encode() not in partner_server.received[0] and CODE not in row.payload
+    # A new code is what the next message carries.
+    Agency.objects.filter(pk=net["partner"].pk).update(iso_secret="rotated-shared-code-0002")
+    _post_in(_incoming_request("P-2"))
+    assert partner_server.codes == [CODE]  # the old code no longer gets a message in
+    response = Client().post(
+        "/sharing/iso18626",
+        data=_incoming_request("P-2"),
+        content_type="application/xml",
+        HTTP_X_ISO18626_SECURITY_CODE="rotated-shared-code-0002",
+    )
+    assert m.parse(response.content).message_status == "OK"
+    second = RequestEvent.objects.filter(direction=OUT).exclude(pk=row.pk).get()
+    assert delivery.message_send(event_id=second.pk) == "delivered"
+    assert partner_server.codes == [CODE, "rotated-shared-code-0002"]
+
+
 def test_the_commit_sends_the_message(net, partner_server, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        Client().post("/sharing/iso18626", data=_incoming_request(), content_type="application/xml")
+        _post_in(_incoming_request())
     assert [msg.kind for msg in partner_server.messages()] == ["supplyingAgencyMessage"]
     assert RequestEvent.objects.get(direction=OUT).delivered_at is not None
 
@@ -208,7 +239,7 @@ def test_partner_down_then_the_sweep_catches_up(net, partner_server) -> None:
 def test_messages_of_a_request_go_out_in_order(net, partner_server) -> None:
     from sharing import actions
 
-    Client().post("/sharing/iso18626", data=_incoming_request(isbn="9780070544840"), content_type="application/xml")
+    _post_in(_incoming_request(isbn="9780070544840"))
     request = SharingRequest.objects.get(peer_request_id="P-1")  # held: with our staff, nothing sent yet
     actions.request_will_supply(request_id=request.pk, actor=net["staff"])
     actions.request_ship(request_id=request.pk, actor=net["staff"], tracking_number="SF1")
