@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit, permissions
 from office.access import staff_profile
@@ -65,9 +66,10 @@ def techsvc_staff(*, organization: Organization) -> QuerySet[Any]:
 
 
 def _notify_ticket(ticket: MaintenanceTicket, user_ids: list[int], verb: str, title: str) -> None:
+    """`title` is a gettext_noop message id taking %(title)s, rendered in each reader's language."""
     url = reverse("office:ticket_detail", kwargs={"pk": ticket.pk})
     for user_id in user_ids:
-        notify(recipient_id=user_id, verb=verb, title=title, url=url)
+        notify(recipient_id=user_id, verb=verb, title=title, params={"title": ticket.title}, url=url)
 
 
 @transaction.atomic
@@ -105,7 +107,7 @@ def ticket_raise(
         ticket,
         recipients,
         "office.maintenance_ticket.raised",
-        _("New maintenance ticket: %(title)s") % {"title": title},
+        gettext_noop("New maintenance ticket: %(title)s"),
     )
     return ticket
 
@@ -136,7 +138,7 @@ def ticket_assign(*, ticket_id: int, actor: Any, assignee_id: int) -> Maintenanc
             ticket,
             [assignee_id],
             "office.maintenance_ticket.assigned",
-            _("Ticket assigned to you: %(title)s") % {"title": ticket.title},
+            gettext_noop("Ticket assigned to you: %(title)s"),
         )
     return ticket
 
@@ -162,7 +164,7 @@ def ticket_close(*, ticket_id: int, actor: Any, resolution: str) -> MaintenanceT
             ticket,
             [ticket.raised_by_id],
             "office.maintenance_ticket.closed",
-            _("Ticket closed: %(title)s") % {"title": ticket.title},
+            gettext_noop("Ticket closed: %(title)s"),
         )
     return ticket
 
