@@ -87,7 +87,7 @@ def test_declined_card_fails_then_retry_on_the_same_payment_succeeds(
         )
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
-    assert Payment.objects.filter(purpose_id=str(request_for_client_a.pk)).count() == 1
+    assert Payment.objects.filter(purpose_type="payments.request", purpose_id=str(request_for_client_a.pk)).count() == 1
     assert SimulatedIntent.objects.filter(reference=payment.provider_reference).count() == 1
 
 
@@ -149,7 +149,9 @@ def test_payer_cancels_an_unpaid_payment_and_the_intent_is_cancelled(demo, reque
     assert SimulatedIntent.objects.get(reference=payment.provider_reference).status == "canceled"
     # Paying the request again starts attempt 2 with a fresh key and intent.
     response = client.post(f"/payments/requests/{request_for_client_a.pk}/pay/")
-    second = Payment.objects.exclude(pk=payment.pk).get(purpose_id=str(request_for_client_a.pk))
+    second = Payment.objects.exclude(pk=payment.pk).get(
+        purpose_type="payments.request", purpose_id=str(request_for_client_a.pk)
+    )
     assert second.attempt == 2 and response.url == f"/payments/{second.pk}/checkout/"
 
 
