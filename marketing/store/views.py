@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from marketing import analytics
 from marketing.store import actions, forms, permissions, pricing, selectors
 from marketing.store.models import Certificate, Grant, Product, StoreOrder
 from office.exceptions import DomainError
@@ -82,6 +83,7 @@ def product_json_ld(request: HttpRequest, product: Product, offers: list[tuple[A
 @require_GET
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(selectors.published_products(), slug=slug)
+    analytics.record_view(request, "product", product.slug)  # view → order (marketing dashboard)
     buyer_type = permissions.buyer_type_for(request.user)
     options = [option for option in product.options.all() if option.active]
     offers = [(option, selectors.lowest_price(option, buyer_type)) for option in options]
