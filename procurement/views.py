@@ -580,6 +580,11 @@ def _event_text(order: PurchaseOrder, event: Any) -> str:
         parts = key.split("-")
         if len(parts) >= 3 and parts[2] == "paid":
             return _("Paid online (payment #%(pk)s)") % {"pk": parts[1]}
+        if len(parts) >= 4 and parts[2] == "refund" and parts[3].isdigit():
+            total = format_money(int(parts[3]), order.currency)
+            if event.status == PurchaseOrder.Status.CANCELLED:
+                return _("Refunded in full (%(amount)s); the order is cancelled") % {"amount": total}
+            return _("Payment #%(pk)s: %(total)s refunded in all") % {"pk": parts[1], "total": total}
         if len(parts) >= 3 and parts[2] == "refund":
             return _("Payment #%(pk)s refunded") % {"pk": parts[1]}
         return _("Payment #%(pk)s: %(status)s") % {"pk": parts[1], "status": _payment_status_label(parts[2])}
