@@ -2,10 +2,13 @@
 rendered once per language and address and served from Django's cache, with ETag and
 Last-Modified so a browser's revalidation gets a 304.
 
-Invalidation is by version: every key carries the current site version, and publishing any
-content (a save of a page, news item, partner, resource, subject, link or service offering:
-marketing/signals.py) draws a new version, so every cached page is stale at once without
-enumerating keys. Catalog counts shown on the navigation pages may lag by `TIMEOUT`.
+Invalidation is by version: every entry carries the site version it was rendered under, and
+publishing any content (a save of a page, news item, partner, resource, subject, link or
+service offering: marketing/signals.py) draws a new version, so every cached page is stale at
+once without enumerating keys. The version and the page are read in one round trip to Redis
+(`get_many`), which is most of what a cached page costs (bench/public_pages.py). Catalog
+counts shown on the navigation pages, and news whose publish date arrives, may lag by
+`TIMEOUT`.
 
 Signed-in users get the page rendered fresh (it shows who they are); so does anything but a
 200. The cache may be down (office/cache.py answers as a miss): the page is then rendered.
@@ -46,7 +49,18 @@ def _key(request: HttpRequest) -> str:
     params = sorted((k, v) for k, v in request.GET.items() if k not in IGNORED_PARAMS)
     address = f"{request.path}?{urlencode(params)}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"marketing:public:{version()}:{get_language()}:{digest}"
+    return f"marketing:public:{get_language()}:{digest}"
+
+
+def _cached(key: str) -> tuple[tuple[bytes, str, str, float, str] | None, str]:
+    """The entry stored under `key` if it was rendered under the current version, and that
+    version: one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    current = str(found.get(VERSION_KEY) or "0")
+    entry = found.get(key)
+    if entry is None or len(entry) != 6 or entry[5] != current:
+        return None, current
+    return entry[:5], current
 
 
 def _count(request: HttpRequest, counted: tuple[str, str], no_result: str) -> None:
@@ -85,7 +99,7 @@ def public_page(
                     _count(request, counted, getattr(response, "marketing_no_result", ""))
                 return response
             key = _key(request)
-            entry = cache.get(key)
+            entry, current = _cached(key)
             if entry is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or getattr(response, "streaming", False):
@@ -99,7 +113,8 @@ def public_page(
                     time.time(),
                     getattr(response, "marketing_no_result", ""),
                 )
-                cache.set(key, entry, TIMEOUT)
+                # Tagged with the version read before rendering: a publish meanwhile makes it stale.
+                cache.set(key, (*entry, current), TIMEOUT)
             _count(request, counted, entry[4])
             return _answer(request, entry)
 

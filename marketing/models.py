@@ -312,3 +312,26 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.query}: {self.count}"
+
+
+class ServiceOrderCampaign(models.Model):
+    """The campaign (utm_campaign) an information-service order came through, for the
+    dashboard's campaign → order figures. Store orders keep theirs on the order itself; the
+    services app knows nothing of campaigns, so the attribution lives here."""
+
+    order = models.OneToOneField(
+        "services.ServiceOrder",
+        on_delete=models.CASCADE,
+        related_name="marketing_campaign",
+        verbose_name=_("service order"),
+    )
+    campaign = models.CharField(_("campaign"), max_length=80)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("service order's campaign")
+        verbose_name_plural = _("service orders' campaigns")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.campaign}"

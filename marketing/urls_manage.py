@@ -29,4 +29,5 @@ urlpatterns = [
     path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
     path("inquiries/<int:pk>/status/", views.inquiry_status, name="inquiry_status"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from marketing import actions, permissions, selectors
+from marketing import actions, analytics, permissions, selectors
 from marketing import dashboard as stats
 from marketing.forms import (
     AnswerForm,
@@ -29,6 +29,7 @@ from marketing.forms import (
     SubjectLinkForm,
 )
 from marketing.models import Inquiry, NewsItem, Page, PageVersion, Partner, Resource, Subject, SubjectLink
+from office.exports import csv_response
 from office.views_support import run_action
 
 
@@ -267,11 +268,39 @@ def inquiry_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- dashboard -----------------------------------------------------------------------------------------
 
 
+def _days(request: HttpRequest) -> int:
+    try:
+        return max(7, min(365, int(request.GET.get("days", "30"))))
+    except ValueError:
+        return 30
+
+
 @leadership
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    try:
-        days = max(7, min(365, int(request.GET.get("days", "30"))))
-    except ValueError:
-        days = 30
-    return render(request, "marketing/manage/dashboard.html", stats.dashboard(days))
+    from marketing.support.selectors import survey_rollup
+
+    analytics.flush()  # this worker's pending page views; the others' follow within the interval
+    context = {**stats.dashboard(_days(request)), "satisfaction": survey_rollup(user=request.user)["overall"]}
+    return render(request, "marketing/manage/dashboard.html", context)
+
+
+@leadership
+@require_safe
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures as one table (views per day, conversion, campaigns → orders)."""
+    analytics.flush()
+    data = stats.dashboard(_days(request))
+    header = [
+        _("Section"),
+        _("Key"),
+        _("Title"),
+        _("Views or arrivals"),
+        _("Orders"),
+        _("Paid orders"),
+        _("Conversion (%)"),
+        _("Paid revenue (minor units)"),
+        _("Currency"),
+    ]
+    filename = f"marketing-{data['start'].isoformat()}-{data['end'].isoformat()}.csv"
+    return csv_response(filename, header, stats.csv_rows(data))

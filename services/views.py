@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketing import analytics
 from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
 from office.exports import csv_response
@@ -227,6 +228,7 @@ def _order_and_checkout(request: HttpRequest, offering: Offering, data: dict[str
     """Create the order; a fixed-price one goes straight on to its payment (Shopify-style: no
     quote to accept). If the payment cannot start, the order is there and its page says why."""
     order = actions.order_create(actor=request.user, offering_id=offering.pk, **data)
+    analytics.attribute_service_order(request, order.pk)  # campaign → order (marketing dashboard)
     if offering.pricing != Offering.Pricing.FIXED:
         return order, None
     try:

@@ -1,5 +1,6 @@
-"""Writes of the public site, one module per topic (pages, content, inquiries)."""
+"""Writes of the public site, one module per topic (pages, content, inquiries, attribution)."""
 
+from marketing.actions.attribution import service_order_attribute
 from marketing.actions.content import (
     news_save,
     partner_save,
@@ -19,5 +20,6 @@ __all__ = [
     "partner_save",
     "resource_save",
     "subject_link_save",
+    "service_order_attribute",
     "subject_save",
 ]

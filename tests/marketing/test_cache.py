@@ -92,3 +92,90 @@ def test_campaign_for_reads_query_then_referer(rf):
     request = rf.get("/en/store/", HTTP_REFERER="http://x/en/?utm_campaign=autumn&utm_source=a")
     assert campaign_for(request) == "autumn"
     assert campaign_for(rf.get("/en/")) == ""
+
+
+def test_cached_pages_carry_the_same_chat_widget_for_every_visitor(demo, client):
+    """The widget is on the public site's own pages, identical for every anonymous visitor
+    (nothing of the visitor in the cached page: no token, no cookie, no campaign); without
+    JavaScript its button is a link to the chat page, which works."""
+    from django.test import Client
+
+    home = _url("marketing:home", "en")
+    first = client.get(home + "?utm_source=mail&utm_campaign=spring", **BROWSER)
+    second = Client().get(home, **BROWSER)
+    assert first.content == second.content
+    html = first.content.decode()
+    chat_link = f'href="{reverse("support:chat")}?from=/en/"'
+    assert 'id="support-open"' in html and chat_link in html
+    assert "utm_" not in html.split('id="support-open"')[0].rsplit("<aside", 1)[1]
+    assert "csrfmiddlewaretoken" not in html and not first.cookies and not second.cookies
+    assert f'hx-get="{reverse("support:widget")}"' in html and "support/chat.js" in html
+    page = client.get(reverse("support:chat") + "?from=/en/")
+    assert page.status_code == 200 and b'name="message"' in page.content
+
+
+def test_widget_on_fresh_pages_follows_the_reader(demo):
+    home = _url("marketing:showcase_list", "zh-hans")
+    assert b'id="support-open"' in demo.client("client_a").get(home).content
+    assert b'id="support-open"' not in demo.client("staff_custsvc").get(home).content  # staff use the console
+
+
+def test_views_are_held_in_memory_and_written_together(demo, client, settings, django_assert_num_queries):
+    """A cached page sends no query at all: its view is counted in the worker's memory and
+    written with the others every MARKETING_ANALYTICS_FLUSH_SECONDS (one upsert per row)."""
+    from marketing import analytics
+
+    settings.MARKETING_ANALYTICS_FLUSH_SECONDS = 60
+    url = _url("marketing:page_detail", "en", "about")
+    analytics.flush()
+    client.get(url, **BROWSER)  # rendered and cached
+    with django_assert_num_queries(0):
+        client.get(url, **BROWSER)
+        client.get(url + "?utm_campaign=held", **BROWSER)
+    assert not DailyCount.objects.filter(kind="page", key="about").exists()
+    assert analytics.flush() == 2  # two rows: the page's, the campaign's
+    assert DailyCount.objects.get(kind="page", key="about").count == 3
+    assert DailyCount.objects.get(kind="campaign", key="//held").count == 1
+    assert analytics.flush() == 0
+
+
+def test_held_views_survive_a_failed_write(demo, client, settings, monkeypatch):
+    from django.db import DatabaseError
+
+    from marketing import analytics
+
+    settings.MARKETING_ANALYTICS_FLUSH_SECONDS = 60
+    analytics.flush()
+    client.get(_url("marketing:page_detail", "en", "about"), **BROWSER)
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr(analytics, "_bump", broken)
+    assert analytics.flush() == 0
+    monkeypatch.undo()
+    assert analytics.flush() == 1
+    assert DailyCount.objects.get(kind="page", key="about").count == 1
+
+
+def test_an_entry_rendered_before_a_publish_is_not_served_after_it(demo, client):
+    """The version is read before rendering and stored with the page: a publish in between
+    leaves the entry stale."""
+    from marketing import cache
+
+    url = _url("marketing:page_detail", "en", "about")
+    client.get(url)
+    key = cache._key(_request(url))
+    entry, current = cache._cached(key)
+    assert entry is not None and current == cache.version()
+    cache.invalidate()
+    assert cache._cached(key)[0] is None
+
+
+def _request(url: str):
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    request = RequestFactory().get(url)
+    translation.activate("en")
+    return request

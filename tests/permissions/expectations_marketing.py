@@ -114,6 +114,7 @@ MANAGE = [
         ),
     ),
     Entry("marketing_manage:dashboard", get=EDITOR),
+    Entry("marketing_manage:dashboard_csv", get=EDITOR),
 ]
 
 EXPECTATIONS = [*PUBLIC, *MANAGE]
