@@ -8,7 +8,9 @@ Order workflow (`StoreOrder.TRANSITIONS`):
         \\-> cancelled         \\-> cancelled
 
 A paid order issues one `Grant` per line (download / online access / transmission right /
-disc); a refund revokes them; the expiry sweep ends them after the grace period.
+disc); a refund revokes them; the expiry sweep ends them after the grace period. A disc line
+also gets a `Shipment` (to_ship -> shipped -> delivered; cancelled by a refund before posting)
+sent to the address the buyer gave at checkout.
 """
 
 from __future__ import annotations
@@ -87,6 +89,14 @@ class LicenceOption(TimeStampedModel):
     rights = models.TextField(_("rights granted"), blank=True)
     rights_zh = models.TextField(_("Chinese rights granted"), blank=True)
     offices_only = models.BooleanField(_("member offices only"), default=False)
+    max_seats = models.PositiveIntegerField(
+        _("most seats per licence"), null=True, blank=True, help_text=_("Empty: no limit below 10,000.")
+    )
+    ip_ranges_required = models.BooleanField(
+        _("offices must give IP ranges"),
+        default=False,
+        help_text=_("A member office buying this licence names the IP ranges its users come from."),
+    )
     active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
@@ -97,6 +107,10 @@ class LicenceOption(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(term_months__isnull=True) | Q(term_months__gte=1, term_months__lte=120),
                 name="store_option_term_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_seats__isnull=True) | Q(max_seats__gte=1, max_seats__lte=MAX_QUANTITY),
+                name="store_option_max_seats_sane",
             ),
         ]
 
@@ -241,6 +255,12 @@ class StoreOrder(Workflow, TimeStampedModel):
         "procurement.PurchaseRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # Where a disc goes (an order with a disc line; checked at checkout, copied to nothing:
+    # the order's shipments read it here).
+    ship_name = models.CharField(_("recipient"), max_length=100, blank=True)
+    ship_phone = models.CharField(_("recipient's phone"), max_length=30, blank=True)
+    ship_address = models.TextField(_("shipping address"), max_length=300, blank=True)
+    ship_postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     approval_noticed_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -280,6 +300,59 @@ class StoreOrderLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Shipment(Workflow, TimeStampedModel):
+    r"""A disc to post for a paid order line of a disc licence (one per line; the copies are the
+    line's quantity). The address is the order's.
+
+        to_ship -> shipped (carrier, tracking number) -> delivered
+               \-> cancelled (the order refunded before it left)
+    """
+
+    class Status(models.TextChoices):
+        TO_SHIP = "to_ship", _("To ship")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        Status.TO_SHIP: {Status.SHIPPED, Status.CANCELLED},
+        Status.SHIPPED: {Status.DELIVERED},
+    }
+    COLOURS = {
+        Status.TO_SHIP: "warning",
+        Status.SHIPPED: "info",
+        Status.DELIVERED: "success",
+        Status.CANCELLED: "secondary",
+    }
+
+    order = models.ForeignKey(StoreOrder, on_delete=models.PROTECT, related_name="shipments")
+    line = models.OneToOneField(StoreOrderLine, on_delete=models.PROTECT, related_name="shipment")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="shipments")
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TO_SHIP)
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("disc shipment")
+        verbose_name_plural = _("disc shipments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="to_ship") | Q(status="cancelled") | ~Q(tracking_number=""),
+                name="store_shipment_tracked_once_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.product}"
 
 
 class Grant(StatusBadge, TimeStampedModel):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from marketing.store.models import BuyerType, Grant, Product, StoreOrder
 from office.access import client_account, is_head_of, is_leadership, staff_profile
 from office.models import ClientAccount
@@ -30,16 +32,38 @@ def can_buy(user: Any) -> bool:
     return buyer_type_for(user) is not None
 
 
-def is_seller(user: Any) -> bool:
+def selling_units(user: Any) -> list[Any]:
+    """The home office's units whose products the user manages: units that own products or
+    carry the digital-resources function, the user's own or headed (a department head leads
+    its groups); leadership manages them all."""
+    from office.models import Department, Function
+
     profile = staff_profile(user)
     if profile is None or not profile.organization.is_home:
-        return False
-    if is_leadership(user):
-        return True
-    from office.models import Department
+        return []
 
-    units = Department.objects.filter(pk__in=Product.objects.values("department_id").distinct())
-    return any(profile.department_id == unit.pk or is_head_of(user, unit) for unit in units)
+    units = (
+        Department.objects.filter(organization__is_home=True, closed_at__isnull=True)
+        .filter(Q(functions__function=Function.DIGITAL_RESOURCES) | Q(pk__in=Product.objects.values("department_id")))
+        .distinct()
+        .order_by("name")
+    )
+    if is_leadership(user):
+        return list(units)
+    return [unit for unit in units if profile.department_id == unit.pk or is_head_of(user, unit)]
+
+
+def is_seller(user: Any) -> bool:
+    return bool(selling_units(user))
+
+
+def can_edit_product(user: Any, product: Product) -> bool:
+    """Edit, price, publish a product and ship its discs: a seller of the unit that sells it."""
+    return any(unit.pk == product.department_id for unit in selling_units(user))
+
+
+def can_ship(user: Any, shipment: Any) -> bool:
+    return can_edit_product(user, shipment.product)
 
 
 def can_view_order(user: Any, order: StoreOrder) -> bool:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,6 +22,7 @@ from marketing.store.models import (
     LicenceOption,
     Price,
     Product,
+    Shipment,
     StoreOrder,
     StoreOrderLine,
 )
@@ -197,3 +198,37 @@ def renewals_due(days: int = 30) -> QuerySet[Grant]:
     return Grant.objects.filter(
         status=Grant.Status.ACTIVE, ends_at__isnull=False, ends_at__lte=now + datetime.timedelta(days=days)
     ).select_related("product")
+
+
+def shipments_for_seller(user: Any) -> QuerySet[Shipment]:
+    """The discs of the products the user sells, oldest first (the posting queue)."""
+    units = [unit.pk for unit in permissions.selling_units(user)]
+    return (
+        Shipment.objects.filter(product__department_id__in=units)
+        .select_related("order", "product", "line")
+        .order_by("created_at", "pk")
+    )
+
+
+def shipment_counts(user: Any) -> dict[str, int]:
+    rows = shipments_for_seller(user).order_by().values_list("status").annotate(n=Count("pk"))
+    return {status: n for status, n in rows}
+
+
+SHIPPING_SESSION_KEY = "store_shipping"
+
+
+def shipping_initial(user: Any, session: Any) -> dict[str, str]:
+    """The address the checkout form starts with: what the buyer typed last in this session
+    (a refused checkout), else the address of their latest disc order."""
+    typed = session.get(SHIPPING_SESSION_KEY)
+    if typed:
+        return dict(typed)
+    last = (
+        StoreOrder.objects.filter(buyer_user_id=user.pk)
+        .exclude(ship_name="")
+        .order_by("-pk")
+        .values("ship_name", "ship_phone", "ship_address", "ship_postcode")
+        .first()
+    )
+    return dict(last or {})

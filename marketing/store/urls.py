@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketing.store import views
+from marketing.store import views, views_manage
 
 app_name = "store"
 
@@ -28,4 +28,15 @@ urlpatterns = [
     path("sales/", views.sales, name="sales"),
     path("sales/revenue.csv", views.sales_csv, name="sales_csv"),
     path("sales/coupons/", views.coupon_list, name="coupon_list"),
+    path("sales/coupons/<int:pk>/", views_manage.coupon_edit, name="coupon_edit"),
+    path("sales/products/", views_manage.product_manage_list, name="product_manage_list"),
+    path("sales/products/new/", views_manage.product_create, name="product_create"),
+    path("sales/products/<int:pk>/", views_manage.product_edit, name="product_edit"),
+    path("sales/products/<int:pk>/publish/", views_manage.product_publish, name="product_publish"),
+    path("sales/products/<int:pk>/options/new/", views_manage.option_create, name="option_create"),
+    path("sales/options/<int:pk>/", views_manage.option_edit, name="option_edit"),
+    path("sales/options/<int:pk>/prices/", views_manage.option_prices, name="option_prices"),
+    path("sales/discs/", views_manage.shipment_list, name="shipment_list"),
+    path("sales/discs/<int:pk>/ship/", views_manage.shipment_ship, name="shipment_ship"),
+    path("orders/discs/<int:pk>/delivered/", views_manage.shipment_deliver, name="shipment_deliver"),
 ]

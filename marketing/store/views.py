@@ -82,7 +82,13 @@ def product_json_ld(request: HttpRequest, product: Product, offers: list[tuple[A
 
 @require_GET
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = get_object_or_404(selectors.published_products(), slug=slug)
+    product = selectors.published_products().filter(slug=slug).first()
+    preview = False
+    if product is None:  # the selling unit previews an unpublished product; anyone else: 404
+        product = get_object_or_404(Product.objects.prefetch_related("options", "options__prices"), slug=slug)
+        if not (request.user.is_authenticated and permissions.can_edit_product(request.user, product)):
+            raise Http404
+        preview = True
     analytics.record_view(request, "product", product.slug)  # view → order (marketing dashboard)
     buyer_type = permissions.buyer_type_for(request.user)
     options = [option for option in product.options.all() if option.active]
@@ -99,6 +105,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": forms.CartAddForm(),
         "tax_percent": pricing.tax_rate_bp() / 100,
         "json_ld": product_json_ld(request, product, offers),
+        "preview": preview,
+        "can_edit": request.user.is_authenticated and permissions.can_edit_product(request.user, product),
     }
     return render(request, "store/product_detail.html", context)
 
@@ -106,7 +114,11 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def product_file(request: HttpRequest, slug: str, which: str) -> FileResponse:
     """A published product's cover or sample: public by intent; nothing else is served here."""
-    product = get_object_or_404(Product, slug=slug, published=True)
+    product = get_object_or_404(Product, slug=slug)
+    if not product.published and not (
+        request.user.is_authenticated and permissions.can_edit_product(request.user, product)
+    ):
+        raise Http404
     field = {"cover": product.cover, "sample": product.sample}.get(which)
     if not field:
         raise Http404
@@ -158,7 +170,13 @@ def cart(request: HttpRequest) -> HttpResponse:
             "coupon_form": forms.CouponForm(
                 initial={"code": view.cart.coupon.code if view.cart and view.cart.coupon else ""}
             ),
-            "checkout_form": forms.CheckoutForm(initial={"token": secrets.token_urlsafe(16)}),
+            "checkout_form": forms.CheckoutForm(
+                initial={
+                    "token": secrets.token_urlsafe(16),
+                    **selectors.shipping_initial(request.user, request.session),
+                }
+            ),
+            "needs_shipping": any(line.line.option.kind == "disc" for line in view.lines),
             "tax_percent": pricing.tax_rate_bp() / 100,
         },
     )
@@ -222,8 +240,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> StoreOrder | Payment:
         from marketing.analytics import campaign_for
+        from marketing.store.actions.shipping import SHIPPING_FIELDS
 
-        order = actions.checkout(actor=request.user, token=data["token"], campaign=campaign_for(request))
+        shipping = {name: data.get(name) or "" for name in SHIPPING_FIELDS}
+        if any(shipping.values()):  # typed again on the cart page if the checkout is refused
+            request.session[selectors.SHIPPING_SESSION_KEY] = shipping
+        order = actions.checkout(
+            actor=request.user, token=data["token"], campaign=campaign_for(request), shipping=shipping
+        )
+        request.session.pop(selectors.SHIPPING_SESSION_KEY, None)
         if order.status == StoreOrder.Status.PENDING:
             return actions.order_pay(order_id=order.pk, actor=request.user)
         return order
@@ -268,6 +293,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "order": order,
         "lines": order.lines.select_related("option", "option__product"),
         "grants": order.grants.select_related("product", "certificate"),
+        "shipments": order.shipments.select_related("product"),
         "can_pay": can_pay,
         "can_cancel": order.buyer_user_id == request.user.pk
         and order.status in (StoreOrder.Status.PENDING, StoreOrder.Status.AWAITING_APPROVAL),
@@ -472,6 +498,7 @@ def sales(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "chart": chart,
         "products": Product.objects.all(),
+        "shipment_counts": selectors.shipment_counts(request.user),
     }
     return render(request, "store/sales.html", context)
 
@@ -494,7 +521,6 @@ def sales_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def coupon_list(request: HttpRequest) -> HttpResponse:
     _seller_required(request)
-    from marketing.store.models import Coupon
 
     form = forms.CouponCreateForm(request.POST or None)
     if request.method == "POST":
@@ -505,8 +531,16 @@ def coupon_list(request: HttpRequest) -> HttpResponse:
             success=_("Coupon created."),
             redirect_to="store:coupon_list",
             template="store/coupon_list.html",
-            template_context=lambda: {"coupons": Coupon.objects.all()},
+            template_context=lambda: {"page": _coupon_page(request)},
         )
     return render(
-        request, "store/coupon_list.html", {"form": form, "coupons": Coupon.objects.all(), "lang": get_language()}
+        request, "store/coupon_list.html", {"form": form, "page": _coupon_page(request), "lang": get_language()}
     )
+
+
+def _coupon_page(request: HttpRequest) -> Any:
+    from django.core.paginator import Paginator
+
+    from marketing.store.models import Coupon
+
+    return Paginator(Coupon.objects.all(), 25).get_page(request.GET.get("page"))

@@ -68,6 +68,32 @@ def _product(demo: Any) -> dict[str, str]:
     return {"slug": "pearl-river-materials-db"}
 
 
+def _product_pk(demo: Any) -> dict[str, int]:
+    from marketing.store.models import Product
+
+    return {"pk": Product.objects.get(slug="pearl-river-materials-db").pk}
+
+
+def _option_pk(demo: Any) -> dict[str, int]:
+    from tests.store.factories import option
+
+    return {"pk": option().pk}
+
+
+def _coupon_pk(demo: Any) -> dict[str, int]:
+    from marketing.store.models import Coupon
+
+    return {"pk": Coupon.objects.get(code="SPRING26").pk}
+
+
+def _shipment(demo: Any) -> dict[str, int]:
+    """The disc of a paid order of client_a's, waiting to be posted."""
+    from tests.store.factories import paid_order
+
+    order = paid_order(demo.client_a, product="standards-disc-2026", kind="disc", seats=1)
+    return {"pk": order.shipments.get().pk}
+
+
 CART_POST = expect(
     anon=LOGIN, client=Redirect("store:cart"), staff=403, head=403, director=403, other_office=Redirect("store:cart")
 )  # refused or done, back to the cart
@@ -162,6 +188,43 @@ EXPECTATIONS = [
     Entry("store:sales", get=SELLERS_ONLY),
     Entry("store:sales_csv", get=SELLERS_ONLY),
     Entry("store:coupon_list", get=SELLERS_ONLY, post=SELLERS_ONLY),
+    # The catalogue, coupons and discs: the selling unit (head_infodev heads the special
+    # digital-resources group's department) and leadership; an empty POST re-shows the form.
+    Entry("store:coupon_edit", kwargs=_coupon_pk, get=SELLERS_ONLY, post=SELLERS_ONLY),
+    Entry("store:product_manage_list", get=SELLERS_ONLY),
+    Entry("store:product_create", get=SELLERS_ONLY, post=SELLERS_ONLY),
+    Entry("store:product_edit", kwargs=_product_pk, get=SELLERS_ONLY, post=SELLERS_ONLY),
+    Entry(
+        "store:product_publish",
+        kwargs=_product_pk,
+        get=logged_in(405),
+        post=expect(anon=LOGIN, client=403, staff=403, head=302, director=302, other_office=403),
+        note="an empty POST takes the product off sale (rolled back by the matrix)",
+    ),
+    Entry("store:option_create", kwargs=_product_pk, get=SELLERS_ONLY, post=SELLERS_ONLY),
+    Entry("store:option_edit", kwargs=_option_pk, get=SELLERS_ONLY, post=SELLERS_ONLY),
+    Entry("store:option_prices", kwargs=_option_pk, get=SELLERS_ONLY, post=SELLERS_ONLY),
+    Entry("store:shipment_list", get=SELLERS_ONLY),
+    Entry(
+        "store:shipment_ship",
+        kwargs=_shipment,
+        get=logged_in(405),
+        post=expect(
+            anon=LOGIN,
+            client=403,
+            staff=403,
+            head=Redirect("store:shipment_list"),
+            director=Redirect("store:shipment_list"),
+            other_office=403,
+        ),  # empty form: refused with a message, back to the list
+    ),
+    Entry(
+        "store:shipment_deliver",
+        kwargs=_shipment,
+        get=logged_in(405),
+        # not posted yet: refused with a message, back to the order; other buyers: 404
+        post=expect(anon=LOGIN, client=302, staff=404, head=302, director=302, other_office=404),
+    ),
 ]
 
 

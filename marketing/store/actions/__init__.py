@@ -6,7 +6,9 @@
     grants          order_paid / order_refunded (payable handlers), downloads, access sessions,
                     the expiry and reminder sweeps
     renewals        grant_renew, grant_upgrade
-    sales           coupon_create
+    sales           coupon_create, coupon_update
+    catalogue       product_save, product_publish, option_save, option_prices_set (the selling unit)
+    shipping        the disc's address at checkout, shipment_ship, shipment_deliver
     confirmations   the confirmation e-mail (invoice and certificates attached)
 
 Order: cart -> checkout -> [awaiting_approval ->] pending -> paid -> refunded; cancelled.
@@ -14,6 +16,7 @@ Callers import from here; the modules import each other directly, never this pac
 """
 
 from marketing.store.actions.cart import cart_add, cart_apply_coupon, cart_remove
+from marketing.store.actions.catalogue import option_prices_set, option_save, product_publish, product_save
 from marketing.store.actions.checkout import (
     checkout,
     order_cancel,
@@ -32,7 +35,8 @@ from marketing.store.actions.grants import (
     order_refunded,
 )
 from marketing.store.actions.renewals import grant_renew, grant_upgrade
-from marketing.store.actions.sales import coupon_create
+from marketing.store.actions.sales import coupon_create, coupon_update
+from marketing.store.actions.shipping import shipment_deliver, shipment_ship
 
 __all__ = [
     "ORDER_PURPOSE",
@@ -42,12 +46,15 @@ __all__ = [
     "cart_remove",
     "checkout",
     "coupon_create",
+    "coupon_update",
     "grant_download",
     "grant_renew",
     "grant_upgrade",
     "grants_expire",
     "grants_remind",
     "ip_allowed",
+    "option_prices_set",
+    "option_save",
     "normalize_ip_ranges",
     "order_cancel",
     "order_confirmation_send",
@@ -57,4 +64,8 @@ __all__ = [
     "order_refunded",
     "order_sync_approval",
     "orders_sync_approvals",
+    "product_publish",
+    "product_save",
+    "shipment_deliver",
+    "shipment_ship",
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketing.store import permissions, pricing, selectors
-from marketing.store.actions.common import check_seats, normalize_ip_ranges
+from marketing.store.actions.common import check_max_seats, check_seats, normalize_ip_ranges
 from marketing.store.models import BuyerType, Cart, CartLine, Coupon, LicenceOption
 from office.exceptions import DomainError
 
@@ -38,9 +38,13 @@ def cart_add(*, actor: User, option_id: int, quantity: Any = 1, ip_ranges: str =
     if option.offices_only and buyer_type != BuyerType.MEMBER:
         raise DomainError(_("This licence is sold to member offices only."))
     seats = check_seats(quantity)
+    if option.per_seat:
+        check_max_seats(option, seats)
     ranges = normalize_ip_ranges(ip_ranges)
     if ranges and not (option.per_seat and buyer_type == BuyerType.MEMBER):
         raise DomainError(_("IP ranges are given only for an office's online or transmission licence."))
+    if not ranges and option.ip_ranges_required and buyer_type == BuyerType.MEMBER:
+        raise DomainError(_("Give the IP ranges your office's users come from; this licence is checked by address."))
     try:
         selectors.price_line(option, buyer_type, seats)
     except pricing.PricingError as exc:

@@ -11,7 +11,7 @@ and the order's idempotency key is unique; `order_pay` reuses the open payment o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_noop
 from marketing.store import permissions, pricing, selectors
 from marketing.store.actions.common import ORDER_PURPOSE, lock_order, notify_buyer
 from marketing.store.actions.office_approval import purchase_request_for, request_status
-from marketing.store.models import BuyerType, Cart, CartLine, Coupon, StoreOrder, StoreOrderLine
+from marketing.store.actions.shipping import shipping_address_clean
+from marketing.store.models import BuyerType, Cart, CartLine, Coupon, LicenceOption, StoreOrder, StoreOrderLine
 from office import audit
 from office.access import staff_profile
 from office.exceptions import DomainError, InvalidTransition
@@ -44,6 +45,7 @@ class Draft:
     lines: list[dict] = field(default_factory=list)
     coupon: Coupon | None = None
     campaign: str = ""  # the marketing campaign (utm_campaign) the buyer came through
+    shipping: dict[str, str] = field(default_factory=dict)  # where discs go (shipping_address_clean)
 
 
 def _buyer(actor: User) -> tuple[str, object, str]:
@@ -84,6 +86,7 @@ def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
         coupon=draft.coupon,
         campaign=(draft.coupon.campaign if draft.coupon and draft.coupon.campaign else draft.campaign)[:80],
         idempotency_key=key,
+        **draft.shipping,
     )
     order.number = f"SO-{timezone.localdate().year}-{order.pk:05d}"
     for line in draft.lines:
@@ -120,11 +123,13 @@ def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
 
 
 @transaction.atomic
-def checkout(*, actor: User, token: str, campaign: str = "") -> StoreOrder:
+def checkout(*, actor: User, token: str, campaign: str = "", shipping: dict[str, Any] | None = None) -> StoreOrder:
     """Turn the actor's cart into an order and empty the cart. The same token (a double click,
     a second tab) returns the order made the first time. Refuses an empty cart, lines that
     cannot be priced for the buyer and a coupon no longer valid; nothing changes then. The
-    order is attributed to the coupon's campaign, else to `campaign` (marketing analytics)."""
+    order is attributed to the coupon's campaign, else to `campaign` (marketing analytics).
+    A cart with a disc needs `shipping` (recipient, phone, address, postcode), checked here;
+    without a disc the address is not asked for and not kept."""
     token = (token or "").strip()[:40]
     if not token:
         raise DomainError(_("The checkout form is out of date; open the cart again."))
@@ -141,6 +146,8 @@ def checkout(*, actor: User, token: str, campaign: str = "") -> StoreOrder:
     if view.error:
         raise DomainError(view.error)
     draft = Draft(coupon=cart.coupon, campaign=(campaign or "").strip())
+    if any(priced.line.option.kind == LicenceOption.Kind.DISC for priced in view.lines):
+        draft.shipping = shipping_address_clean(shipping)
     for priced in view.lines:
         option = priced.line.option
         draft.lines.append(

@@ -42,6 +42,12 @@ def check_seats(value: Any) -> int:
     return seats
 
 
+def check_max_seats(option: Any, seats: int) -> None:
+    """The option's most seats per licence (None: no limit of its own)."""
+    if option.max_seats is not None and seats > option.max_seats:
+        raise DomainError(_("This licence is sold for at most %(max)s seats.") % {"max": option.max_seats})
+
+
 def normalize_ip_ranges(text: str) -> str:
     """One CIDR range per line (a single address is a /32 or /128), normalised; refuses
     anything that is not a range, and more than MAX_IP_RANGES lines."""

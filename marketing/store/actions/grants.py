@@ -6,7 +6,7 @@
 
 Grants: a download entitlement (signed, expiring links; each download counted), online access
 (seats = concurrent sessions; an office's IP ranges checked), a transmission right for an
-office (recorded, with its term), a disc (shipped by the selling unit).
+office (recorded, with its term), a disc (a `Shipment` the selling unit posts: actions/shipping.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 from marketing.store import permissions
 from marketing.store.actions.common import add_months, grant_url, ip_allowed, lock_grant, notify_buyer
 from marketing.store.actions.office_approval import request_paid, request_refunded
+from marketing.store.actions.shipping import shipment_open, shipments_cancel
 from marketing.store.models import AccessSession, Certificate, Grant, StoreOrder, StoreOrderLine
 from office import audit
 from office.actions import notify
@@ -89,6 +90,8 @@ def _issue(order: StoreOrder, line: StoreOrderLine, now: datetime.datetime) -> G
         verification_code="-".join(secrets.token_hex(2).upper() for _ in range(4)),
     )
     audit.record(actor=None, target=grant, verb="store.grant.issued", data={"order": order.number})
+    if option.kind == option.Kind.DISC:
+        shipment_open(order, line)
     return grant
 
 
@@ -123,6 +126,7 @@ def order_refunded(order: StoreOrder, payment: Payment) -> None:
         grant.save(update_fields=["status", "ended_at", "updated_at"])
         AccessSession.objects.filter(grant=grant).delete()
         audit.record(actor=None, target=grant, verb="store.grant.revoked", data={"order": order.number})
+    shipments_cancel(order)
     if order.purchase_request_id:
         request_refunded(order, payment.refunded_minor)
     audit.record(actor=None, target=order, verb="store.order.refunded", data={"payment": payment.pk})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from marketing.store import permissions, pricing, selectors
 from marketing.store.actions.checkout import Draft, place_order
-from marketing.store.actions.common import check_seats, lock_grant
+from marketing.store.actions.common import check_max_seats, check_seats, lock_grant
 from marketing.store.models import Grant, StoreOrder, StoreOrderLine
 from office.exceptions import DomainError
 
@@ -66,6 +66,7 @@ def grant_upgrade(*, grant_id: int, actor: User, extra_seats: Any) -> StoreOrder
     """An order for `extra_seats` more seats until the end of the current term, pro-rated."""
     grant, buyer_type = _checked(grant_id, actor)
     extra = check_seats(extra_seats)
+    check_max_seats(grant.option, grant.seats + extra)
     if not grant.usable_at() or grant.ends_at is None:
         raise DomainError(_("This licence has ended; renew it first."))
     try:

@@ -62,3 +62,52 @@ def coupon_create(
     )
     audit.record(actor=actor, target=coupon, verb="store.coupon.created", data={"code": code})
     return coupon
+
+
+@transaction.atomic
+def coupon_update(
+    *,
+    actor: User,
+    coupon_id: int,
+    campaign: str = "",
+    percent_off: int | None = None,
+    amount_off_minor: int | None = None,
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    max_uses: int,
+    active: bool = True,
+) -> Coupon:
+    """Edit a coupon: campaign, dates, uses allowed, active. The discount changes only while the
+    coupon is unused (orders placed with it keep what they were given either way); the code
+    never changes. Refuses non-sellers, bad dates and fewer uses than already made."""
+    if not permissions.is_seller(actor):
+        raise PermissionDenied(_("Only the selling unit edits coupons."))
+    coupon = Coupon.objects.select_for_update().filter(pk=coupon_id).first()
+    if coupon is None:
+        raise DomainError(_("This coupon does not exist."))
+    if (percent_off is None) == (amount_off_minor is None):
+        raise DomainError(_("Give either a percentage or an amount off."))
+    if percent_off is not None and not 1 <= percent_off <= 100:
+        raise DomainError(_("The percentage must lie between 1 and 100."))
+    if amount_off_minor is not None and amount_off_minor < 1:
+        raise DomainError(_("Enter an amount above zero."))
+    discount_changed = (percent_off, amount_off_minor) != (coupon.percent_off, coupon.amount_off_minor)
+    if discount_changed and coupon.used_count:
+        raise DomainError(_("This coupon has been used, so its discount stays; create a new coupon instead."))
+    if valid_until < valid_from:
+        raise DomainError(_("The coupon must end after it starts."))
+    if max_uses < max(1, coupon.used_count):
+        raise DomainError(
+            _("The coupon has been used %(count)s times; allow at least that many uses.") % {"count": coupon.used_count}
+        )
+    coupon.campaign = (campaign or "").strip()[:80]
+    coupon.percent_off, coupon.amount_off_minor = percent_off, amount_off_minor
+    coupon.valid_from, coupon.valid_until, coupon.max_uses, coupon.active = valid_from, valid_until, max_uses, active
+    coupon.save()
+    audit.record(
+        actor=actor,
+        target=coupon,
+        verb="store.coupon.updated",
+        data={"code": coupon.code, "active": active, "max_uses": max_uses, "discount_changed": discount_changed},
+    )
+    return coupon
