@@ -3,8 +3,9 @@ CN-NORTH) with policies and fee schedules, an outside partner (CN-PARTNER, addre
 SHARING_DEMO_PARTNER_URL; empty: nothing is sent; its security code from
 SHARING_DEMO_PARTNER_SECRET; empty: none, its messages are refused until the home office's
 leadership sets one in the directory), a reciprocity agreement (east ↔ north),
-and requests in several states so every desk shows something. Idempotent: agencies by id,
-requests only when there are none."""
+and requests in several states so every desk shows something (waiting, conditional,
+expect-to-supply, shipped, on loan, sent back, complete, unfilled, awaiting a client's
+payment). Idempotent: agencies by id, requests only when there are none."""
 
 from __future__ import annotations
 
@@ -145,6 +146,47 @@ def seed_requests(users: dict[str, Any]) -> int:
     # north asks east for 馆际互借与文献传递 (east holds it): waiting at east's lending desk.
     if (record := _record("馆际互借与文献传递")) is not None:
         actions.request_create(actor=users["staff_north"], service_type="loan", record_id=record.pk, urgent=True)
+        made += 1
+    # east borrows 机器学习 from riverside: shipped, on its way (east "on the way", riverside "out").
+    if (record := _record("机器学习")) is not None:
+        r = actions.request_create(actor=users["staff_east"], service_type="loan", record_id=record.pk)
+        if (lender := _lender_staff(r, users)) is not None:
+            actions.request_will_supply(request_id=r.pk, actor=lender)
+            actions.request_ship(request_id=r.pk, actor=lender, tracking_number="SF2233445566")
+            made += 1
+    # riverside borrowed 信息检索与利用 from home and sent it back: home has it to check in.
+    if (record := _record("信息检索与利用")) is not None:
+        r = actions.request_create(actor=users["staff_riverside"], service_type="loan", record_id=record.pk)
+        if (lender := _lender_staff(r, users)) is not None:
+            actions.request_will_supply(request_id=r.pk, actor=lender)
+            actions.request_ship(request_id=r.pk, actor=lender, tracking_number="EMS0003")
+            actions.request_mark_received(request_id=r.pk, actor=users["staff_riverside"])
+            actions.request_return(request_id=r.pk, actor=users["staff_riverside"], tracking_number="EMS0004")
+            made += 1
+    # home asks east for a chapter of 网络信息资源开发与利用: east expects to supply it.
+    if (record := _record("网络信息资源开发与利用")) is not None:
+        r = actions.request_create(
+            actor=users["staff_infodev"],
+            service_type="copy",
+            record_id=record.pk,
+            pages="45-60",
+            article_title="第三章 网络信息资源的组织",
+            copyright_declared=True,
+        )
+        if (lender := _lender_staff(r, users)) is not None:
+            actions.request_expect_to_supply(request_id=r.pk, actor=lender, note="Scanning this week")
+            made += 1
+    # riverside asks for 数据库系统概论; north holds a copy too and is the cheapest lender, so the
+    # request waits at north's lending desk (north holds nothing in the catalog demo otherwise).
+    if (record := _record("数据库系统概论")) is not None:
+        from cataloging.models import Holding
+
+        north = Organization.objects.filter(code="north").first()
+        if north is not None:
+            Holding.objects.get_or_create(
+                record=record, organization=north, defaults={"call_number": record.clc, "location": "Stacks"}
+            )
+        actions.request_create(actor=users["staff_riverside"], service_type="loan", record_id=record.pk)
         made += 1
     # A citation nobody in the network holds: unfilled at once.
     actions.request_create(

@@ -158,3 +158,110 @@ class PolicyForm(forms.Form):
     def clean_preference_list(self) -> list[str]:
         text = self.cleaned_data.get("preference_list") or ""
         return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+# --- the directory (home office leadership) ---------------------------------------------------
+
+CURRENCIES = [(code, code) for code in ("CNY", "HKD", "USD", "EUR", "GBP", "JPY")]
+
+
+class PartnerForm(forms.Form):
+    """An outside partner library. `agency_id` and `secret` only when it is added: the id
+    never changes, and the security code has its own page (set once, shown once)."""
+
+    agency_id = forms.CharField(
+        label=_("Agency id (ISIL)"), max_length=16, help_text=_("e.g. CN-PARTNER; it cannot be changed later.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
+    iso_address = forms.CharField(
+        label=_("ISO 18626 address"),
+        max_length=200,
+        required=False,
+        help_text=_("Where our messages go, https://…; empty: nothing is sent."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    postal_address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="CNY")
+    loan_fee_minor = MoneyField(label=_("Fee per loan"), allow_zero=True)
+    copy_fee_minor = MoneyField(label=_("Fee per copy"), allow_zero=True)
+    page_fee_minor = MoneyField(label=_("Fee per copied page"), allow_zero=True)
+    urgent_fee_minor = MoneyField(label=_("Urgent surcharge"), allow_zero=True)
+    is_active = forms.BooleanField(label=_("Active (messages accepted and sent)"), required=False, initial=True)
+    secret = forms.CharField(
+        label=_("Security code"),
+        max_length=128,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("The code the partner proposed (16 characters or more), or leave empty to generate one."),
+    )
+
+    def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency = str(self.data.get("currency") or self.initial.get("currency") or "CNY").upper()
+        for name in ("loan_fee_minor", "copy_fee_minor", "page_fee_minor", "urgent_fee_minor"):
+            self.fields[name].currency = currency if currency in dict(CURRENCIES) else "CNY"
+            self.fields[name].initial = 0
+        if not creating:
+            del self.fields["agency_id"]
+            del self.fields["secret"]
+        layout = [
+            Row(Column("agency_id"), Column("name"), Column("name_zh"))
+            if creating
+            else Row(Column("name"), Column("name_zh")),
+            "iso_address",
+            Row(Column("email"), Column("postal_address")),
+            Row(Column("currency"), Column("loan_fee_minor"), Column("copy_fee_minor")),
+            Row(Column("page_fee_minor"), Column("urgent_fee_minor")),
+            "is_active",
+        ]
+        if creating:
+            layout.append("secret")
+        self.helper = _helper(Layout(*layout))
+
+
+class SecretForm(forms.Form):
+    secret = forms.CharField(
+        label=_("New security code"),
+        max_length=128,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("The code the partner proposed (16 characters or more), or leave empty to generate one."),
+    )
+
+
+class ReciprocityForm(forms.Form):
+    """An agreement between two member offices; the offices only when it is made."""
+
+    first = forms.TypedChoiceField(label=_("Office"), coerce=int)
+    second = forms.TypedChoiceField(label=_("Other office"), coerce=int)
+    starts_on = forms.DateField(label=_("Free lending from"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: open-ended."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            offices = [(a.pk, str(a)) for a in Agency.objects.active().members()]
+            self.fields["first"].choices = self.fields["second"].choices = [("", "---------"), *offices]
+        else:
+            del self.fields["first"]
+            del self.fields["second"]
+        rows = [Row(Column("first"), Column("second"))] if creating else []
+        self.helper = _helper(Layout(*rows, Row(Column("starts_on"), Column("ends_on")), "note"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("first") and data.get("first") == data.get("second"):
+            self.add_error("second", _("Choose another office."))
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The agreement cannot end before it starts."))
+        return data

@@ -68,3 +68,16 @@ def can_pay_settlement(user: Any, settlement: Settlement) -> bool:
 def can_request_as_client(user: Any) -> bool:
     account = client_account(user)
     return account is not None and account.email_confirmed
+
+
+def can_manage_directory(user: Any) -> bool:
+    """The home office's leadership keeps the network's directory: outside partner libraries
+    (their security codes) and reciprocity agreements. No unit carries a resource-sharing
+    function (office.models.Function), so it is the leadership's, like other network matters."""
+    profile = staff_profile(user)
+    return (
+        profile is not None
+        and profile.organization.is_home
+        and profile.position.role in LEADERSHIP
+        and is_sharing_staff(user)
+    )

@@ -123,14 +123,22 @@ def client_requests(user: Any) -> QuerySet[SharingRequest]:
     return _base().visible_to(user).filter(client__isnull=False)
 
 
-def directory() -> dict[str, Any]:
-    agencies = list(Agency.objects.active().select_related("organization"))
-    names = {a.pk: a.agency_id for a in agencies}
-    pairs = [(names.get(r.first_id, "?"), names.get(r.second_id, "?")) for r in Reciprocity.objects.all()]
+def directory(*, managing: bool = False) -> dict[str, Any]:
+    """Active member offices, partner libraries (inactive ones too for those who manage the
+    directory) and reciprocity agreements with their dates (in force today or not)."""
+    agencies = list(Agency.objects.select_related("organization"))
+    shown = [a for a in agencies if a.is_active or (managing and a.is_partner)]
+    by_pk = {a.pk: a for a in agencies}
+    today = timezone.localdate()
+    agreements = []
+    for r in Reciprocity.objects.order_by("first_id", "second_id"):
+        r.first, r.second = by_pk[r.first_id], by_pk[r.second_id]
+        r.in_force = r.starts_on <= today and (r.ends_on is None or r.ends_on >= today)
+        agreements.append(r)
     return {
-        "members": [a for a in agencies if not a.is_partner],
-        "partners": [a for a in agencies if a.is_partner],
-        "reciprocities": pairs,
+        "members": [a for a in shown if not a.is_partner],
+        "partners": [a for a in shown if a.is_partner],
+        "reciprocities": agreements,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from sharing import views, views_money
+from sharing import views, views_directory, views_money
 
 app_name = "sharing"
 
@@ -16,6 +16,11 @@ urlpatterns: list = [
     path("delivery/new/", views.client_request_new, name="client_request_new"),
     path("download/<uuid:token>/", views.download, name="download"),
     path("directory/", views_money.directory, name="directory"),
+    path("directory/partners/new/", views_directory.partner_new, name="partner_new"),
+    path("directory/partners/<int:pk>/", views_directory.partner_edit, name="partner_edit"),
+    path("directory/partners/<int:pk>/security-code/", views_directory.partner_secret, name="partner_secret"),
+    path("directory/reciprocity/new/", views_directory.reciprocity_new, name="reciprocity_new"),
+    path("directory/reciprocity/<int:pk>/", views_directory.reciprocity_edit, name="reciprocity_edit"),
     path("policy/", views_money.policy_edit, name="policy_edit"),
     path("pull-slips.pdf", views_money.pull_slips, name="pull_slips"),
     path("statements/", views_money.settlement_list, name="settlement_list"),

@@ -28,7 +28,13 @@ from sharing.views import PAGE_SIZE, agency_required, back
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     agency = agency_required(request)
-    context = {"agency": agency, **selectors.directory(), "can_edit": permissions.can_manage_policy(request.user)}
+    managing = permissions.can_manage_directory(request.user)
+    context = {
+        "agency": agency,
+        **selectors.directory(managing=managing),
+        "can_edit": permissions.can_manage_policy(request.user),
+        "can_manage": managing,
+    }
     return render(request, "sharing/directory.html", context)
 
 

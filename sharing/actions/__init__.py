@@ -18,6 +18,7 @@ Request (ISO 18626 style, `SharingRequest.TRANSITIONS`):
     settlement  monthly netted statements between offices and their payment
     deadlines   lapsed lenders (sweep)
     policy      an office's lending policy and fees
+    directory   partner libraries (security codes) and reciprocity agreements
     common      private helpers
 
 Every action takes `actor` (a user, or None for a message from a partner, with `agency` the
@@ -34,6 +35,13 @@ from sharing.actions.client import (
 )
 from sharing.actions.deadlines import request_lapse
 from sharing.actions.delivery import file_delete, link_use, request_deliver, send_link
+from sharing.actions.directory import (
+    partner_create,
+    partner_secret_set,
+    partner_update,
+    reciprocity_create,
+    reciprocity_update,
+)
 from sharing.actions.lending import (
     request_accept_condition,
     request_answer_cancel,
@@ -77,6 +85,11 @@ __all__ = [
     "link_use",
     "mark_overdue",
     "page_count_of",
+    "partner_create",
+    "partner_secret_set",
+    "partner_update",
+    "reciprocity_create",
+    "reciprocity_update",
     "record_charge",
     "request_accept_condition",
     "request_answer_cancel",

@@ -86,6 +86,23 @@ def _next(path: str) -> Any:
     return lambda demo: {"next": path}
 
 
+def _partner(demo: Any) -> dict[str, Any]:
+    from sharing.models import Agency
+
+    return {"pk": Agency.objects.get(agency_id="CN-PARTNER").pk}
+
+
+def _agreement(demo: Any) -> dict[str, Any]:
+    """The demo's reciprocity agreement (east ↔ north)."""
+    from sharing.models import Reciprocity
+
+    pair = ["CN-EAST", "CN-NORTH"]
+    return {"pk": Reciprocity.objects.get(first__agency_id__in=pair, second__agency_id__in=pair).pk}
+
+
+# The directory's partners and agreements: the home office's leadership (the director here).
+DIRECTORY_EDIT = expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403)
+
 HOME_OBJECT = expect(anon=LOGIN, client=403, staff=200, head=200, director=200, other_office=404)
 
 EXPECTATIONS = [
@@ -135,6 +152,22 @@ EXPECTATIONS = [
         get_writes="a download counts one use of the link and is audited",
     ),
     Entry("sharing:directory", get=STAFF_PAGE),
+    Entry(
+        "sharing:partner_new",
+        get=DIRECTORY_EDIT,
+        post=DIRECTORY_EDIT,
+        note="an empty form comes back with its errors",
+    ),
+    Entry("sharing:partner_edit", kwargs=_partner, get=DIRECTORY_EDIT, post=DIRECTORY_EDIT),
+    Entry(
+        "sharing:partner_secret",
+        kwargs=_partner,
+        get=DIRECTORY_EDIT,
+        post=DIRECTORY_EDIT,
+        note="an empty POST generates a new code and shows it once (200)",
+    ),
+    Entry("sharing:reciprocity_new", get=DIRECTORY_EDIT, post=DIRECTORY_EDIT),
+    Entry("sharing:reciprocity_edit", kwargs=_agreement, get=DIRECTORY_EDIT, post=DIRECTORY_EDIT),
     Entry(
         "sharing:policy_edit",
         get=expect(anon=LOGIN, client=403, staff=403, head=200, director=200, other_office=403),
