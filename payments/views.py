@@ -212,14 +212,19 @@ def _declined(provider_error: str) -> str:
 # Purposes whose page is the payer's thank-you view (``?paid=1``): the client lands on what it
 # bought, not on a payment record. The others (staff paying vendors, fees) keep the payment page.
 THANK_YOU_PURPOSES = frozenset({"services.order"})
+# Purposes whose page takes the payments' thank-you notice (``?payment=<pk>``, partials/_messages.html).
+PAYER_PAGE_PURPOSES = frozenset({"store.order", "sharing.client_request"})
 
 
 def _after_payment(payment: Payment) -> str:
     """Where the payer goes once the card went through: a service order's thank-you view
-    (its page with ``?paid=1``), else the payment's page."""
+    (its page with ``?paid=1``), a store order's or a document delivery request's page with the
+    thank-you notice, else the payment's page."""
     purpose = payables.get(payment.purpose_type)
     if payment.purpose_type in THANK_YOU_PURPOSES and purpose is not None and purpose.url is not None:
         return purpose.url(payment) + "?paid=1"
+    if payment.purpose_type in PAYER_PAGE_PURPOSES and purpose is not None and purpose.url is not None:
+        return purpose.url(payment) + f"?payment={payment.pk}"
     return reverse("payments:payment_detail", args=[payment.pk])
 
 
