@@ -64,7 +64,7 @@ def test_assistant_builds_a_review_group_and_technical_services_keep_their_pages
     page.select_option("#id_position", str(Position.objects.get(code="staff").pk))
     with page.expect_navigation():
         page.click("#invite-form button[type=submit]")
-    expect(page.locator("#person-history")).to_contain_text("office.staff.invited")
+    expect(page.locator("#person-history")).to_contain_text("人员 Li Na 李娜 已邀请")
     invitation = mail.outbox[-1]
     assert invitation.to == ["li.na@office.example"] and "内网账户" in invitation.subject
     link = re.search(r"https?://\S+", invitation.body).group(0)
