@@ -201,7 +201,8 @@ class PriceTierForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["buyer_type"].choices = BuyerType.choices
+        # A blank first choice, so a row left empty posts nothing and is ignored.
+        self.fields["buyer_type"].choices = [("", "—"), *BuyerType.choices]
 
 
 class _PriceTierBaseFormSet(forms.BaseFormSet):

@@ -374,6 +374,7 @@ def test_seller_creates_prices_and_publishes_through_the_pages(demo):
         "tiers-MAX_NUM_FORMS": 30,
         "tiers-0-buyer_type": "individual", "tiers-0-min_quantity": 1, "tiers-0-unit_minor": "380.50",
         "tiers-1-buyer_type": "organisation", "tiers-1-min_quantity": 1, "tiers-1-unit_minor": "800",
+        "tiers-2-buyer_type": "", "tiers-2-min_quantity": "", "tiers-2-unit_minor": "",  # left blank: ignored
     })  # fmt: skip
     assert response.status_code == 302
     assert sorted(opt.prices.values_list("buyer_type", "unit_minor")) == [
