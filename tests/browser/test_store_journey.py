@@ -7,7 +7,10 @@ purchase request, the approver (the East director: the unit has no head) approve
 procurement, the office pays, the grant appears. A renewal reminder goes out (the beat
 function, run directly) and client_a renews in one click and pays. Finance (the director)
 refunds the renewal's payment and the grant ends. The public verification page confirms a
-certificate and rejects a forged code.
+certificate and rejects a forged code. The selling unit's head (head_infodev) creates a disc
+product outside the admin (texts, cover, option, tier prices), publishes it; client_a buys a
+disc (a bad postcode is refused and the address kept), pays; the head posts it with a tracking
+number; client_a sees the number on the order and confirms the disc arrived.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from marketing.store import actions
-from marketing.store.models import Grant, StoreOrder
+from marketing.store.models import Grant, Product, StoreOrder
 from office.models import Notification
 from payments.models import Payment
 from procurement.models import PurchaseRequest
@@ -165,6 +168,114 @@ def _verification(page: Any, base: str, recorder: Recorder) -> None:
     expect(page.locator("#verify-result")).to_have_attribute("data-valid", "no")
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (30, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _seller_creates_a_disc_product(page: Any, base: str) -> Product:
+    _log_in(page, base, "head_infodev")
+    page.goto(base + reverse("store:sales"))
+    with page.expect_navigation():
+        page.click("#sales-products")
+    with page.expect_navigation():
+        page.click("#product-new")
+    page.fill("#id_slug", "county-gazetteers-disc")
+    page.select_option("#id_kind", "disc")
+    page.fill("#id_name", "County Gazetteers on Disc")
+    page.fill("#id_name_zh", "县志光盘版")
+    page.fill("#id_summary", "Digitised county gazetteers, on disc.")
+    page.fill("#id_summary_zh", "数字化县志，光盘版。")
+    page.set_input_files("#id_cover_upload", files=[{"name": "cover.png", "mimeType": "image/png", "buffer": _png()}])
+    with page.expect_navigation():
+        page.click("#product-save")
+    product = Product.objects.get(slug="county-gazetteers-disc")
+    assert product.cover and not product.published
+    expect(page.locator("#product-problems")).to_be_visible()
+    with page.expect_navigation():
+        page.click("#option-new")
+    page.select_option("#id_kind", "disc")
+    page.fill("#id_name", "Disc posted")
+    page.fill("#id_name_zh", "光盘邮寄")
+    with page.expect_navigation():
+        page.click("#option-save")
+    # the prices page: a dearer volume tier is refused, then fixed
+    page.select_option("#id_tiers-0-buyer_type", "organisation")
+    page.fill("#id_tiers-0-min_quantity", "1")
+    page.fill("#id_tiers-0-unit_minor", "500")
+    page.select_option("#id_tiers-1-buyer_type", "organisation")
+    page.fill("#id_tiers-1-min_quantity", "5")
+    page.fill("#id_tiers-1-unit_minor", "600")
+    with page.expect_navigation():
+        page.click("#prices-save")
+    expect(page.locator("#prices-error")).to_contain_text("volume tiers cost less")
+    page.fill("#id_tiers-1-unit_minor", "450")
+    with page.expect_navigation():
+        page.click("#prices-save")
+    expect(page.locator("#option-table")).to_contain_text("¥450.00")
+    with page.expect_navigation():
+        page.click("#product-publish")
+    expect(page.locator("#product-published")).to_have_text("Published")
+    _log_out(page, base)
+    return product
+
+
+def _client_buys_the_disc(page: Any, base: str, demo: Any, product: Product) -> StoreOrder:
+    _log_in(page, base, "client_a")
+    chosen = product.options.get()
+    page.goto(base + reverse("store:product_detail", args=[product.slug]))
+    with page.expect_navigation():
+        page.click(f"#add-{chosen.pk}")
+    expect(page.locator("#shipping-fields")).to_be_visible()
+    page.fill("#id_ship_name", "Fang Wei 方伟")
+    page.fill("#id_ship_phone", "020-8888-1001")
+    page.fill("#id_ship_address", "100 Xianlie Road, Yuexiu District, Guangzhou")
+    page.fill("#id_ship_postcode", "?")
+    with page.expect_navigation():
+        page.click("#checkout-button")
+    expect(page.locator("#messages")).to_contain_text("postcode")
+    expect(page.locator("#id_ship_address")).to_have_value("100 Xianlie Road, Yuexiu District, Guangzhou")
+    page.fill("#id_ship_postcode", "510070")
+    with page.expect_navigation():
+        page.click("#checkout-button")
+    order = StoreOrder.objects.filter(buyer_user=demo.client_a).latest("pk")
+    assert order.ship_postcode == "510070"
+    _pay_by_card(page, Payment.objects.get(purpose_type="store.order", purpose_id=str(order.pk)))
+    _wait_for(lambda: order.shipments.exists())
+    _log_out(page, base)
+    return order
+
+
+def _seller_posts_and_buyer_confirms(page: Any, base: str, order: StoreOrder) -> None:
+    shipment = order.shipments.get()
+    _log_in(page, base, "head_infodev")
+    page.goto(base + reverse("store:sales"))
+    expect(page.locator("#discs-to-ship")).to_have_text("1")
+    with page.expect_navigation():
+        page.click("#sales-discs")
+    expect(page.locator(f"#shipment-{shipment.pk}")).to_contain_text("Xianlie Road")
+    page.fill(f"#carrier-{shipment.pk}", "SF Express")
+    page.fill(f"#tracking-{shipment.pk}", "SF1002003004")
+    with page.expect_navigation():
+        page.click(f"#ship-{shipment.pk}")
+    expect(page.locator("#shipment-empty")).to_be_visible()
+    _log_out(page, base)
+
+    _log_in(page, base, "client_a")
+    page.goto(base + reverse("store:order_detail", args=[order.pk]))
+    expect(page.locator("#order-shipments .tracking-number")).to_have_text("SF1002003004")
+    expect(page.locator(f"#order-shipment-{shipment.pk} [data-status]")).to_have_attribute("data-status", "shipped")
+    with page.expect_navigation():
+        page.click(f"#deliver-{shipment.pk}")
+    expect(page.locator(f"#order-shipment-{shipment.pk} [data-status]")).to_have_attribute("data-status", "delivered")
+    _log_out(page, base)
+
+
 def test_store_journey(page: Any, live_server: Any, demo: Any) -> None:
     page.set_default_timeout(15_000)
     recorder = Recorder(page)
@@ -175,4 +286,15 @@ def test_store_journey(page: Any, live_server: Any, demo: Any) -> None:
     renewal = _renewal_reminded_and_paid(page, base, demo, grant)
     _refund_ends_the_grant(page, base, renewal, grant)
     _verification(page, base, recorder)
+    recorder.assert_clean()
+
+
+def test_store_seller_and_disc_journey(page: Any, live_server: Any, demo: Any) -> None:
+    """A journey of its own (the first one already takes most of the time limit)."""
+    page.set_default_timeout(15_000)
+    recorder = Recorder(page)
+    base = live_server.url
+    disc = _seller_creates_a_disc_product(page, base)
+    order = _client_buys_the_disc(page, base, demo, disc)
+    _seller_posts_and_buyer_confirms(page, base, order)
     recorder.assert_clean()
