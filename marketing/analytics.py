@@ -82,7 +82,7 @@ def _safely(table: str, fields: dict[str, str]) -> None:
         flush()
 
 
-def flush() -> int:
+def flush(*, quiet: bool = False) -> int:
     """Write the pending counts (one transaction, rows in a fixed order so two workers never
     wait on each other crosswise); returns how many rows were written. On a database error
     the counts are kept for the next try and the page goes on."""
@@ -98,7 +98,8 @@ def flush() -> int:
             for (table, day, fields), n in sorted(batch.items()):
                 _bump(table, day, dict(fields), n)
     except DatabaseError:
-        logger.warning("Page views not counted yet (%s rows kept for the next try)", len(batch), exc_info=True)
+        if not quiet:
+            logger.warning("Page views not counted yet (%s rows kept for the next try)", len(batch), exc_info=True)
         with _lock:
             for key, n in batch.items():
                 if key in _pending or len(_pending) < MAX_PENDING:
@@ -109,10 +110,12 @@ def flush() -> int:
 
 @atexit.register
 def _flush_at_exit() -> None:
+    if not _pending:
+        return
     try:
-        flush()
-    except Exception:  # noqa: BLE001 (the process is ending: nothing left to tell)
-        logger.warning("Page views lost at exit", exc_info=True)
+        flush(quiet=True)
+    except Exception:  # noqa: BLE001, S110 (the process is ending: its log may be closed already)
+        pass
 
 
 def campaign_params(request: HttpRequest) -> dict[str, str]:

@@ -3,11 +3,14 @@ rendered once per language and address and served from Django's cache, with ETag
 Last-Modified so a browser's revalidation gets a 304.
 
 Invalidation is by version: every entry carries the site version it was rendered under, and
-publishing any content (a save of a page, news item, partner, resource, subject, link or
-service offering: marketing/signals.py) draws a new version, so every cached page is stale at
-once without enumerating keys. The version and the page are read in one round trip to Redis
-(`get_many`), which is most of what a cached page costs (bench/public_pages.py). Catalog
-counts shown on the navigation pages, and news whose publish date arrives, may lag by
+publishing any content (a save of a page, news item, partner, resource, subject, link, service
+offering or storefront product: marketing/signals.py) draws a new version, so every cached
+page is stale at once without enumerating keys. The version and the page are read in one round trip to Redis
+(`get_many`); a worker also keeps the pages it served lately in memory and trusts the version
+it read for LOCAL_VERSION_SECONDS (1 s), so a page asked again within that second costs no
+round trip (round trips were most of what a cached page cost: bench/public_pages.py).
+Another worker's publish is therefore seen within a second; the publishing worker's at once.
+Catalog counts shown on the navigation pages, and news whose publish date arrives, may lag by
 `TIMEOUT`.
 
 Signed-in users get the page rendered fresh (it shows who they are); so does anything but a
@@ -17,8 +20,10 @@ Signed-in users get the page rendered fresh (it shows who they are); so does any
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -36,6 +41,18 @@ TIMEOUT = 300
 IGNORED_PARAMS = frozenset({"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"})
 
 
+# A worker keeps the pages it served lately in its own memory (LOCAL_MAX, least recently used
+# out) and trusts the version it read from Redis for LOCAL_VERSION_SECONDS: a page asked again
+# within that second is answered without any round trip. Another worker's publish is seen
+# within that second; this worker's own at once (invalidate() forgets what it holds).
+LOCAL_MAX = 256
+LOCAL_VERSION_SECONDS = 1.0
+Entry = tuple[bytes, str, str, float, str]  # content, content type, ETag, modified, no-result query
+_local: OrderedDict[str, tuple[Entry, str]] = OrderedDict()
+_seen: list[Any] = ["", 0.0]  # [version, when it was read (monotonic)]
+_lock = threading.Lock()
+
+
 def version() -> str:
     return str(cache.get(VERSION_KEY) or "0")
 
@@ -43,6 +60,9 @@ def version() -> str:
 def invalidate(**_kwargs: Any) -> None:
     """Make every cached public page stale (a signal receiver, or called directly)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+    with _lock:
+        _local.clear()
+        _seen[:] = ["", 0.0]
 
 
 def _key(request: HttpRequest) -> str:
@@ -52,15 +72,34 @@ def _key(request: HttpRequest) -> str:
     return f"marketing:public:{get_language()}:{digest}"
 
 
-def _cached(key: str) -> tuple[tuple[bytes, str, str, float, str] | None, str]:
-    """The entry stored under `key` if it was rendered under the current version, and that
-    version: one round trip."""
+def _remember(key: str, entry: Entry, current: str) -> None:
+    with _lock:
+        _local[key] = (entry, current)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_MAX:
+            _local.popitem(last=False)
+
+
+def _cached(key: str) -> tuple[Entry | None, str]:
+    """The entry for `key` if it was rendered under the current version, and that version:
+    from this worker's memory while its version is fresh, else one round trip to Redis."""
+    now = time.monotonic()
+    with _lock:
+        fresh = _seen[0] and now - _seen[1] < LOCAL_VERSION_SECONDS
+        held = _local.get(key) if fresh else None
+        if held is not None and held[1] == _seen[0]:
+            _local.move_to_end(key)
+            return held[0], held[1]
     found = cache.get_many([VERSION_KEY, key])
     current = str(found.get(VERSION_KEY) or "0")
-    entry = found.get(key)
-    if entry is None or len(entry) != 6 or entry[5] != current:
+    with _lock:
+        _seen[:] = [current, now]
+    stored = found.get(key)
+    if stored is None or len(stored) != 6 or stored[5] != current:
         return None, current
-    return entry[:5], current
+    entry: Entry = stored[:5]
+    _remember(key, entry, current)
+    return entry, current
 
 
 def _count(request: HttpRequest, counted: tuple[str, str], no_result: str) -> None:
@@ -69,7 +108,7 @@ def _count(request: HttpRequest, counted: tuple[str, str], no_result: str) -> No
         analytics.record_no_result(request, no_result, get_language())
 
 
-def _answer(request: HttpRequest, entry: tuple[bytes, str, str, float, str]) -> HttpResponse:
+def _answer(request: HttpRequest, entry: Entry) -> HttpResponse:
     content, content_type, etag, modified, _no_result = entry
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     match = request.headers.get("If-None-Match", "")
@@ -115,6 +154,7 @@ def public_page(
                 )
                 # Tagged with the version read before rendering: a publish meanwhile makes it stale.
                 cache.set(key, (*entry, current), TIMEOUT)
+                _remember(key, entry, current)
             _count(request, counted, entry[4])
             return _answer(request, entry)
 

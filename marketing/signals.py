@@ -14,6 +14,7 @@ SENDERS = (
     "marketing.Subject",
     "marketing.SubjectLink",
     "services.Offering",
+    "store.Product",  # products are in the showcase, the A–Z index and the search
 )
 
 

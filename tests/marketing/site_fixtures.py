@@ -15,4 +15,5 @@ def fresh_public_cache(settings: Any) -> Iterator[None]:
     analytics._pending.clear()
     cache.invalidate()
     yield
+    analytics._pending.clear()
     cache.invalidate()

@@ -179,3 +179,37 @@ def _request(url: str):
     request = RequestFactory().get(url)
     translation.activate("en")
     return request
+
+
+def test_publishing_a_product_drops_the_cache(demo, client):
+    from marketing.store.models import Product
+
+    product = Product.objects.filter(published=True).first()
+    url = _url("marketing:showcase_list", "en")
+    assert product.name in client.get(url).content.decode()
+    product.published = False
+    product.save()
+    assert product.name not in client.get(url).content.decode()
+
+
+def test_a_worker_answers_from_memory_and_sees_another_workers_publish_within_a_second(
+    demo, client, settings, monkeypatch
+):
+    from django.core.cache import cache as shared
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketing import cache
+
+    settings.MARKETING_ANALYTICS_FLUSH_SECONDS = 60  # no counting writes in the way
+    url = _url("marketing:page_detail", "en", "about")
+    client.get(url, **BROWSER)
+    shared.set(cache.VERSION_KEY, "published-elsewhere", None)  # another worker published
+    monkeypatch.setattr(cache, "LOCAL_VERSION_SECONDS", 60)
+    with CaptureQueriesContext(connection) as held:
+        client.get(url, **BROWSER)
+    assert len(held) == 0  # from this worker's memory, within the window
+    monkeypatch.setattr(cache, "LOCAL_VERSION_SECONDS", 0)
+    with CaptureQueriesContext(connection) as fresh:
+        client.get(url, **BROWSER)
+    assert len(fresh) > 0  # the window over: the new version read, the page rendered again
