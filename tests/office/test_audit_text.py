@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from office import actions_people, audit
-from office.audit_text import ACTIONS, SENTENCES, lines_for
+from office.audit_text import ACTIONS, ENTITIES, KEYS, SENTENCES, lines_for
 from office.models import AuditEvent, Position, Preference
 from tests import factories
 from tests.factories import People, logged_in
@@ -149,6 +149,18 @@ def test_unknown_verbs_and_odd_data_do_not_crash(people: People) -> None:
     assert "zapped twice" in odd_line.summary and gone_line.summary == f"部门 {gone.target_repr} 已关闭"
 
 
+def test_every_word_of_the_dictionaries_has_its_chinese() -> None:
+    with translation.override("zh-hans"):
+        missing = [
+            f"{name}[{key!r}] = {str(word)!r}"
+            for name, words in (("ACTIONS", ACTIONS), ("KEYS", KEYS), ("ENTITIES", ENTITIES))
+            for key, word in words.items()
+            if not CJK.search(str(word))
+        ]
+        missing += [msgid for msgid in SENTENCES.values() if not CJK.search(translation.gettext(msgid))]
+    assert not missing, missing
+
+
 # --- every verb in the code base ----------------------------------------------------------------
 
 
@@ -246,7 +258,7 @@ def test_the_audit_page_reads_in_the_readers_language(people: People) -> None:
     person_url = reverse("office:org_person", kwargs={"user_id": invited.pk})
     assert f'<a href="{person_url}">Li Na 李娜</a>' in html
     # The verb is kept for support staff only as a muted code and a title, not as the sentence.
-    summaries = re.findall(r'<span title="([a-z_.]+)">(.*?)</span>', html)
+    summaries = re.findall(r'<span class="audit-sentence" title="([a-z_.]+)">(.*?)</span>', html)
     assert summaries and all(verb not in text for verb, text in summaries)
     assert logged_in(director).get(person_url).status_code == 200
 
@@ -274,3 +286,17 @@ def test_the_person_history_reads_as_sentences(people: People) -> None:
     assert f"Person Li Na 李娜 invited by {people.admin_assistant.staff_profile.display_name}" in re.sub(
         r"<[^>]+>", "", history
     )
+
+
+def test_on_the_demos_audit_log_every_object_link_opens(demo: Any, django_assert_max_num_queries: Any) -> None:
+    client = demo.client("director")
+    seen: set[str] = set()
+    for prefix in ("", "procurement.", "services.", "office.", "payments.", "cataloging.", "sharing."):
+        with django_assert_max_num_queries(60):
+            page = client.get(reverse("office:audit_list"), {"verb": prefix}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        html = page.content.decode()
+        for row in re.findall(r'<td class="audit-summary">(.*?)</td>', html, re.S):
+            seen |= set(re.findall(r'href="([^"]+)"', row))
+    assert seen
+    for url in sorted(seen):
+        assert client.get(url).status_code == 200, url
