@@ -388,6 +388,63 @@ def _store_sweep(_order: Any) -> None:
     store_sweep_task()
 
 
+# --- sharing: ISO 18626 messages to outside partners ---------------------------------------------
+
+
+@dataclass
+class _PartnerAt:
+    server: Any
+    code: str
+
+
+def _partner_listening(demo: Any) -> Any:
+    """The demo's outside partner, its ISO 18626 address a real server on 127.0.0.1."""
+    from sharing.models import Agency
+    from tests.sharing.test_iso18626_sending import Partner
+
+    server = Partner()
+    code = "outage-shared-code-0001"
+    Agency.objects.filter(agency_id="CN-PARTNER").update(iso_address=server.url, iso_secret=code, is_active=True)
+    return _PartnerAt(server, code)
+
+
+def _partner_asks_for_what_nobody_holds(demo: Any, partner: Any) -> Any:
+    """The partner's request is answered Unfilled/NotHeld at once: that answer is written to the
+    outbox and its sending is the task the outage loses."""
+    from django.test import Client
+
+    from sharing.iso18626 import messages as m
+    from sharing.models import RequestEvent
+
+    body = m.build_request(
+        m.OutgoingRequest(
+            supplying="CN-HOME", requesting="CN-PARTNER", request_id="OUTAGE-1", service_type="Loan",
+            title="Nobody holds this", isbn="9787300000007",
+        )
+    )  # fmt: skip
+    response = Client().post(
+        "/sharing/iso18626", data=body, content_type="application/xml", HTTP_X_ISO18626_SECURITY_CODE=partner.code
+    )
+    assert m.parse(response.content).message_status == "OK", response.content
+    return partner, RequestEvent.objects.get(direction=RequestEvent.Direction.OUT, request__peer_request_id="OUTAGE-1")
+
+
+def _partner_told(target: Any) -> bool:
+    partner, row = target
+    row.refresh_from_db()
+    return row.delivered_at is not None and len(partner.server.received) == 1
+
+
+def _outbox_sweep_later(target: Any) -> None:
+    from sharing.iso18626 import delivery
+
+    partner, _row = target
+    try:
+        delivery.outbox_sweep(now=timezone.now() + LATER)  # outbox_sweep_task's body
+    finally:
+        partner.server.stop()
+
+
 CASES = {
     "office.tasks.notification_email_task": Case(
         "office.tasks.notification_email_task",
@@ -492,6 +549,14 @@ CASES = {
         _store_order_paid,
         _store_confirmation_sent,
         _store_sweep,
+    ),
+    "sharing.iso18626.tasks.send_message_task": Case(
+        "sharing.iso18626.tasks.send_message_task",
+        "sharing.iso18626.tasks.outbox_sweep_task",
+        _partner_listening,
+        _partner_asks_for_what_nobody_holds,
+        _partner_told,
+        _outbox_sweep_later,
     ),
 }
 
