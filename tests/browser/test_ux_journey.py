@@ -10,6 +10,7 @@ happens, and an htmx action that fails with 4xx shows its message where the user
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,18 +53,13 @@ WIDER = """(skipNav) => [...document.querySelectorAll('body *')]
 
 
 def _no_overflow(page: Any) -> None:
-    """`scrollWidth <= innerWidth`. The top navigation is the lead's (issue 20's overflow menu):
-    while it alone is too wide for a staff member's menus at 1,366 px, the page is checked
-    without it: nothing else may reach past the window's edge."""
+    """`scrollWidth <= innerWidth`, the top navigation included (it holds at 1,366 px for every
+    role since the "More" menu, tests/browser/test_navigation.py)."""
     sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     if sizes[0] <= sizes[1]:
         return
-    wider = page.evaluate(WIDER, True)
-    assert not wider, f"{page.url} overflows: {sizes[0]} px wide at {sizes[1]} px: {wider}"
-    NAV_OVERFLOW.add((urlsplit(page.url).path, sizes[1]))
-
-
-NAV_OVERFLOW: set[tuple[str, int]] = set()  # reported by the journey, for the navigation's owner
+    wider = page.evaluate(WIDER, False)
+    raise AssertionError(f"{page.url} overflows: {sizes[0]} px wide at {sizes[1]} px: {wider}")
 
 
 def _visit(page: Any, url: str, name: str, role: str, language: str, width: str) -> None:
@@ -212,3 +208,100 @@ def test_a_failed_htmx_action_shows_its_message_where_the_user_clicked(page: Any
         expect(page.locator("#messages #htmx-failure")).to_be_visible()
     expect(page.locator("form:has(#gone) + .htmx-failure")).to_contain_text("Something went wrong")
     expect(page.locator("form:has(#refused) + .htmx-failure")).to_contain_text("You may not do this.")
+
+
+# --- docs/ui.md: a screenshot of each piece of the design system ----------------------------------
+# Written under var/screenshots/ui/ on every run; with UPDATE_UI_DOCS=1 also into docs/ui/ (the
+# committed copies docs/ui.md shows). Element screenshots, so each file stays small.
+UI_SHOTS = [SHOTS / "ui"] + ([Path(settings.BASE_DIR) / "docs" / "ui"] if os.environ.get("UPDATE_UI_DOCS") else [])
+
+
+def _shot(locator: Any, name: str) -> None:
+    expect(locator).to_be_visible()
+    # The chat button floats over whatever is at the bottom right: not part of the piece.
+    locator.page.evaluate(
+        """() => document.querySelectorAll('body *').forEach(e => {
+            if (getComputedStyle(e).position === 'fixed' && !e.closest('.modal')) e.style.visibility = 'hidden';
+        })"""
+    )
+    for folder in UI_SHOTS:
+        folder.mkdir(parents=True, exist_ok=True)
+        locator.screenshot(path=str(folder / f"{name}.png"), animations="disabled")
+
+
+def test_the_design_system_pieces_for_docs_ui(browser: Any, live_server: Any, demo: Any) -> None:
+    data = _data(demo)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-US", device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    _log_in(page, base, "staff_infodev")
+
+    # Page header: title, the page's actions, the views as pills.
+    page.goto(base + reverse("services:queue"))
+    header = page.locator("main > div:has(> h1)").first
+    _shot(header, "page-header")
+    # Data table with status badges, people's names, money and dates in the reader's format.
+    page.goto(base + reverse("services:order_list"))
+    _shot(page.locator("#orders"), "table")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    _no_overflow(page)
+    _shot(page.locator("#orders tbody tr").first, "table-cards-phone")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    # Status badges: one of each colour the workflows declare (purchase requests and orders).
+    page.goto(base + reverse("procurement:request_list"))
+    page.evaluate(
+        """() => {
+            const box = document.createElement('div');
+            box.id = 'badge-specimen'; box.className = 'd-inline-flex flex-wrap gap-2 p-2';
+            const seen = new Set();
+            for (const b of document.querySelectorAll('main [data-status]')) {
+                if (seen.has(b.className)) continue;
+                seen.add(b.className); box.appendChild(b.cloneNode(true));
+            }
+            document.querySelector('main').prepend(box);
+        }"""
+    )
+    _shot(page.locator("#badge-specimen"), "badges")
+    # Money and dates: the purchase order's header (¥ with two decimals, one date format per language).
+    page.goto(base + reverse("procurement:order_list"))
+    _shot(page.locator("#purchase-orders"), "money-and-dates")
+    # htmx error: a request that fails says so where the user clicked.
+    page.goto(base + reverse("services:queue"))
+    page.evaluate(
+        """(url) => {
+            const form = document.createElement('form');
+            form.id = 'failing-form'; form.className = 'p-2';
+            const button = document.createElement('button');
+            button.type = 'button'; button.className = 'btn btn-sm btn-primary'; button.textContent = 'Start work';
+            button.setAttribute('hx-post', url);
+            form.appendChild(button);
+            const wrap = document.createElement('div'); wrap.id = 'htmx-error-specimen'; wrap.style.maxWidth = '40rem';
+            wrap.appendChild(form);
+            document.querySelector('main').prepend(wrap);
+            htmx.process(form);
+        }""",
+        reverse("services:order_start", args=[999_999]),
+    )
+    page.click("#failing-form button")
+    expect(page.locator("#failing-form + .htmx-failure")).to_be_visible()
+    _shot(page.locator("#htmx-error-specimen"), "htmx-error")
+    context.close()
+
+    # Client side: the form layout after an error, and the confirmation dialog of a money-moving action.
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-US", device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    _log_in(page, base, "client_a")
+    offering = Offering.objects.get(code="consultation")
+    page.goto(base + reverse("services:order_create", args=[offering.code]))
+    page.evaluate("() => document.querySelectorAll('main form [required]').forEach(e => e.removeAttribute('required'))")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    _shot(page.locator("main form").first, "form-layout")
+    page.goto(base + reverse("services:order_detail", args=[data["quoted"].pk]))
+    page.click("#cancel-button")
+    dialog = page.locator("#cancel-confirm .modal-content")
+    _shot(dialog, "confirm-dialog")
+    context.close()
