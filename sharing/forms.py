@@ -172,7 +172,7 @@ class PartnerForm(forms.Form):
     agency_id = forms.CharField(
         label=_("Agency id (ISIL)"), max_length=16, help_text=_("e.g. CN-PARTNER; it cannot be changed later.")
     )
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Library name"), max_length=200)
     name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
     iso_address = forms.CharField(
         label=_("ISO 18626 address"),
@@ -231,17 +231,24 @@ class SecretForm(forms.Form):
         help_text=_("The code the partner proposed (16 characters or more), or leave empty to generate one."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
 
 class ReciprocityForm(forms.Form):
     """An agreement between two member offices; the offices only when it is made."""
 
     first = forms.TypedChoiceField(label=_("Office"), coerce=int)
     second = forms.TypedChoiceField(label=_("Other office"), coerce=int)
-    starts_on = forms.DateField(label=_("Free lending from"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> shows only an ISO date, whatever the language.
+    starts_on = forms.DateField(
+        label=_("Free lending from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     ends_on = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Empty: open-ended."),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -12,15 +12,24 @@
    through the payments app; both offices' statistics show the balance.
 
 Every page must log no console error, get no response >= 400 and request nothing but 127.0.0.1.
+
+The second journey: the home office's director keeps the directory — adds a partner library
+(a wrong agency id first), sees its generated security code once, the partner's ISO 18626
+request is refused without it and taken with it, replaces it with the partner's own code,
+makes the partner inactive, adds a reciprocity agreement (the same office twice first); then
+the directory's pages at 1,366 and 390 px in English and Chinese, screenshots in
+var/screenshots/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -29,7 +38,8 @@ from cataloging.models import BibRecord
 from office.money import format_money
 from payments.models import Payment
 from sharing import actions
-from sharing.models import Settlement, SharingRequest
+from sharing.iso18626 import messages as iso
+from sharing.models import Agency, Reciprocity, Settlement, SharingRequest
 from tests.browser.test_journeys import Recorder, _assert_styled, _log_in, _log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -239,3 +249,150 @@ def test_east_borrows_from_riverside_after_home_lapses_and_pays_the_statement(
     _log_out(page, base)
 
     recorder.assert_clean()
+
+
+# --- the directory: the home office's leadership keeps partners and agreements -------------------
+
+DIRECTORY_SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+# Elements reaching past the window's right edge, leaving out what scrolls inside a
+# .table-responsive (it is clipped there, the page does not widen).
+WIDER = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length)
+    .filter(e => !e.parentElement.closest('.table-responsive'))
+    .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + [...e.classList].join('.'))"""
+
+
+def _no_overflow(page: Any) -> None:
+    """`scrollWidth <= innerWidth`: nothing on the page is wider than the window."""
+    sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    if sizes[0] > sizes[1]:
+        wider = page.evaluate(WIDER)
+        raise AssertionError(f"{page.url} overflows: {sizes[0]} px wide at {sizes[1]} px: {wider}")
+
+
+def _tour_directory(browser: Any, base: str, pages: list[tuple[str, str]]) -> None:
+    """Every page at 1,366 and 390 px, in English and Chinese: styled, nothing wider than the
+    window (the top navigation aside, as in the UX journey), a full-page screenshot."""
+    for width, (w, h) in {"desktop": (1366, 900), "phone": (390, 844)}.items():
+        for language in ("en", "zh-hans"):
+            context = browser.new_context(viewport={"width": w, "height": h}, locale="en-US")
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+            _log_in(page, base, "director")
+            host = urlsplit(base).hostname
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
+            )
+            for name, path in pages:
+                page.goto(base + path)
+                _assert_styled(page)
+                DIRECTORY_SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(
+                    path=str(DIRECTORY_SHOTS / f"sharing-directory-{language}-{width}-{name}.png"), full_page=True
+                )
+                _no_overflow(page)
+                main = page.locator("main").inner_text()
+                if language == "zh-hans":
+                    for english in ("Add a partner library", "Security code", "Reciprocity agreement", "Save"):
+                        assert english not in main, f"{english!r} on the Chinese page {path}"
+            assert not errors, errors
+            context.close()
+
+
+@pytest.mark.timeout(900)
+def test_home_leadership_adds_a_partner_sets_its_code_and_makes_an_agreement(
+    page: Any, browser: Any, live_server: Any, demo: Any
+) -> None:
+    page.set_default_timeout(20_000)
+    recorder = Recorder(page)
+    base = live_server.url
+
+    _log_in(page, base, "director")
+    page.goto(base + reverse("sharing:directory"))
+    _assert_styled(page)
+    _act(page, "#partner-new")
+    # A wrong agency id comes back with the message, nothing saved.
+    page.fill("#id_agency_id", "PARTNER2")
+    page.fill("#id_name", "Second Partner Library")
+    page.fill("#id_iso_address", "https://ill.partner2.example/iso18626")
+    for name in ("loan_fee_minor", "copy_fee_minor", "page_fee_minor", "urgent_fee_minor"):
+        page.fill(f"#id_{name}", "0")
+    _act(page, "#partner-submit")
+    expect(page.locator("#partner-form")).to_contain_text("ISIL")
+    assert not Agency.objects.filter(agency_id__icontains="PARTNER2").exists()
+    page.fill("#id_agency_id", "CN-PARTNER2")
+    page.fill("#id_loan_fee_minor", "20.00")
+    _act(page, "#partner-submit")
+    code = page.locator("#partner-secret-code").inner_text().strip()
+    partner = Agency.objects.get(agency_id="CN-PARTNER2")
+    assert code == partner.iso_secret and len(code) >= 32 and partner.loan_fee_minor == 2000
+
+    # The partner's request with that code is taken; without it, refused (ERROR, nothing written).
+    message = iso.build_request(
+        iso.OutgoingRequest(
+            supplying="CN-HOME", requesting="CN-PARTNER2", request_id="P2-1", service_type="Loan", title="Anything"
+        )
+    )
+    endpoint = base + reverse("sharing:iso18626")
+    refused = page.request.post(endpoint, data=message, headers={"Content-Type": "application/xml"})
+    assert refused.status == 200 and b"ERROR" in refused.body()
+    accepted = page.request.post(
+        endpoint, data=message, headers={"Content-Type": "application/xml", "X-ISO18626-Security-Code": code}
+    )
+    assert accepted.status == 200 and iso.parse(accepted.body()).message_status == "OK"
+    assert SharingRequest.objects.filter(borrower=partner, peer_request_id="P2-1").exists()
+
+    # Replace the code with the one the partner proposes; the old one stops working.
+    _act(page, "#secret-done")
+    with page.expect_navigation():
+        page.locator("#directory-partners tr[data-agency=CN-PARTNER2] a.partner-edit").click()
+    _act(page, "#partner-secret-link")
+    page.fill("#id_secret", "partner2-proposed-code-0001")
+    _act(page, "#secret-submit")
+    expect(page.locator("#partner-secret-code")).to_have_text("partner2-proposed-code-0001")
+    old = page.request.post(
+        endpoint,
+        data=message.replace(b"P2-1", b"P2-2"),
+        headers={"Content-Type": "application/xml", "X-ISO18626-Security-Code": code},
+    )
+    assert iso.parse(old.body()).message_status == "ERROR"
+
+    # Make the partner inactive from its page.
+    page.goto(base + reverse("sharing:partner_edit", args=[partner.pk]))
+    page.uncheck("#id_is_active")
+    _act(page, "#partner-submit")
+    _flash(page, "success", "CN-PARTNER2")
+    expect(page.locator("#directory-partners tr[data-agency=CN-PARTNER2]")).to_contain_text("inactive")
+
+    # A reciprocity agreement between east and riverside, from today.
+    _act(page, "#reciprocity-new")
+    east, river = Agency.objects.get(agency_id="CN-EAST"), Agency.objects.get(agency_id="CN-RIVER")
+    page.select_option("#id_first", str(east.pk))
+    page.select_option("#id_second", str(east.pk))
+    page.fill("#id_starts_on", timezone.localdate().isoformat())
+    _act(page, "#reciprocity-submit")
+    expect(page.locator("#reciprocity-form")).to_contain_text("Choose another office")
+    page.select_option("#id_second", str(river.pk))
+    page.fill("#id_note", "Pilot year")
+    _act(page, "#reciprocity-submit")
+    pair = "-".join(a.agency_id for a in sorted((east, river), key=lambda a: a.pk))
+    expect(page.locator(f"#directory-reciprocity tr[data-pair={pair}]")).to_contain_text("Pilot year")
+    agreement = Reciprocity.objects.get(first=min(east.pk, river.pk), second=max(east.pk, river.pk))
+    _log_out(page, base)
+    recorder.assert_clean()
+
+    _tour_directory(
+        browser,
+        base,
+        [
+            ("directory", reverse("sharing:directory")),
+            ("partner-new", reverse("sharing:partner_new")),
+            ("partner-edit", reverse("sharing:partner_edit", args=[partner.pk])),
+            ("partner-code", reverse("sharing:partner_secret", args=[partner.pk])),
+            ("reciprocity-new", reverse("sharing:reciprocity_new")),
+            ("reciprocity-edit", reverse("sharing:reciprocity_edit", args=[agreement.pk])),
+            ("policy", reverse("sharing:policy_edit")),
+        ],
+    )

@@ -227,6 +227,8 @@ def test_reciprocity_agreement_makes_lending_free_while_in_force_and_notifies_bo
         actor=net.director, reciprocity_pk=agreement.pk, starts_on=yesterday - dt.timedelta(days=9), ends_on=yesterday
     )
     assert not fees.reciprocal(east.pk, river.pk)
+    form = logged_in(net.director).get(f"/sharing/directory/reciprocity/{agreement.pk}/").content.decode()
+    assert f'value="{yesterday.isoformat()}"' in form  # the date field shows the agreement's date
     page = logged_in(net.east).get("/sharing/directory/").content.decode()
     row = page[page.index('id="directory-reciprocity"') :]
     assert "not in force" in row and "Pilot" in row, row[:2000]
