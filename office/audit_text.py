@@ -462,10 +462,11 @@ class _Objects:
     def _check_open(self, model: type[models.Model], pks: list[Any]) -> None:
         label = model._meta.label_lower
         if model is get_user_model():
-            from office.access import is_leadership, staff_profile
+            from office.access import staff_profile
+            from office.permissions import can_manage_org
 
             profile = staff_profile(self.reader)
-            if profile is None or not is_leadership(self.reader):
+            if profile is None or not can_manage_org(self.reader):  # the guard of the person page
                 return
             from office.models import StaffProfile
 

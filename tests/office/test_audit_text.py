@@ -119,8 +119,9 @@ def test_a_person_is_named_and_linked_for_the_leadership(people: People) -> None
     assert details["from"] == f"department {target.staff_profile.department}"
     assert details["deputy"] == people.head_infodev.staff_profile.display_name
     # A reader who may not open the person's page gets the name as text.
-    plain = _line(event, people.staff_custsvc, "en")
-    assert plain.url == "" and "<a " not in plain.summary_html
+    for reader in (people.staff_custsvc, factories.staff("ba", role=Position.Role.BUSINESS_ASSISTANT)):
+        plain = _line(event, reader, "en")
+        assert plain.url == "" and "<a " not in plain.summary_html
 
 
 def test_unknown_verbs_and_odd_data_do_not_crash(people: People) -> None:
