@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import AnonymousUser, Group
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from office.models import StaffProfile
@@ -53,33 +53,64 @@ def _cached(user: Any, key: str, compute: Callable[[], Any]) -> Any:
     return cache[key]
 
 
+def memo(user: Any, key: str, compute: Callable[[], Any]) -> Any:
+    """Compute once per user object, i.e. once per request (AuthenticationMiddleware builds a
+    new user per request); `sync_role_groups` and personnel changes drop the memo."""
+    return _cached(user, key, compute)
+
+
+def _load_identity(user: Any) -> None:
+    """The user's profile (office, unit, position), client account and unit functions in one
+    query, memoised for the request: every page's roles, navigation and predicates read them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    from office.models import DepartmentFunction
+
+    functions = DepartmentFunction.objects.filter(department_id=OuterRef("staff_profile__department_id"))
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .select_related(
+            "staff_profile__organization",
+            "staff_profile__department__parent",  # predicates walk one level up (groups)
+            "staff_profile__position",
+            "client_account",
+        )
+        .annotate(unit_functions=ArraySubquery(functions.values("function")))
+        .first()
+    )
+    cache = user.__dict__.setdefault(_CACHE, {})
+    profile = getattr(row, "staff_profile", None) if row is not None else None
+    account = getattr(row, "client_account", None) if row is not None else None
+    for related in (profile, account):
+        if related is not None:
+            related.user = user  # the request's user, not the row's copy
+    if account is not None:
+        get_user_model().client_account.related.set_cached_value(user, account)  # as `user.client_account` does
+    cache["profile"] = profile
+    cache["client"] = account
+    if profile is not None:
+        cache["functions"] = frozenset(function for function in row.unit_functions if function)
+
+
 def staff_profile(user: Any) -> StaffProfile | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-
-    def load() -> StaffProfile | None:
-        from office.models import StaffProfile
-
-        return (
-            StaffProfile.objects.select_related("organization", "department", "position")
-            .filter(user_id=user.pk)
-            .first()
-        )
-
-    return _cached(user, "profile", load)
+    cache = user.__dict__.get(_CACHE, {})
+    if "profile" not in cache:
+        _load_identity(user)
+    return user.__dict__[_CACHE]["profile"]
 
 
 def client_account(user: Any) -> ClientAccount | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-
-    def load() -> ClientAccount | None:
-        try:
-            return user.client_account
-        except ObjectDoesNotExist:
-            return None
-
-    return _cached(user, "client", load)
+    cache = user.__dict__.get(_CACHE, {})
+    if "client" not in cache:
+        _load_identity(user)
+    return user.__dict__[_CACHE]["client"]
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -131,6 +162,32 @@ def is_head_of(user: Any, department: Department) -> bool:
     profile = staff_profile(user)
     if profile is None or profile.position.role != Role.HEAD:
         return False
+    parents = _unit_parents(user, profile.organization_id)
+    unit_id: int | None = department.pk
+    seen: set[int] = set()
+    while unit_id is not None and unit_id not in seen:
+        if unit_id == profile.department_id:
+            return True
+        if unit_id not in parents:  # a unit of another office or created since: ask the database
+            return _is_head_of_walk(profile, department)
+        seen.add(unit_id)
+        unit_id = parents[unit_id]
+    return False
+
+
+def _unit_parents(user: Any, organization_id: int) -> dict[int, int | None]:
+    """Unit id -> parent id for the user's office, read once per request (one small query
+    instead of one per level each time a predicate walks up the tree)."""
+    from office.models import Department
+
+    return _cached(
+        user,
+        f"unit_parents:{organization_id}",
+        lambda: dict(Department.objects.filter(organization_id=organization_id).values_list("pk", "parent_id")),
+    )
+
+
+def _is_head_of_walk(profile: StaffProfile, department: Department) -> bool:
     unit: Department | None = department
     seen: set[int] = set()
     while unit is not None and unit.pk not in seen:
@@ -139,6 +196,20 @@ def is_head_of(user: Any, department: Department) -> bool:
         seen.add(unit.pk)
         unit = unit.parent
     return False
+
+
+def units_below(user: Any, organization_id: int, roots: set[int]) -> set[int]:
+    """`roots` and every unit under them in the office (from the memoised tree)."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in _unit_parents(user, organization_id).items():
+        children.setdefault(parent_id, []).append(unit_id)
+    found, frontier = set(roots), list(roots)
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
 
 
 def unit_head_ids(department: Department) -> list[int]:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from office import audit, permissions
+from office import audit, inbox, permissions
 from office.exceptions import DomainError, InsufficientBudget
 from office.models import (
     Announcement,
@@ -264,6 +264,7 @@ def notify(
         send_email=send_email,
         params=params,
     )
+    inbox.invalidate(recipient_id)  # the recipient's unread count and tasks, after commit
     if send_email:
         from office.tasks import notification_email_task
 

@@ -37,6 +37,25 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class TasksCacheMiddleware:
+    """After a write by a signed-in user (any POST, PUT, PATCH or DELETE), drop their cached
+    "my tasks" counts and unread count (office/inbox.py): whoever acts sees the new counts on
+    the next page. The action has committed by the time the response comes back here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                from office import inbox
+
+                inbox.invalidate(user.pk)
+        return response
+
+
 def handles_nul_itself(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a view that answers NUL in its arguments in its own protocol (an SRU diagnostic,
     an OAI-PMH badArgument): RejectNulMiddleware lets its requests through."""

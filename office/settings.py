@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "office.middleware.SecurityHeadersMiddleware",
+    "office.middleware.TasksCacheMiddleware",  # a user's write drops their cached task counts
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -156,7 +157,9 @@ LOGIN_REDIRECT_URL = "office:home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour, not Django's three days
 # Sessions live in the database (not Redis alone): a Redis outage must not log everyone out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, reads come from the cache (written through to the database): no session query
+# per page; while Redis is down, office.cache answers as a miss and the database serves them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # absolute: a working day
 SESSION_COOKIE_HTTPONLY = True
 

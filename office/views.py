@@ -54,7 +54,7 @@ from office.views_support import run_action
 def home(request: HttpRequest) -> HttpResponse:
     """The intranet home: announcements, my tasks and notifications (staff), or the client's desk."""
     context = {
-        "inbox_items": inbox.items_for(request.user),
+        "inbox_items": inbox.items_for_cached(request.user),
         "notifications": selectors.notification_list_recent(user=request.user),
     }
     if is_staff_member(request.user):

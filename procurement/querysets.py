@@ -19,14 +19,19 @@ def _profile(user: Any) -> Any:
 
 def approver_department_ids(user: Any) -> set[int]:
     """Departments whose requests `user` decides as head: their own unit and its groups, plus
-    the units they stand in for as an active deputy."""
-    from office.access import Role
-    from office.models import Department
-    from procurement.models import Deputy
+    the units they stand in for as an active deputy. Read once per request."""
+    from office.access import memo
 
     profile = _profile(user)
     if profile is None:
         return set()
+    return set(memo(user, "procurement_approver_units", lambda: _approver_department_ids(user, profile)))
+
+
+def _approver_department_ids(user: Any, profile: Any) -> frozenset[int]:
+    from office.access import Role, units_below
+    from procurement.models import Deputy
+
     ids: set[int] = set()
     if profile.position.role == Role.HEAD:
         ids.add(profile.department_id)
@@ -36,18 +41,8 @@ def approver_department_ids(user: Any) -> set[int]:
             "department_id", flat=True
         )
     )
-    frontier = set(ids)
-    while frontier:  # a head also leads the groups below the department
-        frontier = (
-            set(
-                Department.objects.filter(parent_id__in=frontier, organization_id=profile.organization_id).values_list(
-                    "pk", flat=True
-                )
-            )
-            - ids
-        )
-        ids |= frontier
-    return ids
+    # A head also leads the groups below the department (the office's unit tree, read once).
+    return frozenset(units_below(user, profile.organization_id, ids))
 
 
 class VendorQuerySet(models.QuerySet):

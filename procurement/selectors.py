@@ -72,7 +72,10 @@ def price_comparison(*, user: Any, isbn: str) -> QuerySet[VendorItem]:
 def request_list(
     *, user: Any, status: str = "", scope: str = "", department_id: int | None = None
 ) -> QuerySet[PurchaseRequest]:
-    qs = PurchaseRequest.objects.visible_to(user).select_related("requester", "department", "budget")
+    # The list shows the requester's name (person_name): joined, not one query per row.
+    qs = PurchaseRequest.objects.visible_to(user).select_related(
+        "requester__staff_profile", "requester__client_account", "department", "budget"
+    )
     if scope == "mine":
         qs = qs.filter(requester=user)
     if department_id is not None:  # a unit and its groups (the dashboard drills down here)
@@ -92,7 +95,7 @@ def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
         PurchaseRequest.objects.visible_to(user)
         .pending()
         .exclude(requester=user)
-        .select_related("requester", "department", "budget")
+        .select_related("requester__staff_profile", "requester__client_account", "department", "budget")
         .prefetch_related("lines__vendor")
         .order_by("submitted_at", "pk")
     )

@@ -116,6 +116,17 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ratelimit, "NAMESPACE", f"ratelimit-test-{uuid.uuid4().hex[:12]}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_task_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """office.inbox caches each user's task counts (and base.html the navigation, keyed by
+    their version) in Redis; the demo snapshot gives every test the same users, ids included."""
+    import uuid
+
+    from office import inbox
+
+    monkeypatch.setattr(inbox, "NAMESPACE", f"tasks-test-{uuid.uuid4().hex[:12]}")
+
+
 DEMO_USERNAMES = [
     "director",
     "admin_assistant",

@@ -11,8 +11,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def store_cart_count(context: dict[str, Any]) -> int:
+    from office.access import memo
+
     request = context.get("request")
-    return selectors.cart_count(request.user) if request is not None else 0
+    if request is None:
+        return 0
+    # Memoised for the request: the navigation shows it twice (the "More" menu and the store's).
+    return memo(request.user, "store_cart_count", lambda: selectors.cart_count(request.user))
 
 
 @register.simple_tag(takes_context=True)
