@@ -1,10 +1,11 @@
 """Customer contact end to end in real Chromium (issue 14, "Done when").
 
-A visitor opens the chat widget on a public page (the union catalog's search), starts a chat; staff_custsvc (a second
+A visitor opens the chat widget on a public page (the public site's showcase, served from the
+cache), starts a chat; staff_custsvc (a second
 browser) sees it arrive in the console without reloading, answers, and the answer appears in
 the visitor's widget without reloading (htmx polls with ETag/304). Then client_a, whose
 service order was completed, answers the satisfaction survey the sweep sent, and the
-director's survey dashboard shows the answer.
+director's survey dashboard and the marketing dashboard show the answer.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
+from marketing import cache
 from marketing.support import actions
 from marketing.support.models import Conversation, SurveyInvitation
 from tests.browser.test_journeys import Recorder, _assert_styled, _log_in
@@ -32,9 +35,14 @@ def test_visitor_chats_with_customer_service_live(
     recorder = Recorder(page)
     base = live_server.url
 
-    # The visitor, on a public page (the union catalog's search), opens the widget and starts a chat.
-    page.goto(base + reverse("cataloging:public_search"))
+    # The visitor, on the public site's showcase (a page served from the cache, built without
+    # htmx: the widget loads it), opens the widget and starts a chat.
+    cache.invalidate()
+    with translation.override("en"):
+        showcase = reverse("marketing:showcase_list")
+    page.goto(base + showcase)
     _assert_styled(page)
+    expect(page.locator("aside.support-widget[data-htmx-ready=true]")).to_have_count(1)
     page.click("#support-open")
     expect(page.locator("#support-panel #support-chat")).to_be_visible()
     page.fill("#support-name", "Zhou Min")
@@ -43,7 +51,7 @@ def test_visitor_chats_with_customer_service_live(
     page.click("#support-chat button[type=submit]")
     expect(page.locator("#support-panel .chat-log")).to_contain_text("Do you search Chinese patents?")
     chat = Conversation.objects.get(email="zhou.min@example.org")
-    assert chat.page_url == reverse("cataloging:public_search")
+    assert chat.page_url == showcase
 
     # Customer service sees it in the console (a second browser), opens it and answers.
     staff = browser.new_context().new_page()
@@ -63,7 +71,7 @@ def test_visitor_chats_with_customer_service_live(
     log = page.locator("#support-panel .chat-log")
     expect(log).to_contain_text("CNIPA and CNKI patents <b>both</b>.", timeout=12_000)
     assert page.locator("#support-panel .chat-log b").count() == 0
-    assert urlsplit(page.url).path == reverse("cataloging:public_search")
+    assert urlsplit(page.url).path == showcase
 
     # The visitor writes again; the console shows it live too.
     page.fill("#support-text", "Thank you!")
@@ -108,4 +116,12 @@ def test_client_answers_a_survey_and_the_dashboard_shows_it(page: Any, live_serv
     expect(page.locator("#follow-ups")).to_be_visible()
     assert page.evaluate("() => typeof window.Chart") == "function"
     assert page.locator("#survey-month-chart").bounding_box()["height"] > 50  # Chart.js drew it
+
+    # The marketing dashboard counts the answer too, beside its charts.
+    page.goto(base + reverse("marketing_manage:dashboard"))
+    from marketing.support.selectors import survey_rollup
+
+    answers = survey_rollup(user=demo.director)["overall"]["count"]  # the demo's and client_a's
+    expect(page.locator("#dashboard-answers")).to_have_text(str(answers))
+    assert page.locator("#chart-views").bounding_box()["height"] > 50
     recorder.assert_clean()

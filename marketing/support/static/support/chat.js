@@ -10,11 +10,22 @@
   "use strict";
   // A page built without htmx (the cached public pages) gets it when the widget is there; the
   // widget's button is a plain link until then.
+  // htmx sets the page up on DOMContentLoaded, which has usually passed when it arrives this
+  // way (this file is deferred): the widget is processed here once htmx has loaded (htmx
+  // leaves alone what it processed already), and marked data-htmx-ready.
   var widget = document.querySelector("[data-htmx-src]");
   if (widget && typeof window.htmx === "undefined") {
     var script = document.createElement("script");
     script.src = widget.dataset.htmxSrc;
+    script.addEventListener("load", function () {
+      if (window.htmx) {
+        window.htmx.process(widget);
+        widget.dataset.htmxReady = "true";
+      }
+    });
     document.head.appendChild(script);
+  } else if (widget) {
+    widget.dataset.htmxReady = "true";
   }
   document.addEventListener("htmx:configRequest", function (event) {
     var elt = event.detail.elt;
