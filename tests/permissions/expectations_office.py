@@ -84,8 +84,8 @@ EXPECTATIONS = [
     ),
     Entry(
         "set_language",
-        # GET only redirects back (Django: "without changing any state"); POST sets the cookie.
-        get=everyone(Redirect("/intranet/")),
+        # POST only (office/views_language.py: it stores a signed-in person's language too).
+        get=everyone(405),
         post=everyone(Redirect("/intranet/")),
         query="next=/intranet/",
         data=lambda demo: {"language": "zh-hans", "next": "/intranet/"},

@@ -134,10 +134,6 @@ PARAMETERS: dict[str, dict[str, st.SearchStrategy[str] | None]] = {
         "resumptionToken": None,
     },
     "health_live": {},
-    "set_language": {
-        "next": st.sampled_from(["/intranet/", "//evil.example/", "https://evil.example/", "/\\evil"]),
-        "language": st.sampled_from(["en", "zh-hans", "xx"]),
-    },
     "marketing:home": {},
     # The public site (issue 14): pages by slug, lists, CLC browse, A-Z, one search, the inquiry form.
     "marketing:page_detail": {},
@@ -166,6 +162,15 @@ PARAMETERS: dict[str, dict[str, st.SearchStrategy[str] | None]] = {
     "services:training_list": {},
     "services:training_detail": {},
     "services:training_ical": {},
+    # The storefront (issue 15) and the public certificate check.
+    "store:product_list": {},
+    "store:product_detail": {},
+    "store:product_file": {},
+    "licences:verify": {},
+    # Live chat with customer service (issue 14): ?from= is the page the visitor came from.
+    "support:chat": {"from": st.sampled_from(["/en/", "//evil.example/", "/support/chat/", "/\\x"])},
+    "support:widget": {"from": st.sampled_from(["/en/", "//evil.example/"])},
+    "support:chat_poll": {},
 }
 
 # Valid requests the generated ones start from, so that they get past the first checks.
@@ -185,7 +190,6 @@ BASES: dict[str, list[dict[str, str]]] = {
         {"verb": "ListSets"},
         {"verb": "Identify"},
     ],
-    "set_language": [{"next": "/intranet/"}],
     "services:offering_list": [{"kind": "novelty"}],
 }
 
