@@ -370,6 +370,24 @@ SERVICES_MAX_UPLOAD_BYTES = env.int("SERVICES_MAX_UPLOAD_BYTES", default=10 * 10
 SERVICES_CONSULTATION_DEPARTMENT = env("SERVICES_CONSULTATION_DEPARTMENT", default="custsvc")
 SERVICES_AUTO_ASSIGN_ON_PAYMENT = env.bool("SERVICES_AUTO_ASSIGN_ON_PAYMENT", default=False)
 
+# --- resource sharing (docs/sharing.md) -------------------------------------------------
+SHARING_LINK_DAYS = env.int("SHARING_LINK_DAYS", default=7)  # a delivered copy's download link
+SHARING_FILE_DAYS = env.int("SHARING_FILE_DAYS", default=30)  # the scan is deleted (audited) after
+# The demo's outside partner (CN-PARTNER): its ISO 18626 address (empty: nothing is sent) and
+# the security code its messages must carry (empty: they are refused until leadership sets one).
+SHARING_DEMO_PARTNER_URL = env("SHARING_DEMO_PARTNER_URL", default="")
+SHARING_DEMO_PARTNER_SECRET = env("SHARING_DEMO_PARTNER_SECRET", default="")
+
+# --- storefront (docs/store.md) ---------------------------------------------------------
+STORE_TAX_RATE = env("STORE_TAX_RATE", default="0.06")  # prices are shown tax-inclusive
+STORE_GRACE_DAYS = env.int("STORE_GRACE_DAYS", default=7)  # access after a licence's end
+STORE_REMINDER_DAYS = env.int("STORE_REMINDER_DAYS", default=30)  # renewal reminder before the end
+STORE_MAX_CONTENT_BYTES = env.int("STORE_MAX_CONTENT_BYTES", default=500 * 1024 * 1024)
+
+# --- public site and customer contact (docs/marketing.md) -------------------------------
+MARKETING_ANALYTICS_FLUSH_SECONDS = env.int("MARKETING_ANALYTICS_FLUSH_SECONDS", default=10)
+SUPPORT_SURVEY_WINDOW_DAYS = env.int("SUPPORT_SURVEY_WINDOW_DAYS", default=30)
+
 # --- demo data --------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="intranet-demo-2026")
 
