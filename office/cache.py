@@ -8,22 +8,30 @@ throttle fails open for the length of the outage rather than answering 500). Dja
 RedisCache raises `redis.ConnectionError` to the view, which made the payment status poll
 answer 500 while Redis was down (issue 17).
 
-Waits are bounded by the OPTIONS in settings (`socket_connect_timeout`, `socket_timeout`).
+Waits are bounded by the OPTIONS in settings (`socket_connect_timeout`, `socket_timeout`),
+and after a failure this process answers every operation as a miss without trying Redis for
+CACHE_BACKOFF_SECONDS: a Redis that refuses connections fails in milliseconds anyway, but one
+that hangs would cost each of a page's cache reads (session, navigation, counts, throttles) its
+socket timeout; now it costs one read per process per back-off (as office/queue.py does for
+publishing).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
+_down_until = 0.0  # monotonic time before which this process does not try Redis again
 
 
 def _degrade(fallback: Callable[..., Any]) -> Callable[[F], F]:
@@ -32,9 +40,13 @@ def _degrade(fallback: Callable[..., Any]) -> Callable[[F], F]:
     def decorate(method: F) -> F:
         @functools.wraps(method)
         def wrapper(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
+            global _down_until
+            if _down_until and time.monotonic() < _down_until:
+                return fallback(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
             except RedisError as exc:
+                _down_until = time.monotonic() + getattr(settings, "CACHE_BACKOFF_SECONDS", 5.0)
                 logger.warning("Cache unavailable, %s() answered as a miss: %r", method.__name__, exc)
                 return fallback(*args, **kwargs)
 

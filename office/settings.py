@@ -129,6 +129,8 @@ REDIS_URL = env("REDIS_URL", default="")
 REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)  # broker and result store
 CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+# After a cache error a process answers as an empty cache for this long (office/cache.py).
+CACHE_BACKOFF_SECONDS = env.float("CACHE_BACKOFF_SECONDS", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {

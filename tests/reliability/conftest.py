@@ -21,6 +21,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
+from office import cache as office_cache
 from office import queue
 from office.celery import app as celery_app
 
@@ -135,6 +136,7 @@ def redis_outage(settings: Any, private_redis: RedisServer, monkeypatch: pytest.
     _celery_point_at(private_redis.url(0), private_redis.url(0))
     celery_app.conf.task_always_eager = False
     monkeypatch.setattr(queue, "_broker_down_until", 0.0)
+    monkeypatch.setattr(office_cache, "_down_until", 0.0)
     try:
         yield private_redis
     finally:
@@ -149,5 +151,6 @@ def run_eagerly() -> None:
 
 
 def backoff_over() -> None:
-    """The publish back-off after a failure (QUEUE_BROKER_BACKOFF_SECONDS) has passed."""
+    """The back-offs after a failure (QUEUE_BROKER_BACKOFF_SECONDS, CACHE_BACKOFF_SECONDS) have passed."""
     queue._broker_down_until = 0.0
+    office_cache._down_until = 0.0
