@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketing import showcase, tokens
 from marketing.models import Page, Resource
@@ -99,4 +100,8 @@ def register_sources() -> None:
             kind="service", label=_("Information services"), items=service_items, search=_searcher(service_items)
         )
     )
-    showcase.register(showcase.Source(kind="page", label=_("Pages"), items=page_items, search=_searcher(page_items)))
+    showcase.register(
+        showcase.Source(
+            kind="page", label=pgettext_lazy("site pages", "Pages"), items=page_items, search=_searcher(page_items)
+        )
+    )
