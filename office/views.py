@@ -74,11 +74,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_health(request.user):
         raise PermissionDenied
-    return render(
-        request,
-        "office/health.html",
-        {"health": selectors.health_summary(), "backup_dir": settings.BACKUP_DIR},
-    )
+    from office import health_text
+
+    summary = selectors.health_summary()
+    context = {
+        "health": summary,
+        "backup_dir": settings.BACKUP_DIR,
+        "notes": health_text.health_notes(summary),
+        "database_detail": health_text.detail_text(summary["checks"]["database"].get("detail")),
+        "broker_detail": health_text.detail_text(summary["checks"]["broker"].get("detail")),
+    }
+    return render(request, "office/health.html", context)
 
 
 @require_safe
