@@ -184,3 +184,19 @@ def equipment_document_add(*, actor: Any, equipment_id: int, title: str, upload:
     document.save()
     audit.record(actor=actor, target=item, verb="office.equipment.document_added", data={"document": document.pk})
     return document
+
+
+def backup_request(*, actor: Any) -> None:
+    """Queue a backup now (issue 20): technical services' button on the Backups page. The
+    backup itself runs in a worker (office.tasks.backup_run_task, trigger "manual"); the store
+    lock stops it if another backup or drill is running. Refused while a backup is running."""
+    from office.models import BackupRun
+    from office.queue import enqueue_on_commit
+
+    if not permissions.can_run_backup(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        if BackupRun.objects.filter(status=BackupRun.Status.RUNNING).exists():
+            raise DomainError(_("A backup is running already; it is in the list when it ends."))
+        audit.record(actor=actor, verb="office.backup.requested", data={"trigger": BackupRun.Trigger.MANUAL})
+        enqueue_on_commit(BACKUP_TASK, trigger=BackupRun.Trigger.MANUAL.value)

@@ -88,6 +88,11 @@ def can_download_backup(user: Any) -> bool:
     return is_home_staff(user) and is_techsvc_staff(user)
 
 
+def can_run_backup(user: Any) -> bool:
+    """Start a backup by hand (issue 20): technical services, who also download and restore them."""
+    return is_home_staff(user) and is_techsvc_staff(user)
+
+
 def can_raise_ticket(user: Any) -> bool:
     return staff_profile(user) is not None
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     # technical services: backups
     path("backups/", views.backup_list, name="backup_list"),
+    path("backups/run/", views_techsvc.backup_run_now, name="backup_run"),
     path("backups/<int:pk>/", views.backup_detail, name="backup_detail"),
     path("backups/<int:pk>/files/<str:name>", views.backup_download, name="backup_download"),
     # technical services: equipment and maintenance tickets

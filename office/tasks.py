@@ -49,12 +49,12 @@ def ping_task(value: str = "pong") -> str:
 
 
 @shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 300)
-def backup_run_task() -> int:
+def backup_run_task(trigger: str = "scheduled") -> int:
     from office.backups.errors import BackupError
     from office.backups.run import backup_run
     from office.models import BackupRun
 
-    run = backup_run(trigger=BackupRun.Trigger.SCHEDULED)
+    run = backup_run(trigger=BackupRun.Trigger(trigger))  # "manual" when technical services press the button
     if run.status != BackupRun.Status.SUCCEEDED:
         raise BackupError(f"Backup {run.pk} failed: {run.error}")
     return run.pk

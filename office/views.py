@@ -617,6 +617,7 @@ def backup_list(request: HttpRequest) -> HttpResponse:
             "drills": selectors.backup_drill_list()[:20],
             "chart": selectors.backup_chart_data(),
             "can_download": permissions.can_download_backup(request.user),
+            "can_run_backup": permissions.can_run_backup(request.user),
         },
     )
 

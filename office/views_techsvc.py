@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -170,4 +171,33 @@ def retention_edit(request: HttpRequest) -> HttpResponse:
         redirect_to="office:schedule_list",
         template="office/equipment_retention_form.html",
         template_context=context,
+    )
+
+
+@login_required
+@require_POST
+def backup_run_now(request: HttpRequest) -> HttpResponse:
+    """Queue a backup now (issue 20), after a confirmation (the dialog, or a page without JS)."""
+    if not permissions.can_run_backup(request.user):
+        raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        context = {
+            "confirm_title": _("Run a backup now?"),
+            "confirm_summary": _(
+                "A backup of the database and files starts in the background; it takes a few minutes and "
+                "appears in the list when it ends. The nightly backup runs as usual."
+            ),
+            "confirm_button": _("Run a backup now"),
+            "confirm_class": "btn-primary",
+            "confirm_action": request.path,
+            "confirm_fields": [],
+            "confirm_back": reverse("office:backup_list"),
+        }
+        return render(request, "partials/confirm_page.html", context)
+    return run_action(
+        request,
+        None,
+        lambda data: actions_techsvc.backup_request(actor=request.user),
+        success=_("A backup was queued: it appears in the list when it ends (reload the page in a few minutes)."),
+        redirect_to="office:backup_list",
     )

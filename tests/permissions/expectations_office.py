@@ -218,6 +218,8 @@ EXPECTATIONS = [
         "office:backup_list",
         get=expect(anon=LOGIN, client=403, staff=403, head=403, director=200, other_office=403),
     ),
+    # Running a backup by hand (issue 20): technical services only, none of the matrix roles.
+    Entry("office:backup_run", get=logged_in(405), post=logged_in(403)),
     Entry(
         "office:backup_detail",
         kwargs=_backup,
