@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language
@@ -58,7 +59,14 @@ def version() -> str:
 
 
 def invalidate(**_kwargs: Any) -> None:
-    """Make every cached public page stale (a signal receiver, or called directly)."""
+    """Make every cached public page stale (a signal receiver, or called directly): now, and
+    again once the change is committed, so that a page another worker rendered from the old
+    data between the two is not kept under the new version."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
     with _lock:
         _local.clear()

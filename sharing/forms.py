@@ -193,7 +193,7 @@ class PartnerForm(forms.Form):
         max_length=128,
         required=False,
         strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("The code the partner proposed (16 characters or more), or leave empty to generate one."),
     )
 
@@ -227,7 +227,7 @@ class SecretForm(forms.Form):
         max_length=128,
         required=False,
         strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("The code the partner proposed (16 characters or more), or leave empty to generate one."),
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q
 
 from marketing.store.models import BuyerType, Grant, Product, StoreOrder
-from office.access import client_account, is_head_of, is_leadership, staff_profile
+from office.access import client_account, is_head_of, is_leadership, memo, staff_profile
 from office.models import ClientAccount
 
 
@@ -35,7 +35,11 @@ def can_buy(user: Any) -> bool:
 def selling_units(user: Any) -> list[Any]:
     """The home office's units whose products the user manages: units that own products or
     carry the digital-resources function, the user's own or headed (a department head leads
-    its groups); leadership manages them all."""
+    its groups); leadership manages them all. Read once per request."""
+    return memo(user, "store_selling_units", lambda: _selling_units(user))
+
+
+def _selling_units(user: Any) -> list[Any]:
     from office.models import Department, Function
 
     profile = staff_profile(user)
@@ -67,7 +71,10 @@ def can_ship(user: Any, shipment: Any) -> bool:
 
 
 def can_view_order(user: Any, order: StoreOrder) -> bool:
-    if order.buyer_user_id == user.pk or is_seller(user):
+    if order.buyer_user_id == user.pk:
+        return True
+    units = {unit.pk for unit in selling_units(user)}  # only the home office's staff have some
+    if units and (is_leadership(user) or order.lines.filter(option__product__department_id__in=units).exists()):
         return True
     profile = staff_profile(user)
     return profile is not None and order.buyer_organization_id == profile.organization_id

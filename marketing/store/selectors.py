@@ -133,12 +133,17 @@ def cart_count(user: Any) -> int:
 
 
 def orders_visible_to(user: Any) -> QuerySet[StoreOrder]:
-    if permissions.is_seller(user):
+    """The buyer's own (and their office's); a seller's: the orders of their units' products
+    (they hold buyers' addresses); leadership's: all."""
+    units = [unit.pk for unit in permissions.selling_units(user)]
+    if units and permissions.is_leadership(user):
         return StoreOrder.objects.all()
     profile = staff_profile(user)
     q = Q(buyer_user_id=user.pk)
     if profile is not None:
         q |= Q(buyer_organization_id=profile.organization_id)
+    if units:
+        q |= Q(pk__in=StoreOrderLine.objects.filter(option__product__department_id__in=units).values("order_id"))
     return StoreOrder.objects.filter(q)
 
 

@@ -89,7 +89,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if not (request.user.is_authenticated and permissions.can_edit_product(request.user, product)):
             raise Http404
         preview = True
-    analytics.record_view(request, "product", product.slug)  # view → order (marketing dashboard)
+    if not preview:  # the seller's own preview is not a visitor's view
+        analytics.record_view(request, "product", product.slug)  # view → order (marketing dashboard)
     buyer_type = permissions.buyer_type_for(request.user)
     options = [option for option in product.options.all() if option.active]
     offers = [(option, selectors.lowest_price(option, buyer_type)) for option in options]
@@ -492,7 +493,9 @@ def sales(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "year": year,
-        "orders": StoreOrder.objects.select_related("buyer_organization").order_by("-created_at")[:100],
+        "orders": selectors.orders_visible_to(request.user)
+        .select_related("buyer_organization")
+        .order_by("-created_at")[:100],
         "grants": selectors.seller_grants().order_by("-created_at")[:100],
         "renewals": selectors.renewals_due(),
         "figures": figures,

@@ -178,3 +178,23 @@ def test_buyer_and_seller_pages_in_chinese_have_no_english_left(demo):
             main = response.content.decode().split("<main", 1)[1]
             left = [word for word in ENGLISH_LEFT if word in main]
             assert not left, f"{url}: {left}"
+
+
+def test_a_seller_sees_only_the_orders_of_their_own_units_products(demo):
+    """Orders hold buyers' names and shipping addresses: a seller of another unit (here a new
+    unit with the digital-resources function and no products yet) does not see them; the
+    product's own unit and the leadership do."""
+    from office.models import Department, DepartmentFunction, Function
+    from tests import factories
+
+    home = Department.objects.get(organization__is_home=True, code="infodev").organization
+    unit = Department.objects.create(organization=home, code="newsales", name="New sales")
+    DepartmentFunction.objects.create(department=unit, function=Function.DIGITAL_RESOURCES)
+    newcomer = factories.staff("seller_elsewhere", department=unit, organization=home)
+    order = StoreOrder.objects.filter(buyer_user=demo.client_b).first()
+    detail = reverse("store:order_detail", args=[order.pk])
+
+    assert _client(newcomer).get(detail).status_code == 404
+    assert order.number not in _client(newcomer).get(reverse("store:sales")).content.decode()
+    assert _client(demo.head_infodev).get(detail).status_code == 200
+    assert _client(demo.director).get(detail).status_code == 200

@@ -70,7 +70,7 @@ def readiness_problems(product: Product) -> list[str]:
     a download licence, the content of an online or transmission licence."""
     problems = []
     options = [o for o in product.options.all() if o.active]
-    priced = [o for o in options if o.prices.exists()]
+    priced = [o for o in options if o.prices.all()]  # prefetched where the page loads them
     if not priced:
         problems.append(_("Put at least one licence option with a price on sale."))
     kinds = {o.kind for o in priced}
