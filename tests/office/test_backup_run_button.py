@@ -35,7 +35,7 @@ def test_empty_backups_page_offers_technical_services_the_button(people: People)
     assert 'data-confirm="#backup-run-confirm"' in html
     assert "csrfmiddlewaretoken" in html
     empty = html[html.find('id="backup-empty"') :]
-    assert "Run a backup now" in empty[: empty.find("</tr>")]
+    assert "Run a backup now" in empty[: empty.find("</p>")]
 
 
 def test_leadership_sees_the_list_without_the_button_and_may_not_run(people: People, sent: list[Any]) -> None:
