@@ -56,6 +56,7 @@ ADVICE = {
     "workers.none": gettext_noop("No worker has reported yet: start a Celery worker and Celery beat."),
     "workers.stale": gettext_noop("A worker has stopped reporting: restart the worker on the host named below."),
     "queues.unknown": gettext_noop("The queues cannot be read while the message broker is down: start Redis."),
+    "queues.unread": gettext_noop("The queues cannot be read yet: a queue exists once a worker has started it."),
     "queues.backlog": gettext_noop("Tasks are piling up: check that the workers run, or start another worker."),
 }
 
@@ -96,8 +97,10 @@ def health_notes(summary: dict[str, Any]) -> list[dict[str, str]]:
     bad_queues = [q for q in summary["queues"] if q["state"] != GREEN]
     if bad_queues:
         state = RED if any(q["state"] == RED for q in bad_queues) else "amber"
-        unknown = any(q.get("length") is None for q in bad_queues)
-        notes.append(
-            {"code": "queues", "state": state, "advice": ADVICE["queues.unknown" if unknown else "queues.backlog"]}
-        )
+        if any(q.get("length") is None for q in bad_queues):
+            broker_up = summary["checks"]["broker"]["state"] == GREEN
+            code = "queues.unread" if broker_up else "queues.unknown"
+        else:
+            code = "queues.backlog"
+        notes.append({"code": "queues", "state": state, "advice": ADVICE[code]})
     return [{**note, "name": gettext(NAMES[note["code"]]), "advice": gettext(note["advice"])} for note in notes]

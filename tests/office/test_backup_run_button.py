@@ -108,3 +108,4 @@ def test_button_and_empty_state_in_chinese(people: People) -> None:
     )
     assert "Run a backup now" not in html
     assert "立即备份" in html
+    assert "尚未运行过数据备份。点击" in html  # no space between Chinese sentences

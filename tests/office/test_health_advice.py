@@ -84,3 +84,14 @@ def test_advice_is_in_chinese_for_a_chinese_reader(people: People, monkeypatch: 
     assert "No backup has been made yet" not in advice
     assert "Redis" in advice  # the product's name stays
     assert "启动" in advice
+    assert "消息代理（Redis）：</strong>" in advice  # a Chinese colon after the name
+
+
+def test_unread_queue_with_redis_up_does_not_blame_redis(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "health_broker", lambda: {"state": selectors.GREEN, "detail": "redis"})
+    monkeypatch.setattr(
+        selectors, "health_queues", lambda: [{"name": "celery", "length": None, "state": selectors.AMBER}]
+    )
+    advice = _advice(_page(people))
+    assert "a queue exists once a worker has started it" in advice
+    assert "start Redis" not in advice
