@@ -151,6 +151,14 @@ def _order_novelty_search(page: Any, base: str, tmp_path: Any) -> ServiceOrder:
 
 
 @pytest.mark.timeout(900)  # a long journey: fifteen logins and two payments, on a shared 2-core machine
+def _choose_channel(page: Any, channel: str) -> None:
+    """Click a channel tab and wait until htmx has swapped in its block (the old block is
+    marked first: ticking boxes of the block being replaced would be lost)."""
+    page.eval_on_selector("#deliver-block", "el => el.setAttribute('data-replaced', '1')")
+    page.click(f"#deliver-channels a[href*='channel={channel}']")
+    page.wait_for_selector("#deliver-block:not([data-replaced])")
+
+
 def test_new_client_orders_pays_gets_a_report_subscribes_and_trains(
     page: Any, live_server: Any, demo: Any, tmp_path: Any
 ) -> None:
@@ -228,7 +236,7 @@ def test_new_client_orders_pays_gets_a_report_subscribes_and_trains(
     report_file = order.files.get(kind=OrderFile.Kind.REPORT)
     deliverable = order.files.get(kind=OrderFile.Kind.DELIVERABLE)
     # By download link: report and result list.
-    page.click("#deliver-channels a[href*='channel=download']")  # issue 20: only this channel's fields
+    _choose_channel(page, "download")  # issue 20: only this channel's fields
     expect(page.locator("#deliver-block [data-channel=download]")).to_be_visible()
     page.check(f"#deliver-form input[name=files][value='{report_file.pk}']")
     page.check(f"#deliver-form input[name=files][value='{deliverable.pk}']")
@@ -237,7 +245,7 @@ def test_new_client_orders_pays_gets_a_report_subscribes_and_trains(
     expect(page.locator("main .alert-success")).to_contain_text("The delivery was recorded.")
     # By e-mail: the report, as an attachment.
     mail.outbox.clear()
-    page.click("#deliver-channels a[href*='channel=email']")
+    _choose_channel(page, "email")
     expect(page.locator("#deliver-block [data-channel=email]")).to_be_visible()
     page.check(f"#deliver-form input[name=files][value='{report_file.pk}']")
     with page.expect_navigation():

@@ -59,12 +59,10 @@ def _buyer(actor: User) -> tuple[str, object, str]:
     return buyer_type, None, account.organisation_name or account.display_name
 
 
-def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
-    """Write the order (inside the caller's transaction): figures from `pricing`, the coupon
-    counted once, a purchase request when an office's total is above its head's limit."""
-    buyer_type, organization, name = _buyer(actor)
+def _quote(draft: Draft) -> Any:
+    """The draft's totals (tax, coupon); a price that cannot be given is a DomainError."""
     try:
-        quote = pricing.quote(
+        return pricing.quote(
             [(line["total"], line["currency"]) for line in draft.lines],
             coupon=selectors.coupon_terms(draft.coupon) if draft.coupon else None,
             today=timezone.localdate(),
@@ -72,6 +70,13 @@ def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
         )
     except pricing.PricingError as exc:
         raise DomainError(selectors.pricing_message(exc)) from None
+
+
+def place_order(*, actor: User, draft: Draft, key: str) -> StoreOrder:
+    """Write the order (inside the caller's transaction): figures from `pricing`, the coupon
+    counted once, a purchase request when an office's total is above its head's limit."""
+    buyer_type, organization, name = _buyer(actor)
+    quote = _quote(draft)
     order = StoreOrder.objects.create(
         number=f"tmp-{key}"[:30],
         buyer_user=actor,
