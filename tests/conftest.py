@@ -117,6 +117,15 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cache_back_off_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """office.cache stops asking Redis for a few seconds after an error; a test that made the
+    cache fail must not leave the next test in the same process a cache that answers misses."""
+    from office import cache as office_cache
+
+    monkeypatch.setattr(office_cache, "_down_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_task_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """office.inbox caches each user's task counts (and base.html the navigation, keyed by
     their version) in Redis; the demo snapshot gives every test the same users, ids included."""
