@@ -38,6 +38,7 @@ from office.models import StaffProfile
 from office.money import check_amount
 from sharing import permissions
 from sharing.actions.common import notify_users
+from sharing.actions.policy import FEE_FIELDS
 from sharing.models import Agency, Reciprocity
 
 if TYPE_CHECKING:
@@ -63,7 +64,6 @@ PARTNER_FIELDS = (
     "page_fee_minor",
     "urgent_fee_minor",
 )
-FEE_FIELDS = ("loan_fee_minor", "copy_fee_minor", "page_fee_minor", "urgent_fee_minor")
 LOOPBACK_NAMES = {"localhost"}
 
 
