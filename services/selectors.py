@@ -39,7 +39,10 @@ def offering_list(*, kind: str = "") -> QuerySet[Offering]:
 
 
 def order_list(*, user: Any, status: str = "") -> QuerySet[ServiceOrder]:
-    qs = ServiceOrder.objects.visible_to(user).select_related("offering", "department", "client", "assignee")
+    # The assignee's profile too: the list shows their name (services.templatetags.people).
+    qs = ServiceOrder.objects.visible_to(user).select_related(
+        "offering", "department", "client", "assignee__staff_profile"
+    )
     return qs.filter(status=status) if status else qs
 
 

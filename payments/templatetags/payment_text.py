@@ -13,6 +13,9 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.db.models import BigIntegerField, Case, F, JSONField, OuterRef, Subquery, When
+from django.db.models.functions import Cast, JSONObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from office.models import localized
@@ -20,46 +23,71 @@ from office.models import localized
 register = template.Library()
 
 
-def _service_order(purpose_id: str) -> str | None:
-    order = apps.get_model("services", "ServiceOrder").objects.select_related("offering").filter(pk=purpose_id).first()
-    if order is None:
-        return None
-    return _("Service order %(number)s: %(name)s") % {"number": order.number, "name": order.offering.display_name}
+def _name(row: dict[str, Any], field: str) -> str:
+    """`field` of a purpose row in the reader's language (office.models.localized, on a dict)."""
+    if (get_language() or "").startswith("zh") and row.get(f"{field}_zh"):
+        return row[f"{field}_zh"]
+    return row.get(field) or ""
 
 
-def _training(purpose_id: str) -> str | None:
-    registration = (
-        apps.get_model("services", "TrainingRegistration")
-        .objects.select_related("session")
-        .filter(pk=purpose_id)
-        .first()
-    )
-    if registration is None:
-        return None
-    return _("Training: %(title)s") % {"title": registration.session.display_title}
+def _service_order(row: dict[str, Any]) -> str:
+    return _("Service order %(number)s: %(name)s") % {"number": row["number"], "name": _name(row, "name")}
 
 
-def _purchase_order(purpose_id: str) -> str | None:
-    order = (
-        apps.get_model("procurement", "PurchaseOrder").objects.select_related("vendor").filter(pk=purpose_id).first()
-    )
-    if order is None:
-        return None
-    return _("Purchase order %(number)s – %(vendor)s") % {"number": order.number, "vendor": order.vendor}
+def _training(row: dict[str, Any]) -> str:
+    return _("Training: %(title)s") % {"title": _name(row, "title")}
 
 
-TITLES: dict[str, Callable[[str], str | None]] = {
-    "services.order": _service_order,
-    "services.training_registration": _training,
-    "procurement.purchase_order": _purchase_order,
+def _purchase_order(row: dict[str, Any]) -> str:
+    return _("Purchase order %(number)s – %(vendor)s") % {"number": row["number"], "vendor": _name(row, "vendor")}
+
+
+# purpose code: (model, the row's fields as {key: path from the model}, the title from that row)
+TITLES: dict[str, tuple[str, dict[str, str], Callable[[dict[str, Any]], str]]] = {
+    "services.order": (
+        "services.ServiceOrder",
+        {"number": "number", "name": "offering__name", "name_zh": "offering__name_zh"},
+        _service_order,
+    ),
+    "services.training_registration": (
+        "services.TrainingRegistration",
+        {"title": "session__title", "title_zh": "session__title_zh"},
+        _training,
+    ),
+    "procurement.purchase_order": (
+        "procurement.PurchaseOrder",
+        {"number": "number", "vendor": "vendor__name", "vendor_zh": "vendor__name_zh"},
+        _purchase_order,
+    ),
 }
+
+
+def purpose_row() -> Case:
+    """An annotation for payment lists: the purpose's row (TITLES' fields) as JSON, read in the
+    list's own query (one subquery per row by primary key) instead of one query per payment."""
+    whens = []
+    for purpose, (label, fields, _title) in TITLES.items():
+        rows = apps.get_model(label).objects.filter(pk=Cast(OuterRef("purpose_id"), BigIntegerField()))
+        row = rows.values(row=JSONObject(**{key: F(path) for key, path in fields.items()}))[:1]
+        whens.append(When(purpose_type=purpose, then=Subquery(row)))
+    return Case(*whens, default=None, output_field=JSONField())
+
+
+def _row(payment: Any, label: str, fields: dict[str, str]) -> dict[str, Any] | None:
+    if "purpose_row" in payment.__dict__:  # annotated by the list (purpose_row())
+        return payment.purpose_row
+    values = apps.get_model(label).objects.filter(pk=payment.purpose_id).values_list(*fields.values()).first()
+    return dict(zip(fields, values, strict=True)) if values else None
 
 
 @register.filter
 def payment_title(payment: Any) -> str:
-    build = TITLES.get(getattr(payment, "purpose_type", ""))
-    title = build(str(payment.purpose_id)) if build is not None else None
-    return title or payment.description
+    entry = TITLES.get(getattr(payment, "purpose_type", ""))
+    if entry is None or not str(payment.purpose_id).isdigit():
+        return payment.description
+    label, fields, build = entry
+    row = _row(payment, label, fields)
+    return build(row) if row else payment.description
 
 
 @register.filter
