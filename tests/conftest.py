@@ -212,6 +212,10 @@ class DemoSnapshots:
             getattr(settings, "DEFAULT_CURRENCY", ""),
             getattr(settings, "PAYMENTS_BACKEND", ""),
             settings.DEMO_PASSWORD,
+            # The seed writes files (store downloads, covers) under MEDIA_ROOT: a snapshot seeded
+            # in a test's own tmp_path names files that are not in another test's MEDIA_ROOT.
+            str(settings.MEDIA_ROOT),
+            repr(getattr(settings, "STORAGES", {}).get("default")),
         )
 
     def _tables(self, cursor: Any) -> list[str]:
