@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from office.access import Role, roles_required
 from office.exceptions import DomainError
+from office.listing import sorted_by
 from office.views_support import run_action
 from payments import actions, payables, permissions, selectors, webhooks
 from payments.forms import CardForm, PaymentFilterForm, PaymentRequestForm, RefundForm
@@ -54,11 +55,23 @@ def _own_payment(request: HttpRequest, pk: int) -> Payment:
 # --- payers --------------------------------------------------------------------------------
 
 
+# The columns the payment lists sort by (office/listing.py): ?sort=-amount …
+MY_PAYMENT_SORTS = {
+    "date": "created_at",
+    "for": "description",
+    "payee": "payee_name",
+    "amount": "amount_minor",
+    "status": "status",
+    "receipt": "receipt_number",
+}
+PAYMENT_SORTS = {**MY_PAYMENT_SORTS, "number": "pk", "payer": "payer_name", "provider": "provider"}
+
+
 @login_required
 @require_GET
 def payment_list_mine(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(selectors.payment_list_mine(user=request.user), 20)
-    page = paginator.get_page(request.GET.get("page"))
+    payments, sort = sorted_by(request, selectors.payment_list_mine(user=request.user), MY_PAYMENT_SORTS, "-date")
+    page = Paginator(payments, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "payments/payment_list_mine.html",
@@ -66,6 +79,7 @@ def payment_list_mine(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "payments": page.object_list,
             "requests": selectors.payment_request_list_open_for(user=request.user),
+            "sort": sort,
         },
     )
 
@@ -281,9 +295,13 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {key: value for key, value in form.cleaned_data.items() if value}
-    paginator = Paginator(selectors.payment_list(user=request.user, **filters), 25)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "payments/payment_list.html", {"form": form, "page_obj": page, "payments": page.object_list})
+    payments, sort = sorted_by(request, selectors.payment_list(user=request.user, **filters), PAYMENT_SORTS, "-date")
+    page = Paginator(payments, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/payment_list.html",
+        {"form": form, "page_obj": page, "payments": page.object_list, "sort": sort},
+    )
 
 
 @finance_required

@@ -24,6 +24,7 @@ from office.access import staff_profile, staff_required
 from office.actions import department_approval_limit_set
 from office.exceptions import DomainError
 from office.exports import csv_response
+from office.listing import sorted_by
 from office.models import Department
 from office.money import format_money, to_major
 from office.views_support import run_action
@@ -261,6 +262,25 @@ def _request_or_404(request: HttpRequest, pk: int) -> PurchaseRequest:
     )
 
 
+# The columns the lists sort by (office/listing.py): ?sort=total, ?sort=-created …
+REQUEST_SORTS = {
+    "created": "created_at",
+    "request": "pk",
+    "requester": ("requester__staff_profile__display_name", "requester__username"),
+    "department": "department__name",
+    "total": "total_minor",
+    "status": "status",
+}
+ORDER_SORTS = {
+    "created": "created_at",
+    "number": "number",
+    "vendor": "vendor__name",
+    "total": "total_minor",
+    "status": "status",
+    "promised": "promised_on",
+}
+
+
 @staff_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
@@ -276,6 +296,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         ).first()
         if context["department"] is None:
             qs = qs.none()
+    qs, context["sort"] = sorted_by(request, qs, REQUEST_SORTS, "-created")
     return render(request, "procurement/request_list.html", {"page_obj": _page(request, qs), **context})
 
 
@@ -508,10 +529,17 @@ def order_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     late = request.GET.get("late") == "1"
     qs = selectors.order_list(user=request.user, status=status, late=late)
+    qs, sort = sorted_by(request, qs, ORDER_SORTS, "-created")
     return render(
         request,
         "procurement/order_list.html",
-        {"page_obj": _page(request, qs), "status": status, "late": late, "statuses": PurchaseOrder.Status.choices},
+        {
+            "page_obj": _page(request, qs),
+            "status": status,
+            "late": late,
+            "statuses": PurchaseOrder.Status.choices,
+            "sort": sort,
+        },
     )
 
 

@@ -26,6 +26,7 @@ from marketing import analytics
 from office.access import client_account, client_required, staff_required
 from office.exceptions import DomainError
 from office.exports import csv_response
+from office.listing import sorted_by
 from office.money import format_money, to_major
 from office.ratelimit import limit_posts_per_ip
 from office.views_support import run_action
@@ -43,6 +44,18 @@ from services.models import (
 )
 
 ORDERS_PER_PAGE = 25
+# The columns the order list sorts by (office/listing.py): ?sort=due, ?sort=-price …
+ORDER_SORTS = {
+    "created": "created_at",
+    "number": "number",
+    "service": "offering__name",
+    "topic": "topic",
+    "client": "client__display_name",
+    "assignee": ("assignee__staff_profile__display_name", "assignee__username"),
+    "status": "status",
+    "price": "quoted_amount_minor",
+    "due": "due_date",
+}
 
 # --- catalog ----------------------------------------------------------------------------------
 
@@ -265,6 +278,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         view = "mine"
     query = request.GET.get("q", "").strip()[:100]
     orders = selectors.order_search(user=request.user, status=status, view=view, query=query)
+    orders, sort = sorted_by(request, orders, ORDER_SORTS, "-created")
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -277,6 +291,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "view": view if view in selectors.ORDER_VIEWS else "",
             "views": selectors.order_views(user=request.user),
             "q": query,
+            "sort": sort,
         },
     )
 

@@ -21,12 +21,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cataloging.models import BibRecord
 from office.exceptions import DomainError
+from office.listing import sorted_by
 from office.views_support import run_action
 from sharing import actions, forms, permissions, selectors
 from sharing.models import Agency, SharingRequest
 from sharing.timeline import timeline
 
 PAGE_SIZE = 25
+# The columns the desks and a client's list sort by (office/listing.py); a desk's default is
+# its working order: urgent first, then the nearest deadline, then the newest.
+DESK_SORTS = {
+    "priority": ("-urgent", "deadline", "-created_at"),
+    "number": "number",
+    "title": "title",
+    "service": "service_type",
+    "status": "status",
+    "deadline": ("deadline", "due_date"),
+}
+CLIENT_REQUEST_SORTS = {
+    "created": "created_at",
+    "number": "number",
+    "title": "title",
+    "fee": "client_fee_minor",
+    "status": "status",
+}
 
 
 def agency_required(request: HttpRequest) -> Agency:
@@ -50,8 +68,11 @@ def _desk(request: HttpRequest, side: str, template: str) -> HttpResponse:
     queue = request.GET.get("queue", "")
     term = request.GET.get("q", "")[:100]
     queues, qs = selectors.desk(agency, side, queue, term)
+    partner = "borrower__agency_id" if side == "lending" else "lender__agency_id"
+    qs, sort = sorted_by(request, qs, {**DESK_SORTS, "partner": partner}, "priority")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"agency": agency, "queues": queues, "queue": queue or queues[0]["key"], "q": term, "page": page}
+    context["sort"] = sort
     return render(request, template, context)
 
 
@@ -156,8 +177,9 @@ def client_request_new(request: HttpRequest) -> HttpResponse:
 def client_request_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_request_as_client(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.client_requests(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "sharing/client_request_list.html", {"page": page})
+    qs, sort = sorted_by(request, selectors.client_requests(request.user), CLIENT_REQUEST_SORTS, "-created")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sharing/client_request_list.html", {"page": page, "sort": sort})
 
 
 Verb = tuple[type | None, Callable[[SharingRequest, Any, dict[str, Any]], Any], Any]

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from marketing import analytics
 from marketing.store import actions, forms, permissions, pricing, selectors
 from marketing.store.models import Certificate, Grant, Product, StoreOrder
 from office.exceptions import DomainError
+from office.listing import sorted_by
 from office.models import localized
 from office.money import to_major
 from office.ratelimit import client_ip, ip_allows
@@ -265,6 +267,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The columns a buyer's order list sorts by (office/listing.py).
+ORDER_SORTS = {
+    "date": "created_at",
+    "number": "number",
+    "licensee": "buyer_name",
+    "total": "total_minor",
+    "status": "status",
+}
+
+
 @login_required
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
@@ -273,7 +285,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
         return redirect("store:sales")
     if not permissions.can_buy(request.user) and not orders.exists():
         raise PermissionDenied
-    return render(request, "store/order_list.html", {"orders": orders[:200]})
+    orders, sort = sorted_by(request, orders, ORDER_SORTS, "-date")
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    return render(request, "store/order_list.html", {"orders": page.object_list, "page_obj": page, "sort": sort})
 
 
 def _order_for(request: HttpRequest, pk: int) -> StoreOrder:
