@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cataloging.models import BibRecord
+from office.dashboard import batch
 from office.dashboard import tiles as dashboard
 from office.dashboard.tiles import Cell, Scope, Stat, Tile
 
@@ -19,29 +20,39 @@ S = BibRecord.Status
 WAITING = (S.SUBMITTED, S.IN_REVIEW)
 
 
-def cataloging_tile(scope: Scope) -> list[Tile]:
-    """Three queries: contributions per office in the period, the backlog, nothing per row."""
+def cataloging_reads(scope: Scope) -> dict:
+    """Two reads: contributions per office in the period, the backlog; nothing per row."""
     if not scope.whole_office:
-        return []
+        return {}
     period, org = scope.period, scope.organization
     # The home office reviews every office's records and sees all contributions; a member
     # office sees its own.
     records = BibRecord.objects.all() if org.is_home else BibRecord.objects.filter(organization_id=org.pk)
     in_period = Q(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
     approved = Q(status=S.APPROVED, reviewed_at__gte=period.start_at, reviewed_at__lt=period.end_at)
-    per_office = list(
-        records.filter(in_period | approved)
-        .values("organization_id", "organization__name", "organization__name_zh")
-        .annotate(submitted=Count("pk", filter=in_period), approved=Count("pk", filter=approved))
-        .order_by("organization__name")
-    )
     now = timezone.now()
-    backlog = records.filter(status__in=WAITING).aggregate(
-        n=Count("pk"),
-        oldest=Min("submitted_at"),
-        in_review=Count("pk", filter=Q(status=S.IN_REVIEW)),
-        week=Count("pk", filter=Q(submitted_at__lt=now - timedelta(days=7))),
-    )
+    return {
+        "now": now,
+        "per_office": batch.rows(
+            records.filter(in_period | approved)
+            .values("organization_id", "organization__name", "organization__name_zh")
+            .annotate(submitted=Count("pk", filter=in_period), approved=Count("pk", filter=approved))
+            .order_by("organization__name")
+        ),
+        "backlog": batch.aggregate(
+            records.filter(status__in=WAITING),
+            n=Count("pk"),
+            oldest=Min("submitted_at"),
+            in_review=Count("pk", filter=Q(status=S.IN_REVIEW)),
+            week=Count("pk", filter=Q(submitted_at__lt=now - timedelta(days=7))),
+        ),
+    }
+
+
+def cataloging_tile(scope: Scope, data: dict) -> list[Tile]:
+    if not scope.whole_office:
+        return []
+    now, per_office, backlog = data["now"], data["per_office"], data["backlog"]
     chinese = (get_language() or "").startswith("zh")
     names = [(row["organization__name_zh"] if chinese else "") or row["organization__name"] for row in per_office]
     review_url = reverse("cataloging:review_queue")
@@ -79,4 +90,4 @@ def cataloging_tile(scope: Scope) -> list[Tile]:
     return [tile]
 
 
-dashboard.register(cataloging_tile)
+dashboard.register(cataloging_tile, cataloging_reads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -103,25 +103,43 @@ def health_broker() -> dict[str, Any]:
         return {"state": RED, "detail": type(exc).__name__}
 
 
-def health_workers(*, stale_after: timedelta = timedelta(minutes=3)) -> list[dict[str, Any]]:
+def health_reads() -> dict[str, Any]:
+    """The querysets the health checks below read: the dashboard's tile runs them in its one
+    batch (office/dashboard/batch.py) and hands the rows to the checks."""
+    from django_celery_beat.models import PeriodicTask
+
+    return {
+        "workers": WorkerHeartbeat.objects.order_by("hostname"),
+        "beat_runs": PeriodicTask.objects.filter(last_run_at__isnull=False),  # Max("last_run_at")
+        "heartbeats": WorkerHeartbeat.objects.all(),  # Max("last_seen")
+        "last_good": BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-finished_at")[:1],
+        "latest": BackupRun.objects.filter(status__in=[BackupRun.Status.SUCCEEDED, BackupRun.Status.FAILED]).order_by(
+            "-started_at"
+        )[:1],
+        "drill": BackupDrill.objects.exclude(status=BackupDrill.Status.RUNNING).order_by("-started_at")[:1],
+    }
+
+
+def health_workers(*, stale_after: timedelta = timedelta(minutes=3), beats: Any = None) -> list[dict[str, Any]]:
     now = timezone.now()
     rows = []
-    for beat in WorkerHeartbeat.objects.order_by("hostname"):
+    for beat in health_reads()["workers"] if beats is None else beats:
         age = now - beat.last_seen
         state = GREEN if age <= stale_after else (AMBER if age <= stale_after * 5 else RED)
         rows.append({"hostname": beat.hostname, "last_seen": beat.last_seen, "age": age, "state": state})
     return rows
 
 
-def health_beat() -> dict[str, Any]:
+def health_beat(ticks: list[Any] | None = None) -> dict[str, Any]:
     """Beat's last tick: django-celery-beat writes `last_run_at` only every few minutes, so the
-    newest worker heartbeat (a task only beat sends) counts as a tick too."""
-    from django_celery_beat.models import PeriodicTask
-
-    ticks = [
-        PeriodicTask.objects.filter(last_run_at__isnull=False).aggregate(t=Max("last_run_at"))["t"],
-        WorkerHeartbeat.objects.aggregate(t=Max("last_seen"))["t"],
-    ]
+    newest worker heartbeat (a task only beat sends) counts as a tick too. `ticks`: both
+    maxima when the caller read them (health_reads)."""
+    if ticks is None:
+        reads = health_reads()
+        ticks = [
+            reads["beat_runs"].aggregate(t=Max("last_run_at"))["t"],
+            reads["heartbeats"].aggregate(t=Max("last_seen"))["t"],
+        ]
     last_tick = max((t for t in ticks if t is not None), default=None)
     if last_tick is None:
         return {"state": AMBER, "last_tick": None}
@@ -162,14 +180,14 @@ def health_backup_disk() -> dict[str, Any]:
     return store_health()
 
 
-def health_last_backup() -> dict[str, Any]:
-    """Red when the newest attempt failed or the last good backup is too old; amber before the first."""
-    last = BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-finished_at").first()
-    latest = (
-        BackupRun.objects.filter(status__in=[BackupRun.Status.SUCCEEDED, BackupRun.Status.FAILED])
-        .order_by("-started_at")
-        .first()
-    )
+def health_last_backup(runs: tuple[list[Any], list[Any]] | None = None) -> dict[str, Any]:
+    """Red when the newest attempt failed or the last good backup is too old; amber before the first.
+    `runs`: the rows of health_reads' "last_good" and "latest" when the caller read them."""
+    if runs is None:
+        reads = health_reads()
+        runs = (list(reads["last_good"]), list(reads["latest"]))
+    last = runs[0][0] if runs[0] else None
+    latest = runs[1][0] if runs[1] else None
     failed = latest if latest is not None and latest.status == BackupRun.Status.FAILED else None
     if last is None or last.finished_at is None:
         return {"state": RED if failed else AMBER, "backup": None, "age": None, "failed": failed, "late": False}
@@ -179,8 +197,10 @@ def health_last_backup() -> dict[str, Any]:
     return {"state": state, "backup": last, "age": age, "failed": failed, "late": late}
 
 
-def health_last_drill() -> dict[str, Any]:
-    drill = BackupDrill.objects.exclude(status=BackupDrill.Status.RUNNING).order_by("-started_at").first()
+def health_last_drill(drills: list[Any] | None = None) -> dict[str, Any]:
+    if drills is None:
+        drills = list(health_reads()["drill"])
+    drill = drills[0] if drills else None
     if drill is None:
         return {"state": AMBER, "drill": None}
     if drill.status == BackupDrill.Status.FAILED:
@@ -465,11 +485,16 @@ def audit_event_list(
         qs = qs.filter(verb__startswith=verb_prefix)
     if actor is not None:
         qs = qs.filter(actor=actor)
+    # Days in the current time zone as a range of times (created_at__date would hide the index).
     if date_from:
-        qs = qs.filter(created_at__date__gte=date_from)
+        qs = qs.filter(created_at__gte=_day_start(date_from))
     if date_to:
-        qs = qs.filter(created_at__date__lte=date_to)
+        qs = qs.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
     return qs
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def audit_actor_choices(*, user: Any) -> QuerySet[Any]:

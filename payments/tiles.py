@@ -7,6 +7,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from office.dashboard import batch
 from office.dashboard import tiles as dashboard
 from office.dashboard.tiles import Cell, Scope, Stat, Tile
 from office.money import format_money
@@ -14,10 +15,10 @@ from payments import payables
 from payments.models import Payment
 
 
-def payments_tile(scope: Scope) -> list[Tile]:
-    """Two queries: received and refunded per purpose and currency, and the flagged count."""
+def payments_reads(scope: Scope) -> dict:
+    """Two reads: received and refunded per purpose and currency, and the flagged count."""
     if not scope.whole_office:
-        return []
+        return {}
     period = scope.period
     received = Payment.objects.filter(
         payee_organization_id=scope.organization.pk,
@@ -25,12 +26,21 @@ def payments_tile(scope: Scope) -> list[Tile]:
         succeeded_at__gte=period.start_at,
         succeeded_at__lt=period.end_at,
     )
-    rows = list(
-        received.values("purpose_type", "currency")
-        .annotate(n=Count("pk"), amount=Sum("amount_minor"), refunded=Sum("refunded_minor"))
-        .order_by("currency", "purpose_type")
-    )
-    flagged_n = Payment.objects.filter(payee_organization_id=scope.organization.pk).exclude(discrepancy="").count()
+    flagged = Payment.objects.filter(payee_organization_id=scope.organization.pk).exclude(discrepancy="")
+    return {
+        "rows": batch.rows(
+            received.values("purpose_type", "currency")
+            .annotate(n=Count("pk"), amount=Sum("amount_minor"), refunded=Sum("refunded_minor"))
+            .order_by("currency", "purpose_type")
+        ),
+        "flagged": batch.aggregate(flagged, n=Count("pk")),
+    }
+
+
+def payments_tile(scope: Scope, data: dict) -> list[Tile]:
+    if not scope.whole_office:
+        return []
+    rows, flagged_n = data["rows"], data["flagged"]["n"]
     labels = dict(payables.choices())
     totals: dict[str, list[int]] = {}
     for row in rows:
@@ -67,4 +77,4 @@ def payments_tile(scope: Scope) -> list[Tile]:
     return [tile]
 
 
-dashboard.register(payments_tile)
+dashboard.register(payments_tile, payments_reads)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from office.dashboard import batch
 from office.dashboard import tiles as dashboard
 from office.dashboard.tiles import Cell, Scope, Stat, Tile
 from office.models import Budget, BudgetEntry
@@ -23,33 +24,37 @@ def _name(row: dict, prefix: str = "department__") -> str:
     return chinese or row[f"{prefix}name"]
 
 
-def budget_tile(scope: Scope) -> list[Tile]:
+def budget_reads(scope: Scope) -> dict:
     """Allocated, encumbered, spent and available per unit for the period's fiscal year, and
-    what was spent inside the period; two queries whatever the number of units."""
+    what was spent inside the period; two reads whatever the number of units."""
     year = scope.period.start.year
-    rows = list(
+    budgets = (
         scope.departments(Budget.objects.filter(fiscal_year=year))
         .values("department_id", "department__name", "department__name_zh", "currency")
         .annotate(allocated=Sum("allocated_minor"), encumbered=Sum("encumbered_minor"), spent=Sum("spent_minor"))
         .order_by("currency", "department__sort_order", "department__name")
     )
-    in_period = dict(
-        (
-            (row["budget__department_id"], row["budget__currency"]),
-            row["total"],
-        )
-        for row in scope.departments(
-            BudgetEntry.objects.filter(
-                kind=BudgetEntry.Kind.SPEND,
-                created_at__gte=scope.period.start_at,
-                created_at__lt=scope.period.end_at,
-                budget__fiscal_year=year,
-            ),
-            "budget__department",
-        )
-        .values("budget__department_id", "budget__currency")
-        .annotate(total=Sum("amount_minor"))
+    spent = scope.departments(
+        BudgetEntry.objects.filter(
+            kind=BudgetEntry.Kind.SPEND,
+            created_at__gte=scope.period.start_at,
+            created_at__lt=scope.period.end_at,
+            budget__fiscal_year=year,
+        ),
+        "budget__department",
     )
+    return {
+        "budgets": batch.rows(budgets),
+        "spent": batch.rows(
+            spent.values("budget__department_id", "budget__currency").annotate(total=Sum("amount_minor"))
+        ),
+    }
+
+
+def budget_tile(scope: Scope, data: dict) -> list[Tile]:
+    year = scope.period.start.year
+    rows = data["budgets"]
+    in_period = {(row["budget__department_id"], row["budget__currency"]): row["total"] for row in data["spent"]}
     requests_url = reverse("procurement:request_list")
     tile = Tile(
         key="budget",
@@ -103,11 +108,12 @@ def budget_tile(scope: Scope) -> list[Tile]:
     return [tile]
 
 
-def approvals_tile(scope: Scope) -> list[Tile]:
-    """Requests waiting for a decision now, by how long they have waited (one query)."""
+def approvals_reads(scope: Scope) -> dict:
+    """Requests waiting for a decision now, by how long they have waited, and the oldest."""
     now = timezone.now()
     pending = scope.departments(PurchaseRequest.objects.pending())
-    counts = pending.aggregate(
+    counts = batch.aggregate(
+        pending,
         total=Count("pk"),
         head=Count("pk", filter=Q(status=PurchaseRequest.Status.SUBMITTED)),
         director=Count("pk", filter=Q(status=PurchaseRequest.Status.HEAD_APPROVED)),
@@ -117,8 +123,13 @@ def approvals_tile(scope: Scope) -> list[Tile]:
         oldest=Min("submitted_at"),
         amount=Sum("total_minor"),
     )
+    oldest = batch.instances(pending.select_related("department").order_by("submitted_at", "pk")[:5])
+    return {"now": now, "counts": counts, "oldest": oldest}
+
+
+def approvals_tile(scope: Scope, data: dict) -> list[Tile]:
+    now, counts, oldest = data["now"], data["counts"], data["oldest"]
     url = reverse("procurement:request_list")
-    oldest = list(pending.select_related("department").order_by("submitted_at", "pk")[:5])
     tile = Tile(
         key="approvals",
         title=_("Purchase requests waiting for a decision"),
@@ -153,13 +164,20 @@ def approvals_tile(scope: Scope) -> list[Tile]:
     return [tile]
 
 
-def late_orders_tile(scope: Scope) -> list[Tile]:
-    """Open purchase orders flagged late (the tracking sweep flags them)."""
-    late = scope.departments(
-        PurchaseOrder.objects.open().filter(late_flagged_at__isnull=False), "request__department"
-    ).select_related("vendor", "request__department")
-    rows = list(late.order_by("late_flagged_at", "pk")[:6])
-    count = len(rows) if len(rows) < 6 else late.count()
+def late_orders_reads(scope: Scope) -> dict:
+    """Open purchase orders flagged late (the tracking sweep flags them): the first five and
+    how many."""
+    late = scope.departments(PurchaseOrder.objects.open().filter(late_flagged_at__isnull=False), "request__department")
+    return {
+        "rows": batch.instances(
+            late.select_related("vendor", "request__department").order_by("late_flagged_at", "pk")[:5]
+        ),
+        "count": batch.aggregate(late, n=Count("pk")),
+    }
+
+
+def late_orders_tile(scope: Scope, data: dict) -> list[Tile]:
+    rows, count = data["rows"], data["count"]["n"]
     return [
         Tile(
             key="late_orders",
@@ -182,7 +200,7 @@ def late_orders_tile(scope: Scope) -> list[Tile]:
                     Cell(str(order.request.department)),
                     Cell(dashboard.age_text(order.late_flagged_at), numeric=True),
                 ]
-                for order in rows[:5]
+                for order in rows
             ],
             link=reverse("procurement:order_list") + "?late=1",
             empty=_("No purchase order is late."),
@@ -190,8 +208,8 @@ def late_orders_tile(scope: Scope) -> list[Tile]:
     ]
 
 
-dashboard.register(budget_tile)
-dashboard.register(approvals_tile)
-dashboard.register(late_orders_tile)
+dashboard.register(budget_tile, budget_reads)
+dashboard.register(approvals_tile, approvals_reads)
+dashboard.register(late_orders_tile, late_orders_reads)
 
 from procurement.consortia import tiles as _consortia_tiles  # noqa: E402, F401  (registers its tile)

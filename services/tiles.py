@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from office.dashboard import batch
 from office.dashboard import tiles as dashboard
 from office.dashboard.tiles import Cell, Scope, Stat, Tile
 from office.money import format_money
@@ -24,9 +25,9 @@ def _name(row: dict) -> str:
     return chinese or row["department__name"]
 
 
-def _survey_nps(scope: Scope) -> Stat | None:
+def _survey_read(scope: Scope) -> batch.Read | None:
     """The customer-contact area's satisfaction surveys (marketing.support), when installed:
-    the net promoter score of the surveys answered in the period, in one query."""
+    the surveys answered in the period, promoters and detractors, in one read."""
     if not apps.is_installed("marketing.support"):
         return None
     try:
@@ -34,11 +35,20 @@ def _survey_nps(scope: Scope) -> Stat | None:
     except LookupError:
         return None
     period = scope.period
-    answered = scope.departments(
-        surveys.objects.filter(answered_at__gte=period.start_at, answered_at__lt=period.end_at, score__isnull=False)
-    ).aggregate(
-        n=Count("pk"), promoters=Count("pk", filter=Q(score__gte=9)), detractors=Count("pk", filter=Q(score__lte=6))
+    return batch.aggregate(
+        scope.departments(
+            surveys.objects.filter(answered_at__gte=period.start_at, answered_at__lt=period.end_at, score__isnull=False)
+        ),
+        n=Count("pk"),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
     )
+
+
+def _survey_nps(answered: dict | None) -> Stat | None:
+    """The net promoter score of the surveys answered in the period."""
+    if answered is None:
+        return None
     if not answered["n"]:
         return Stat(_("Survey NPS"), "—")
     score = round(100 * (answered["promoters"] - answered["detractors"]) / answered["n"])
@@ -50,19 +60,33 @@ def _survey_nps(scope: Scope) -> Stat | None:
     return Stat(_("Survey NPS"), text, tone=tone)
 
 
-def services_tile(scope: Scope) -> list[Tile]:
+def services_reads(scope: Scope) -> dict:
+    """Revenue per unit and currency, the ratings, the surveys: three reads."""
     period = scope.period
     orders = scope.departments(ServiceOrder.objects.all())
     paid = orders.filter(paid_at__gte=period.start_at, paid_at__lt=period.end_at).exclude(status__in=NOT_EARNED)
-    rows = list(
-        paid.values("department_id", "department__name", "department__name_zh", "currency")
-        .annotate(revenue=Sum("quoted_amount_minor"), n=Count("pk"))
-        .order_by("currency", "department__sort_order", "department__name")
-    )
     rated = orders.filter(completed_at__gte=period.start_at, completed_at__lt=period.end_at, rating__isnull=False)
-    ratings = rated.aggregate(
-        average=Avg("rating"), n=Count("pk"), **{f"r{i}": Count("pk", filter=Q(rating=i)) for i in range(1, 6)}
-    )
+    reads = {
+        "rows": batch.rows(
+            paid.values("department_id", "department__name", "department__name_zh", "currency")
+            .annotate(revenue=Sum("quoted_amount_minor"), n=Count("pk"))
+            .order_by("currency", "department__sort_order", "department__name")
+        ),
+        "ratings": batch.aggregate(
+            rated,
+            average=Avg("rating"),
+            n=Count("pk"),
+            **{f"r{i}": Count("pk", filter=Q(rating=i)) for i in range(1, 6)},
+        ),
+    }
+    survey = _survey_read(scope)
+    if survey is not None:
+        reads["survey"] = survey
+    return reads
+
+
+def services_tile(scope: Scope, data: dict) -> list[Tile]:
+    rows, ratings = data["rows"], data["ratings"]
     url = reverse("services:order_list")
     revenue: dict[str, int] = {}
     for row in rows:
@@ -80,7 +104,7 @@ def services_tile(scope: Scope) -> list[Tile]:
             "success" if average and average >= 4 else ("warning" if average else ""),
         )
     )
-    survey = _survey_nps(scope)
+    survey = _survey_nps(data.get("survey"))
     if survey is not None:
         stats.append(survey)
     tile = Tile(
@@ -111,4 +135,4 @@ def services_tile(scope: Scope) -> list[Tile]:
     return [tile]
 
 
-dashboard.register(services_tile)
+dashboard.register(services_tile, services_reads)

@@ -5,24 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
-from office.access import Role, is_director, is_head_of, staff_profile
+from office.access import Role, is_director, is_head_of, staff_profile, units_below
 from office.dashboard.tiles import Period, Scope
 from office.models import Department
-
-
-def unit_tree_ids(unit: Department) -> tuple[int, ...]:
-    """The unit and every group below it (one query over the office's units)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.filter(organization_id=unit.organization_id).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, todo = [], [unit.pk]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.append(pk)
-            todo.extend(children.get(pk, []))
-    return tuple(sorted(found))
 
 
 def office_scope(user: Any, period: Period) -> Scope:
@@ -39,10 +26,14 @@ def unit_scope(user: Any, unit_id: int, period: Period) -> Scope:
     profile = staff_profile(user)
     if profile is None:
         raise PermissionDenied
-    unit = Department.objects.select_related("organization").get(pk=unit_id, organization_id=profile.organization_id)
+    if unit_id == profile.department_id:  # their own unit: read with their profile already
+        unit = profile.department
+    else:
+        unit = Department.objects.get(pk=unit_id, organization_id=profile.organization_id)
     if not (is_director(user) or is_head_of(user, unit)):
         raise PermissionDenied
-    return Scope(user=user, organization=unit.organization, period=period, unit=unit, unit_ids=unit_tree_ids(unit))
+    unit_ids = tuple(sorted(units_below(user, profile.organization_id, {unit.pk})))
+    return Scope(user=user, organization=profile.organization, period=period, unit=unit, unit_ids=unit_ids)
 
 
 def home_unit_id(user: Any) -> int | None:
@@ -53,8 +44,8 @@ def home_unit_id(user: Any) -> int | None:
     return profile.department_id
 
 
-def office_units(scope: Scope) -> list[Department]:
-    """The units the director can open a unit dashboard for."""
+def office_units(scope: Scope) -> QuerySet[Department]:
+    """The units the director can open a unit dashboard for (none on a unit's dashboard)."""
     if not scope.whole_office:
-        return []
-    return list(Department.objects.filter(organization_id=scope.organization.pk).order_by("sort_order", "name"))
+        return Department.objects.none()
+    return Department.objects.filter(organization_id=scope.organization.pk).order_by("sort_order", "name")

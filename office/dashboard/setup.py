@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from office.dashboard import tasks as _tasks  # noqa: F401  (registers monthly_report_task)
 from office.dashboard import tiles
-from office.dashboard.tiles_office import health_tile
+from office.dashboard.tiles_office import health_reads, health_tile
 from office.schedules import add_schedule
 
-tiles.register(health_tile)
+tiles.register(health_tile, health_reads)
 
 # Hourly: it sends once the month's first working day has come and nothing was sent yet, so a
 # broker or worker outage that morning is caught up by the next run that gets through.

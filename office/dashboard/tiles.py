@@ -7,7 +7,9 @@ for a head) and which period — and returns tiles. A tile is data, not HTML: th
 with one template (stats, a table, a Chart.js chart, drill-down links) and the monthly PDF
 prints the same stats and table, so both always agree.
 
-Providers aggregate in SQL (a few queries each, never one per department).
+Providers aggregate in SQL, never one query per department; a provider that names its reads
+(`register(provider, reads)`) has them run with every other provider's in one query
+(office/dashboard/batch.py), so the page's query count does not grow with its tiles.
 """
 
 from __future__ import annotations
@@ -149,21 +151,41 @@ class Tile:
         return f"tile-chart-{self.key}"
 
 
-Provider = Callable[[Scope], list[Tile]]
-_providers: list[Provider] = []
+Provider = Callable[..., list[Tile]]
+Reads = Callable[[Scope], dict[str, Any]]
+_providers: list[tuple[Provider, Reads | None]] = []
 
 
-def register(provider: Provider) -> Provider:
-    if provider not in _providers:
-        _providers.append(provider)
+def register(provider: Provider, reads: Reads | None = None) -> Provider:
+    """`provider(scope)` returns tiles; with `reads`, `reads(scope)` names what the provider
+    reads (office/dashboard/batch.py) and `provider(scope, data)` gets each read's result:
+    every provider's reads run together in one query."""
+    if all(known is not provider for known, _reads in _providers):
+        _providers.append((provider, reads))
     return provider
 
 
 def tiles_for(scope: Scope) -> list[Tile]:
+    return tiles_with(scope, {})[0]
+
+
+def tiles_with(scope: Scope, page_reads: dict[str, Any]) -> tuple[list[Tile], dict[str, Any]]:
+    """The tiles, and the page's own reads (`page_reads`, batch reads by name) in the same query."""
+    from office.dashboard import batch
+
+    wanted: dict[Any, Any] = {("page", name): read for name, read in page_reads.items()}
+    for index, (_provider, reads) in enumerate(_providers):
+        if reads is not None:
+            wanted.update({(index, name): read for name, read in reads(scope).items()})
+    results = batch.fetch(wanted)
     tiles: list[Tile] = []
-    for provider in _providers:
-        tiles.extend(provider(scope))
-    return sorted(tiles, key=lambda tile: (tile.order, tile.key))
+    for index, (provider, reads) in enumerate(_providers):
+        if reads is None:
+            tiles.extend(provider(scope))
+        else:
+            tiles.extend(provider(scope, {name: result for (at, name), result in results.items() if at == index}))
+    page = {name: result for (at, name), result in results.items() if at == "page"}
+    return sorted(tiles, key=lambda tile: (tile.order, tile.key)), page
 
 
 def money_chart(labels: list[str], currency: str, series: list[tuple[str, list[int], str]], **options: Any) -> dict:

@@ -3,11 +3,13 @@ database checks of the health page; the broker check, which waits on Redis, stay
 
 from __future__ import annotations
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from office import permissions, selectors
+from office.dashboard import batch
 from office.dashboard.tiles import Scope, Stat, Tile, age_text
 
 TONES = {selectors.GREEN: "success", selectors.AMBER: "warning", selectors.RED: "danger"}
@@ -17,13 +19,26 @@ def _when(moment: object) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "—"
 
 
-def health_tile(scope: Scope) -> list[Tile]:
+def health_reads(scope: Scope) -> dict:
+    """The health checks' reads (office/selectors.py), in the dashboard's one batch."""
+    if not scope.whole_office or not scope.organization.is_home:
+        return {}
+    reads = selectors.health_reads()
+    return {
+        "workers": batch.instances(reads["workers"]),
+        "beat_runs": batch.aggregate(reads["beat_runs"], t=Max("last_run_at")),
+        "heartbeats": batch.aggregate(reads["heartbeats"], t=Max("last_seen")),
+        **{name: batch.instances(reads[name]) for name in ("last_good", "latest", "drill")},
+    }
+
+
+def health_tile(scope: Scope, data: dict) -> list[Tile]:
     if not scope.whole_office or not scope.organization.is_home:
         return []
-    backup = selectors.health_last_backup()
-    drill = selectors.health_last_drill()
-    beat = selectors.health_beat()
-    workers = selectors.health_workers()
+    backup = selectors.health_last_backup((data["last_good"], data["latest"]))
+    drill = selectors.health_last_drill(data["drill"])
+    beat = selectors.health_beat([data["beat_runs"]["t"], data["heartbeats"]["t"]])
+    workers = selectors.health_workers(beats=data["workers"])
     states = {selectors.GREEN: _("OK"), selectors.AMBER: _("Attention"), selectors.RED: _("Failing")}
     can_see = permissions.can_view_health(scope.user)
     last_backup = backup["backup"].finished_at if backup["backup"] else None

@@ -10,8 +10,8 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from office.access import staff_required
-from office.dashboard import report, selectors
-from office.dashboard.tiles import PERIOD_KINDS, Period, Scope, tiles_for
+from office.dashboard import batch, report, selectors
+from office.dashboard.tiles import PERIOD_KINDS, Period, Scope, tiles_with
 from office.models import Department
 from office.texts import language_for
 
@@ -19,12 +19,13 @@ from office.texts import language_for
 def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     period = scope.period
     base = request.path
+    tiles, page = tiles_with(scope, {"units": batch.instances(selectors.office_units(scope))})
     context = {
         "scope": scope,
         "period": period,
         "kinds": PERIOD_KINDS,
-        "tiles": tiles_for(scope),
-        "units": selectors.office_units(scope),
+        "tiles": tiles,
+        "units": page["units"],
         "previous_url": f"{base}?{period.previous.query()}",
         "next_url": f"{base}?{period.following.query()}",
         "report_url": reverse("office:dashboard_report") + f"?{period.query()}" if scope.whole_office else "",

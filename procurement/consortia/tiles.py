@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from office.dashboard import batch
 from office.dashboard import tiles as dashboard
 from office.dashboard.tiles import Cell, Scope, Stat, Tile
 from procurement.consortia.models import Consortium, Membership
@@ -20,18 +21,27 @@ IN_PROGRESS = (
 TAKING_PART = (Membership.Status.INVITED, Membership.Status.APPLIED, Membership.Status.JOINED)
 
 
-def consortia_tile(scope: Scope) -> list[Tile]:
-    """Deals the office takes part in that are not settled yet, by stage (two queries)."""
+def consortia_reads(scope: Scope) -> dict:
+    """Deals the office takes part in that are not settled yet, by stage (two reads)."""
     if not scope.whole_office:
-        return []
+        return {}
     deals = Consortium.objects.filter(
         status__in=IN_PROGRESS,
         memberships__organization_id=scope.organization.pk,
         memberships__status__in=TAKING_PART,
     ).distinct()
-    by_status = dict(deals.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+    return {
+        "by_status": batch.rows(deals.order_by().values("status").annotate(n=Count("pk", distinct=True))),
+        "rows": batch.instances(deals.order_by("-updated_at", "pk")[:5]),
+    }
+
+
+def consortia_tile(scope: Scope, data: dict) -> list[Tile]:
+    if not scope.whole_office:
+        return []
+    by_status = {row["status"]: row["n"] for row in data["by_status"]}
     labels = dict(Consortium.Status.choices)
-    rows = list(deals.order_by("-updated_at", "pk")[:5])
+    rows = data["rows"]
     url = reverse("procurement:consortium_list")
     tile = Tile(
         key="consortia",
@@ -54,4 +64,4 @@ def consortia_tile(scope: Scope) -> list[Tile]:
     return [tile]
 
 
-dashboard.register(consortia_tile)
+dashboard.register(consortia_tile, consortia_reads)
