@@ -57,10 +57,33 @@ def row(label: str, samples: list[float], note: str = "") -> str:
     return f"| {label} | {len(samples)} | {' | '.join(ms)} | {note} |"
 
 
-def setup_django() -> None:
+def setup_django(ranking: str = "auto") -> None:
     import django
 
     django.setup()
+    if ranking == "window":
+        force_window()
+
+
+def force_window() -> None:
+    """The bounded-window ranking even where the RUM index exists (to measure the fallback)."""
+    from cataloging import search
+
+    search.rum_available = lambda: False
+
+
+_window_app = None
+
+
+def window_app(environ, start_response):  # noqa: ANN001, ANN201
+    """The site's WSGI application on the window ranking: `gunicorn catalog_bench:window_app`."""
+    global _window_app
+    if _window_app is None:
+        from django.core.wsgi import get_wsgi_application
+
+        _window_app = get_wsgi_application()
+        force_window()
+    return _window_app(environ, start_response)
 
 
 def ensure_database() -> None:
@@ -163,7 +186,7 @@ def timed(fn) -> float:  # noqa: ANN001
 
 
 def query(args: argparse.Namespace) -> None:
-    setup_django()
+    setup_django(args.ranking)
     from cataloging import search, selectors
     from cataloging.models import BibRecord
 
@@ -208,7 +231,7 @@ def sql(args: argparse.Namespace) -> None:
     """Server-side execution time (EXPLAIN ANALYZE) of each search's main query: what the
     database spends, without Python, the ORM or the prefetch; less sensitive to a busy
     machine's CPU scheduling of the (niced) benchmark process."""
-    setup_django()
+    setup_django(args.ranking)
     from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
@@ -229,7 +252,7 @@ def sql(args: argparse.Namespace) -> None:
 
     cases = [
         (
-            "keyword window look-up (GIN, ≤ 2,001 ids)",
+            "keyword window look-up (≤ 2,001 ids: RUM, best first; GIN, first found)",
             [
                 search.window_lookup(base, tsquery)
                 for q in queries["keyword"]
@@ -259,6 +282,66 @@ def sql(args: argparse.Namespace) -> None:
         print(row(label, [execution_ms(qs) for qs in runnable]), flush=True)
 
 
+# --- exact ----------------------------------------------------------------------------------
+
+
+EXACT_SQL = """
+    SELECT id, {score} AS score FROM cataloging_bibrecord
+    WHERE status = 'approved' AND search_vector @@ plainto_tsquery('simple'::regconfig, %s)
+    ORDER BY score DESC, id LIMIT {k}
+"""
+
+
+def exact(args: argparse.Namespace) -> None:
+    """Are the first PAGE_SIZE results of each keyword query the best PAGE_SIZE of ALL its matches?
+    The exact ranking is computed by a slow query that scores every match from the table
+    (ts_rank, and RUM's own score where the extension is installed); "same ids" compares the
+    two lists record by record, "same scores" the scores in order (records that tie may
+    legitimately come in either order)."""
+    setup_django(args.ranking)
+    from django.db import connection
+
+    from cataloging import search, selectors
+    from cataloging.marc import cjk_bigrams
+
+    queries = query_set(args.seed)["keyword"]
+    base = selectors.record_list(user=None, shared_only=True)
+    rum = search.rum_available()
+    scores = {"ts_rank": "ts_rank(search_vector, plainto_tsquery('simple'::regconfig, %s))"}
+    if connection.vendor == "postgresql" and _has_rum(connection):
+        scores["rum_ts_score"] = "rum_ts_score(search_vector, plainto_tsquery('simple'::regconfig, %s))"
+    tally = {name: {"ids": 0, "scores": 0} for name in scores}
+    ranked = 0
+    started = time.monotonic()
+    for q in queries:
+        if search.ranked_tsquery(q) is None:
+            continue
+        ranked += 1
+        page = [r.pk for r in search.apply(base, search.SearchParams(q=q))[:PAGE_SIZE]]
+        text = cjk_bigrams(" ".join(search._terms(q)))
+        for name, score in scores.items():
+            with connection.cursor() as cursor:
+                cursor.execute(EXACT_SQL.format(score=score, k="ALL"), [text, text])
+                every = cursor.fetchall()
+            best = [pk for pk, _s in every[:PAGE_SIZE]]
+            score_of = dict(every)
+            tally[name]["ids"] += page == best
+            tally[name]["scores"] += [score_of.get(pk) for pk in page] == [s for _pk, s in every[:PAGE_SIZE]]
+    elapsed = time.monotonic() - started
+    path = "RUM index, best of all matches" if rum else "bounded window (first 2,000 matches, ts_rank)"
+    print(f"ranking: {path}; {ranked} ranked keyword queries; exact rankings computed in {elapsed:.0f} s\n")
+    print("| exact ranking over all matches | first page = exact top 20 (same ids) | same scores in order |")
+    print("|---|---|---|")
+    for name, counts in tally.items():
+        print(f"| {name} | {counts['ids']} / {ranked} | {counts['scores']} / {ranked} |")
+
+
+def _has_rum(connection) -> bool:  # noqa: ANN001
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'rum'")
+        return cursor.fetchone() is not None
+
+
 # --- http -------------------------------------------------------------------------------------
 
 
@@ -274,8 +357,11 @@ def http(args: argparse.Namespace) -> None:
         ALLOWED_HOSTS="127.0.0.1",
         DB_CONN_MAX_AGE="600",
     )
+    app = ["office.wsgi"]
+    if args.ranking == "window":
+        app = ["--pythonpath", str(ROOT / "bench"), "catalog_bench:window_app"]
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "office.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", "2"]
+        [str(ROOT / ".venv/bin/gunicorn"), *app, "--bind", f"127.0.0.1:{args.port}", "--workers", "2"]
         + ["--log-level", "warning", "--timeout", "120"],
         cwd=ROOT,
         env=env,
@@ -329,13 +415,18 @@ def main() -> None:
     p = sub.add_parser("query")
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--only", default="")
-    sub.add_parser("sql")
+    p = sub.add_parser("sql")
     p = sub.add_parser("http")
     p.add_argument("--port", type=int, default=8191)
     p.add_argument("--warmup", type=int, default=10)
+    sub.add_parser("exact")
+    for name in ("query", "sql", "http", "exact"):
+        sub.choices[name].add_argument(
+            "--ranking", choices=("auto", "window"), default="auto", help="window: the fallback even with RUM"
+        )
     args = parser.parse_args()
     random.seed(args.seed)
-    {"load": load, "query": query, "sql": sql, "http": http}[args.command](args)
+    {"load": load, "query": query, "sql": sql, "http": http, "exact": exact}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
 
 from cataloging.classification import CLC_BY_CODE
 from cataloging.marc import _CJK, cjk_bigrams, normalize_isbn
@@ -52,16 +53,49 @@ def _terms(text: str) -> list[str]:
     return _WORD.findall((text or "").lower())
 
 
-# At a million records a very common word (研究, "the") matches half the catalog; ranking,
-# counting facets over, or sorting all of those rows costs seconds. As Evergreen does with
-# its "superpages", ranking and facets look at a bounded window of the matches:
-# a keyword query is ranked (ts_rank) within its first RANK_WINDOW matches, so results are
-# exactly ranked whenever a query matches fewer records than that, and facets are counted
-# over the first FACET_WINDOW records of any result. A keyword query that matches more than
-# the window shows (and pages through) the window and says so ("more than 2,000"): counting
-# every match of a common word was the part of the page that grew with the catalog.
+# At a million records a very common word (研究, "the") matches half the catalog; counting
+# those matches, or counting facets over them, costs seconds. Results are therefore a bounded
+# window of RANK_WINDOW records, and facets count that window (FACET_WINDOW records for a
+# search without keywords). Which records make the window depends on what the database offers:
+#
+# * With the RUM index (PostgreSQL's `rum` extension, migration 0008) the window is the best
+#   RANK_WINDOW matches of the WHOLE match set, in rank order, read straight from the index
+#   (`ORDER BY search_vector <=> query LIMIT k`): RUM keeps each word's positions in the index
+#   and ranks every match there (a cover-density rank, `rum_ts_score`), without reading the
+#   table, and the table is read for the k records returned only.
+# * Without it (the extension not installed) the window is the first RANK_WINDOW matches in
+#   physical order, ranked with ts_rank among themselves, as Evergreen does with its
+#   "superpages": exact whenever a query matches fewer records than the window, but for a
+#   common word the best records may lie outside it.
+#
+# Which path is used is decided at run time, once per process and database (`rum_available`).
+# Either way a keyword query that matches more than the window shows (and pages through) the
+# window and says so ("more than 2,000").
 RANK_WINDOW = 2_000
 FACET_WINDOW = 5_000
+RUM_INDEX = "cataloging_bibrecord_search_rum"
+_rum_checked: dict[str, bool] = {}
+
+
+def rum_available() -> bool:
+    """True where the RUM index exists (so the extension too): looked up once per process and database."""
+    if not is_postgres():
+        return False
+    name = str(connection.settings_dict["NAME"])
+    if name not in _rum_checked:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+            _rum_checked[name] = cursor.fetchone() is not None
+    return _rum_checked[name]
+
+
+class RumDistance(Func):
+    """`search_vector <=> query`: RUM's rank distance (1 / rum_ts_score, smaller is better);
+    an ORDER BY on it with a LIMIT is answered by the RUM index."""
+
+    arg_joiner = " <=> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
 
 
 def ranked_tsquery(text: str) -> SearchQuery | None:
@@ -74,8 +108,14 @@ def ranked_tsquery(text: str) -> SearchQuery | None:
 
 
 def window_lookup(qs: QuerySet[BibRecord], query: SearchQuery) -> QuerySet[BibRecord]:
-    """The ids of the first RANK_WINDOW + 1 matches: one look-up of the GIN index."""
-    return qs.filter(search_vector=query).order_by().values_list("pk", flat=True)[: RANK_WINDOW + 1]
+    """The ids of the window (RANK_WINDOW + 1, to know whether more matched): with RUM the best
+    matches of all, best first; without it the first matches found by the GIN index."""
+    matches = qs.filter(search_vector=query)
+    if rum_available():
+        matches = matches.order_by(RumDistance(F("search_vector"), query))
+    else:
+        matches = matches.order_by()
+    return matches.values_list("pk", flat=True)[: RANK_WINDOW + 1]
 
 
 def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
@@ -85,15 +125,23 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
         return qs
     query = ranked_tsquery(text)
     if query is not None:
-        # One look-up of the GIN index gives the window's ids and whether more matched; the
-        # page, its count and its facets then read those ids, not the index again.
+        # One look-up of the index gives the window's ids and whether more matched; the page,
+        # its count and its facets then read those ids, not the index again.
         found = list(window_lookup(qs, query))
-        ranked = (
-            qs.filter(pk__in=found[:RANK_WINDOW])
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "pk")
-        )
-        return _ranked_window(ranked, size=min(len(found), RANK_WINDOW), truncated=len(found) > RANK_WINDOW)
+        window = found[:RANK_WINDOW]
+        if rum_available():  # already in rank order: keep it (ties as the index gave them)
+            position = Func(
+                Value(window, output_field=ArrayField(BigIntegerField())),
+                F("pk"),
+                function="array_position",
+                output_field=IntegerField(),
+            )
+            ranked = qs.filter(pk__in=window).annotate(position=position).order_by("position")
+        else:
+            ranked = (
+                qs.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+            )
+        return _ranked_window(ranked, size=len(window), truncated=len(found) > RANK_WINDOW)
     for term in terms:
         qs = qs.filter(search_text__icontains=term)
     return qs
@@ -108,7 +156,7 @@ def _ranked_window(ranked: QuerySet[BibRecord], *, size: int, truncated: bool) -
 
 def is_truncated(results: QuerySet[BibRecord]) -> bool:
     """True when a keyword search matched more records than RANK_WINDOW: only RANK_WINDOW of
-    them are ranked, shown and paged through."""
+    them are shown and paged through."""
     return bool(getattr(results, "truncated", False))
 
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils poppler-data gettext
-          redis-server postgresql postgresql-client)
+          redis-server postgresql postgresql-client postgresql-15-rum)
 
 if ! command -v dpkg >/dev/null 2>&1; then
   # Not Debian: check for the programs instead of the packages.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from cataloging import search
 from cataloging.models import BibRecord, Holding
@@ -124,3 +125,59 @@ def test_a_keyword_matching_more_than_the_window_pages_through_the_window_and_sa
     narrow = client.get(url, {"q": "retrieval modern"})
     assert narrow.context["truncated"] is False
     assert "1 record" in narrow.content.decode()
+
+
+def _exact_best_first(text: str) -> list[str]:
+    """Every match scored from the table (no index, no window): the exact ranking."""
+    query = search.ranked_tsquery(text)
+    qs = BibRecord.objects.shared().filter(search_vector=query)
+    return [r.title for r in qs.annotate(rank=search.SearchRank(F("search_vector"), query)).order_by("-rank", "pk")]
+
+
+@pytest.fixture
+def best_last(db):
+    """Eight records matching "retrieval" 1 to 8 times, the best one stored last (outside a
+    window of the first three matches)."""
+    north = member_office("north")
+    for n in range(1, 9):
+        make_record(north, status=S.APPROVED, title=" ".join(["Retrieval"] * n) + f" {n}", isbn=None)
+
+
+@postgres_only
+def test_the_rum_index_ranks_the_whole_match_set(best_last, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    assert search.rum_available()  # migration 0008 made the index (postgresql-15-rum is installed)
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    with CaptureQueriesContext(connection) as queries:
+        found = _find(q="retrieval")
+    assert any("<=>" in q["sql"] for q in queries.captured_queries)  # ranked by the RUM index
+    assert found == _exact_best_first("retrieval")[:3] == ["Retrieval " * n + str(n) for n in (8, 7, 6)]
+
+
+@postgres_only
+def test_without_rum_the_first_matches_are_ranked_among_themselves(best_last, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "rum_available", lambda: False)  # as where the extension is missing
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    with CaptureQueriesContext(connection) as queries:
+        found = _find(q="retrieval")
+    assert not any("<=>" in q["sql"] for q in queries.captured_queries)
+    assert found == ["Retrieval " * n + str(n) for n in (3, 2, 1)]  # the window: the first three stored, best first
+    monkeypatch.setattr(search, "RANK_WINDOW", 2_000)
+    assert _find(q="retrieval") == _exact_best_first("retrieval")  # exact when the window holds every match
+
+
+@postgres_only
+def test_rum_available_is_looked_up_once_per_process_and_database(monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "_rum_checked", {})
+    with CaptureQueriesContext(connection) as queries:
+        assert search.rum_available() is search.rum_available() is True
+    assert len(queries.captured_queries) == 1
+    with connection.cursor() as cursor:  # where the index is missing, the window is used
+        cursor.execute(f"DROP INDEX {search.RUM_INDEX}")
+    monkeypatch.setattr(search, "_rum_checked", {})
+    assert search.rum_available() is False
