@@ -183,10 +183,18 @@ class Name:
     related: tuple[str, ...] = ()  # select_related when the targets are loaded
 
 
+def _option_name(option: Any) -> str:
+    from office.models import localized
+
+    return f"{_product_name(option.product)} · {localized(option, 'name')}"
+
+
 NAMES: dict[str, Name] = {
     "support.surveyinvitation": Name(_survey_name),
     "support.surveyfollowup": Name(lambda follow_up: _survey_name(follow_up.survey), related=("survey",)),
     "store.product": Name(_product_name),
+    "store.licenceoption": Name(_option_name, related=("product",)),
+    "store.grant": Name(lambda grant: f"{_product_name(grant.product)} · {grant.licensee}", related=("product",)),
 }
 
 
