@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from office import actions, equipment, forms, inbox, permissions, schedules, selectors
 from office.access import (
@@ -34,6 +34,7 @@ from office.access import (
     staff_profile,
     staff_required,
 )
+from office.keyset import keyset_page
 from office.models import (
     Announcement,
     AuditEvent,
@@ -42,7 +43,6 @@ from office.models import (
     Document,
     Equipment,
     MaintenanceTicket,
-    Notification,
     Organization,
     StaffProfile,
 )
@@ -511,15 +511,15 @@ def budget_allocate(request: HttpRequest) -> HttpResponse:
 # --- notifications -----------------------------------------------------------------------------
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
-    """Every signed-in user's own notifications (clients receive them too)."""
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    """Every signed-in user's own notifications (clients receive them too), newest first,
+    in keyset pages (a year of them: no COUNT, no OFFSET)."""
 
     template_name = "office/notification_list.html"
-    context_object_name = "notifications"
-    paginate_by = PAGE_SIZE
 
-    def get_queryset(self) -> QuerySet[Notification]:
-        return selectors.notification_list(user=self.request.user)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        page = keyset_page(selectors.notification_list(user=self.request.user), self.request.GET, PAGE_SIZE)
+        return super().get_context_data(page_obj=page, notifications=page.object_list, **kwargs)
 
 
 @login_required
@@ -583,7 +583,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "date_to": data["date_to"],
         }
     events = AuditEvent.objects.none() if form.errors else selectors.audit_event_list(user=request.user, **filters)
-    return render(request, "office/auditevent_list.html", {"form": form, "page_obj": _page(request, events)})
+    page = keyset_page(events, request.GET, PAGE_SIZE)  # a year of events: no COUNT, no OFFSET
+    return render(request, "office/auditevent_list.html", {"form": form, "page_obj": page})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
