@@ -1,12 +1,14 @@
 from django.urls import path
 
 from services import views
+from services.public_cache import catalogue_detail, catalogue_list
 
 app_name = "services"
 
 urlpatterns = [
-    path("", views.offering_list, name="offering_list"),
-    path("offerings/<slug:code>/", views.offering_detail, name="offering_detail"),
+    # Anonymous visitors get the catalogue from the cache (services/public_cache.py).
+    path("", catalogue_list(views.offering_list), name="offering_list"),
+    path("offerings/<slug:code>/", catalogue_detail(views.offering_detail), name="offering_detail"),
     path("offerings/<slug:code>/order/", views.order_create, name="order_create"),
     path("catalog/", views.offering_manage, name="offering_manage"),
     path("catalog/new/", views.offering_edit, name="offering_create"),

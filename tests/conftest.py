@@ -136,6 +136,17 @@ def _fresh_task_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(inbox, "NAMESPACE", f"tasks-test-{uuid.uuid4().hex[:12]}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """services/public_cache.py keeps the anonymous catalogue pages in Redis, tagged with a
+    version only an offering's save changes: each test starts with a namespace of its own."""
+    import uuid
+
+    from services import public_cache
+
+    monkeypatch.setattr(public_cache, "NAMESPACE", f"services-public-test-{uuid.uuid4().hex[:12]}")
+
+
 DEMO_USERNAMES = [
     "director",
     "admin_assistant",

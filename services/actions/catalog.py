@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from office import audit
 from office.money import check_amount
-from services import permissions
+from services import permissions, public_cache
 from services.models import Offering
 
 if TYPE_CHECKING:
@@ -39,4 +39,5 @@ def offering_save(*, offering: Offering, actor: User) -> Offering:
         organization=offering.department.organization,
         data={"pricing": offering.pricing, "price_minor": offering.price_minor, "active": offering.is_active},
     )
+    public_cache.invalidate()  # the anonymous catalogue pages, once this is committed
     return offering
