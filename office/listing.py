@@ -58,15 +58,34 @@ def parse_sort(value: str, allowed: Mapping[str, Fields], default: str) -> tuple
     return key, descending
 
 
-def order_expressions(fields: Fields, descending: bool) -> list[Any]:
-    """Order expressions for one key's fields, empty values last in both directions."""
+def order_expressions(fields: Fields, descending: bool, model: Any = None) -> list[Any]:
+    """Order expressions for one key's fields, empty values last in both directions. A column
+    of `model` that cannot be empty is ordered plainly: "created_at DESC NULLS LAST" would not
+    match the lists' (..., created_at DESC, id DESC) indexes (issue 18), and means the same."""
     names = [fields] if isinstance(fields, str) else list(fields)
     expressions = []
     for name in names:
         reverse = name.startswith("-") != descending
+        nulls = {"nulls_last": True} if model is None or _nullable(model, name.lstrip("-")) else {}
         field = F(name.lstrip("-"))
-        expressions.append(field.desc(nulls_last=True) if reverse else field.asc(nulls_last=True))
+        expressions.append(field.desc(**nulls) if reverse else field.asc(**nulls))
     return expressions
+
+
+def _nullable(model: Any, path: str) -> bool:
+    """Whether `path` (field names joined by "__") may read NULL: a nullable column, or a
+    nullable or reverse relation on the way; anything unknown (an annotation) counts as may."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except (FieldDoesNotExist, AttributeError):
+            return True
+        if field.null or not field.concrete:
+            return True
+        model = field.related_model
+    return False
 
 
 def sorted_by(
@@ -76,5 +95,5 @@ def sorted_by(
     if default.lstrip("-") not in allowed:
         raise ValueError(f"default sort {default!r} is not one of {sorted(allowed)}")
     key, descending = parse_sort(request.GET.get(param, ""), allowed, default)
-    ordered = qs.order_by(*order_expressions(allowed[key], descending), "-pk" if descending else "pk")
+    ordered = qs.order_by(*order_expressions(allowed[key], descending, qs.model), "-pk" if descending else "pk")
     return ordered, Sorting(key=key, descending=descending, keys=tuple(allowed), param=param)

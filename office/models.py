@@ -448,7 +448,12 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        # The log's keyset pages (office/keyset.py): an office's, an actor's, an object's history.
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["organization", "-created_at", "-id"], name="auditevent_office_recent"),
+            models.Index(fields=["actor", "-created_at", "-id"], name="auditevent_actor_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb}"
@@ -478,7 +483,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        # Unread counts; the list's keyset pages (office/keyset.py).
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title_text

@@ -166,7 +166,13 @@ class Payment(Workflow, TimeStampedModel):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         permissions = [("refund_payment", "Can refund payments")]
-        indexes = [models.Index(fields=["status", "updated_at"]), models.Index(fields=["purpose_type", "purpose_id"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["purpose_type", "purpose_id"]),
+            # The lists, newest first: finance's (payer or payee office, filtered along) and a payer's.
+            models.Index(fields=["-created_at", "-id"], name="payment_recent"),
+            models.Index(fields=["payer_user", "-created_at", "-id"], name="payment_payer_recent"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_amount_gt_0"),
             models.CheckConstraint(

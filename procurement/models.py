@@ -270,6 +270,19 @@ class PurchaseRequest(Workflow, TimeStampedModel):
             models.CheckConstraint(condition=Q(total_minor__gte=0), name="purchaserequest_total_gte_0"),
             models.CheckConstraint(condition=Q(encumbered_minor__gte=0), name="purchaserequest_encumbered_gte_0"),
         ]
+        # The lists' filters, newest first (checked with EXPLAIN at volume: docs/benchmarks.md):
+        # an office's (leadership; a head's units are filtered along it), by status, a requester's,
+        # and the requests waiting for a decision in the order the inbox shows them.
+        indexes = [
+            models.Index(fields=["organization", "-created_at", "-id"], name="purchasereq_office_recent"),
+            models.Index(fields=["organization", "status", "-created_at", "-id"], name="purchasereq_office_status"),
+            models.Index(fields=["requester", "-created_at", "-id"], name="purchasereq_requester_recent"),
+            models.Index(
+                fields=["organization", "submitted_at"],
+                condition=Q(status__in=["submitted", "head_approved"]),
+                name="purchasereq_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Purchase request %(pk)s") % {"pk": self.pk}

@@ -220,7 +220,14 @@ class ServiceOrder(Workflow, TimeStampedModel):
                 name="serviceorder_rating_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["department", "status"])]
+        # Newest first: a client's orders, and every staff list (its unit scope is filtered along);
+        # the queue's "due soon" and "overdue" (and the overdue sweep) by status and due date.
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["client", "-created_at", "-id"], name="serviceorder_client_recent"),
+            models.Index(fields=["-created_at", "-id"], name="serviceorder_recent"),
+            models.Index(fields=["status", "due_date"], name="serviceorder_status_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.topic}"
