@@ -30,7 +30,7 @@ from django.db.models import BigIntegerField, Count, F, FloatField, Func, Intege
 
 from cataloging.classification import CLC_BY_CODE
 from cataloging.marc import _CJK, cjk_bigrams, normalize_isbn
-from cataloging.models import BibRecord, Holding
+from cataloging.models import BibRecord, Holding, RecordIdentifier
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -142,7 +142,16 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
                 qs.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
             )
         return _ranked_window(ranked, size=len(window), truncated=len(found) > RANK_WINDOW)
-    for term in terms:
+    return _matching(qs, text)
+
+
+def _matching(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
+    """The records matching every word of `text`, unranked: the tsvector where it can hold the
+    words, `icontains` otherwise (SQLite, a one-character word)."""
+    query = ranked_tsquery(text)
+    if query is not None:
+        return qs.filter(search_vector=query)
+    for term in _terms(text):
         qs = qs.filter(search_text__icontains=term)
     return qs
 
@@ -176,6 +185,17 @@ def _contains(qs: QuerySet[BibRecord], text: str, *columns: str) -> QuerySet[Bib
     return qs
 
 
+# The orders a result list can be sorted in (`?sort=`); relevance only for a keyword search,
+# which it is the default of, title for any other. A keyword search sorts its window (the
+# RANK_WINDOW best matches) otherwise. Newest first has its own index (migration 0009).
+SORTS = ("relevance", "title", "newest", "oldest")
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "title": ("title", "pk"),
+    "newest": (F("year").desc(nulls_last=True), "-pk"),
+    "oldest": (F("year").asc(nulls_last=True), "pk"),
+}
+
+
 @dataclass
 class SearchParams:
     q: str = ""
@@ -188,17 +208,32 @@ class SearchParams:
     language: str = ""
     format: str = ""
     office: str = ""
+    sort: str = ""
 
     @classmethod
     def from_query(cls, data: Any) -> SearchParams:
-        return cls(**{name: (data.get(name) or "").strip()[:200] for name in cls.__dataclass_fields__})
+        params = cls(**{name: (data.get(name) or "").strip()[:200] for name in cls.__dataclass_fields__})
+        if params.sort not in SORTS or (params.sort == "relevance" and not params.q):
+            params.sort = ""
+        return params
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+        return not any(getattr(self, name) for name in self.__dataclass_fields__ if name != "sort")
+
+    @property
+    def has_filters(self) -> bool:
+        """Anything narrowing the search besides its keywords."""
+        return any(getattr(self, name) for name in self.__dataclass_fields__ if name not in {"q", "sort"})
+
+    @property
+    def sort_or_default(self) -> str:
+        return self.sort or ("relevance" if self.q else "title")
 
 
-def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
+def _filtered(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
+    """Every condition of `params` but the keywords. Holdings and identifiers are matched by
+    subqueries, not joins, so no record repeats and no DISTINCT keeps an index from ordering."""
     if params.title:
         qs = _contains(qs, params.title, "title")
     if params.author:
@@ -207,7 +242,8 @@ def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
         qs = _contains(qs, params.subject, "subjects")
     if params.isbn:
         isbn = normalize_isbn(params.isbn)
-        qs = qs.filter(identifiers__scheme="isbn", identifiers__value=isbn) if isbn else qs.none()
+        held = RecordIdentifier.objects.filter(scheme="isbn", value=isbn).values("record_id")
+        qs = qs.filter(pk__in=held) if isbn else qs.none()
     if params.clc:
         qs = qs.filter(clc__istartswith=params.clc)
     # isdigit() is true of "²" and "①" too, which int() refuses; a year is ASCII digits.
@@ -218,12 +254,55 @@ def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
     if params.format:
         qs = qs.filter(format=params.format)
     if params.office:
-        qs = qs.filter(Q(holdings__organization__code=params.office) | Q(organization__code=params.office))
-    if params.office or params.isbn:  # joins to holdings or identifiers may repeat a record
-        qs = qs.distinct()
+        holders = Holding.objects.filter(organization__code=params.office).values("record_id")
+        qs = qs.filter(Q(pk__in=holders) | Q(organization__code=params.office))
+    return qs
+
+
+def apply(qs: QuerySet[BibRecord], params: SearchParams) -> QuerySet[BibRecord]:
+    qs = _filtered(qs, params)
+    ordering = ORDERINGS.get(params.sort_or_default)
     if params.q:
-        return keyword_filter(qs, params.q)
-    return qs.order_by("title", "pk")
+        results = keyword_filter(qs, params.q)
+        return results.order_by(*ordering) if ordering else results
+    return qs.order_by(*(ordering or ORDERINGS["title"]))
+
+
+# --- did you mean ---------------------------------------------------------------------------------
+
+SUGGEST_BELOW = 3  # a keyword search finding fewer records than this gets a suggestion, if one finds more
+SUGGEST_SIMILARITY = 0.4
+
+
+def _closest_term(cursor: Any, word: str) -> str:
+    """The catalog word most like `word` (pg_trgm similarity, from the indexed term table), or ''."""
+    cursor.execute("SELECT 1 FROM cataloging_searchterm WHERE term = %s", [word])
+    if cursor.fetchone() is not None:
+        return word
+    cursor.execute(
+        "SELECT term, similarity(term, %s) AS s FROM cataloging_searchterm"
+        " WHERE term %% %s ORDER BY s DESC, term LIMIT 1",
+        [word, word],
+    )
+    row = cursor.fetchone()
+    return row[0] if row and row[1] >= SUGGEST_SIMILARITY else ""
+
+
+def suggestion(qs: QuerySet[BibRecord], params: SearchParams, found: int) -> str:
+    """A corrected keyword query for a search that found (almost) nothing: each word not in
+    the catalog replaced by the closest word that is (titles and subject headings of shared
+    records, migration 0009), offered only if it finds more records than `found` under the
+    same filters. PostgreSQL only ('' on SQLite); at most six words, one indexed look-up each."""
+    words = _terms(params.q)[:6]
+    if not words or found >= SUGGEST_BELOW or not is_postgres():
+        return ""
+    with connection.cursor() as cursor:
+        closest = [_closest_term(cursor, word) or word for word in words]
+    corrected = " ".join(closest)
+    if closest == words:
+        return ""
+    matches = _matching(_filtered(qs, params), corrected).order_by().values_list("pk", flat=True)
+    return corrected if len(matches[: found + 1]) > found else ""
 
 
 def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:

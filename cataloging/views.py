@@ -53,18 +53,34 @@ def _record_or_404(request: HttpRequest, pk: int, *, shared_only: bool = False) 
 # --- search ----------------------------------------------------------------------------------------
 
 
+def _sort_choices(params: search.SearchParams) -> list[tuple[str, str]]:
+    labels = {
+        "relevance": _("Relevance"),
+        "title": _("Title"),
+        "newest": _("Newest first"),
+        "oldest": _("Oldest first"),
+    }
+    return [(sort, labels[sort]) for sort in search.SORTS if sort != "relevance" or params.q]
+
+
 def _search_context(request: HttpRequest, qs: Any) -> dict[str, Any]:
     params = search.SearchParams.from_query(request.GET)
     results = search.apply(qs, params)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = page.paginator.count
     return {
         "params": params,
         "page_obj": page,
         "records": page.object_list,
         "truncated": search.is_truncated(results),
+        "ranked_all": search.rum_available(),
         "window": search.RANK_WINDOW,
         "facets": search.facets(results) if not params.is_empty or request.GET else search.facets(qs),
         "formats": BibRecord.Format.choices,
+        "sorts": _sort_choices(params),
+        # The sort form sends the search again: every parameter but the sort and the page.
+        "kept": [(name, value) for name, value in vars(params).items() if value and name != "sort"],
+        "suggestion": search.suggestion(qs, params, found) if params.q else "",
     }
 
 

@@ -116,11 +116,15 @@ def test_a_keyword_matching_more_than_the_window_pages_through_the_window_and_sa
     first = client.get(url, {"q": "retrieval"})  # 7 matches, a window of 5
     assert first.context["truncated"] is True
     assert first.context["page_obj"].paginator.count == 5 and first.context["page_obj"].paginator.num_pages == 3
-    assert "More than 5 records match; 5 of them are shown, best first" in first.content.decode()
+    assert "More than 5 records match; the 5 most relevant are shown" in first.content.decode()  # RUM: of all
     last = client.get(url, {"q": "retrieval", "page": 3})
     assert len(last.context["records"]) == 1  # the last page of the window is not empty
     beyond = client.get(url, {"q": "retrieval", "page": 9})
     assert beyond.context["page_obj"].number == 3  # get_page clamps to the window
+
+    monkeypatch.setattr(search, "rum_available", lambda: False)
+    window = client.get(url, {"q": "retrieval"})
+    assert "More than 5 records match; 5 of them are shown, best first" in window.content.decode()
 
     narrow = client.get(url, {"q": "retrieval modern"})
     assert narrow.context["truncated"] is False
