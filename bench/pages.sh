@@ -11,7 +11,9 @@
 #
 # Environment: BENCH_DB (intranet_pages), BENCH_REDIS (redis://127.0.0.1:6379/9),
 # DURATION (seconds, 8), ROUNDS (2), CONNECTIONS (8), PORT (8190; the bare page on PORT+1),
-# PAGES (a grep pattern over the labels, to run some only).
+# PAGES (a grep pattern over the labels, to run some only), VOLUME_SCALE (unset: demo data;
+# 1.0: bench/volume_seed.py's full volume on top, written once per database; compare the
+# shares with a demo run, e.g. VOLUME_SCALE=1 BENCH_DB=intranet_pages_volume bench/pages.sh).
 # Load comes from wrk when it is installed (Debian's `wrk`; bench/wrk_report.lua prints its
 # figures), else from bench/load.py (Python: it costs more CPU per request than wrk, so the
 # bare page's rate, the share's denominator, comes out lower and the shares higher).
@@ -33,6 +35,10 @@ psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='$DB'
   || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DB" >/dev/null
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py seed_demo >/dev/null 2>&1
+if [ -n "${VOLUME_SCALE:-}" ]; then
+  psql -h 127.0.0.1 -U postgres -d "$DB" -tc "SELECT 1 FROM office_organization WHERE code = 'vol-01'" | grep -q 1 \
+    || .venv/bin/python bench/volume_seed.py --scale "$VOLUME_SCALE"
+fi
 .venv/bin/python manage.py collectstatic --noinput -v0
 
 declare -A COOKIE QUERIES
@@ -69,6 +75,7 @@ load() {  # $1 = url, $2 = seconds, $3 = cookie or "": prints "req/s p50 p95 p99
   fi
 }
 
+echo "Data: $DB${VOLUME_SCALE:+, demo + bench/volume_seed.py --scale $VOLUME_SCALE}"
 echo "Load: $(command -v wrk >/dev/null && echo "wrk -t2 -c$CONNECTIONS" || echo "bench/load.py, $CONNECTIONS connections"); ${DURATION}s per turn, $ROUNDS rounds; $(date -u +%F' '%H:%M) UTC; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| page | user | req/s | bare req/s | share of bare | p50 | p95 | p99 | queries |"
