@@ -33,7 +33,7 @@ def _approver_department_ids(user: Any, profile: Any) -> frozenset[int]:
     from procurement.models import Deputy
 
     ids: set[int] = set()
-    if profile.position.role == Role.HEAD:
+    if profile.position.role == Role.HEAD and profile.department_id is not None:
         ids.add(profile.department_id)
     today = timezone.localdate()
     ids |= set(
@@ -41,7 +41,8 @@ def _approver_department_ids(user: Any, profile: Any) -> frozenset[int]:
             "department_id", flat=True
         )
     )
-    # A head also leads the groups below the department (the office's unit tree, read once).
+    # A head also leads the groups below the department (the office's unit tree, read once);
+    # so does a deputy (permissions.is_deputy_for walks up from the request's unit).
     return frozenset(units_below(user, profile.organization_id, ids))
 
 

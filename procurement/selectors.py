@@ -9,10 +9,9 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from office.access import LEADERSHIP, Role, staff_profile, unit_head_ids
+from office.access import Role, is_director, staff_profile, unit_head_ids
 from office.models import Budget, StaffProfile
 from payments.models import Payment
-from procurement import permissions
 from procurement.models import CartLine, Deputy, Licence, PurchaseOrder, PurchaseRequest, VendorItem
 from procurement.querysets import approver_department_ids
 
@@ -86,20 +85,29 @@ def request_list(
 
 
 def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
+    """The pending requests whose current stage `user` decides (`permissions.can_approve`), in
+    one query: the director decides both stages of their office's requests; a head the
+    first stage of their unit and its groups, a deputy (while the period runs) that of the
+    unit they stand in for and its groups: `approver_department_ids`, memoised per request
+    with the deputies and the unit tree. Nobody decides on their own request."""
     profile = staff_profile(user)
     if profile is None:
         return []
-    if profile.position.role not in LEADERSHIP and not approver_department_ids(user):
-        return []
+    if is_director(user):
+        stage = Q(status__in=[PurchaseRequest.Status.SUBMITTED, PurchaseRequest.Status.HEAD_APPROVED])
+    else:
+        units = approver_department_ids(user)
+        if not units:
+            return []
+        stage = Q(status=PurchaseRequest.Status.SUBMITTED, department_id__in=units)
     qs = (
         PurchaseRequest.objects.visible_to(user)
-        .pending()
+        .filter(stage)
         .exclude(requester=user)
         .select_related("requester__staff_profile", "requester__client_account", "department", "budget")
-        .prefetch_related("lines__vendor")
         .order_by("submitted_at", "pk")
     )
-    return [pr for pr in qs if permissions.can_approve(user, pr)]
+    return list(qs)
 
 
 def my_open_requests(*, user: Any) -> QuerySet[PurchaseRequest]:
