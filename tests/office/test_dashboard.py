@@ -179,7 +179,7 @@ def test_query_count_does_not_grow_with_departments(office) -> None:
     with CaptureQueriesContext(connection) as after:
         response = client.get(DASHBOARD)
     assert len(_tiles(response)["budget"].rows) >= 4
-    assert len(after) == len(before) <= 45, [q["sql"][:120] for q in after.captured_queries]
+    assert len(after) == len(before) <= 8, [q["sql"][:120] for q in after.captured_queries]
 
 
 @pytest.mark.django_db
