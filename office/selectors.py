@@ -104,18 +104,16 @@ def health_broker() -> dict[str, Any]:
 
 
 def health_reads() -> dict[str, Any]:
-    """The querysets the health checks below read: the dashboard's tile runs them in its one
-    batch (office/dashboard/batch.py) and hands the rows to the checks."""
+    """What the checks below read; the dashboard's tile reads it in its one batch and hands them the rows."""
     from django_celery_beat.models import PeriodicTask
 
+    attempts = [BackupRun.Status.SUCCEEDED, BackupRun.Status.FAILED]
     return {
         "workers": WorkerHeartbeat.objects.order_by("hostname"),
         "beat_runs": PeriodicTask.objects.filter(last_run_at__isnull=False),  # Max("last_run_at")
         "heartbeats": WorkerHeartbeat.objects.all(),  # Max("last_seen")
         "last_good": BackupRun.objects.filter(status=BackupRun.Status.SUCCEEDED).order_by("-finished_at")[:1],
-        "latest": BackupRun.objects.filter(status__in=[BackupRun.Status.SUCCEEDED, BackupRun.Status.FAILED]).order_by(
-            "-started_at"
-        )[:1],
+        "latest": BackupRun.objects.filter(status__in=attempts).order_by("-started_at")[:1],
         "drill": BackupDrill.objects.exclude(status=BackupDrill.Status.RUNNING).order_by("-started_at")[:1],
     }
 
@@ -132,8 +130,7 @@ def health_workers(*, stale_after: timedelta = timedelta(minutes=3), beats: Any 
 
 def health_beat(ticks: list[Any] | None = None) -> dict[str, Any]:
     """Beat's last tick: django-celery-beat writes `last_run_at` only every few minutes, so the
-    newest worker heartbeat (a task only beat sends) counts as a tick too. `ticks`: both
-    maxima when the caller read them (health_reads)."""
+    newest worker heartbeat (a task only beat sends) counts as a tick too. `ticks`: both maxima, if read."""
     if ticks is None:
         reads = health_reads()
         ticks = [
@@ -182,12 +179,10 @@ def health_backup_disk() -> dict[str, Any]:
 
 def health_last_backup(runs: tuple[list[Any], list[Any]] | None = None) -> dict[str, Any]:
     """Red when the newest attempt failed or the last good backup is too old; amber before the first.
-    `runs`: the rows of health_reads' "last_good" and "latest" when the caller read them."""
-    if runs is None:
-        reads = health_reads()
-        runs = (list(reads["last_good"]), list(reads["latest"]))
-    last = runs[0][0] if runs[0] else None
-    latest = runs[1][0] if runs[1] else None
+    `runs`: the rows of health_reads' "last_good" and "latest", if read."""
+    reads = health_reads() if runs is None else {}
+    last_good, newest = runs or (list(reads["last_good"]), list(reads["latest"]))
+    last, latest = (last_good or [None])[0], (newest or [None])[0]
     failed = latest if latest is not None and latest.status == BackupRun.Status.FAILED else None
     if last is None or last.finished_at is None:
         return {"state": RED if failed else AMBER, "backup": None, "age": None, "failed": failed, "late": False}
