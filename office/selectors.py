@@ -475,7 +475,10 @@ def audit_event_list(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.visible_to(user).select_related("actor", "actor__staff_profile", "target_type")
+    # A client who acted is named from their client account: joined too, not read per row.
+    qs = AuditEvent.objects.visible_to(user).select_related(
+        "actor__staff_profile", "actor__client_account", "target_type"
+    )
     if verb_prefix := verb_prefix.strip():
         qs = qs.filter(verb__startswith=verb_prefix)
     if actor is not None:

@@ -102,3 +102,24 @@ def test_the_audit_log_pages_by_keyset_keeping_its_filters(demo):
     assert len(first) == 25 and len(second) == 5  # the event of the day before is not in the range
     assert {timezone.localtime(e.created_at).date() for e in first + second} == {day}
     assert first[0].created_at > first[-1].created_at > second[0].created_at
+
+
+def test_the_audit_log_names_client_actors_without_a_query_per_row(demo):
+    office = demo.director.staff_profile.organization
+
+    def events(count: int) -> None:
+        for n in range(count):
+            actor = demo.client_a if n % 2 else demo.client_b
+            AuditEvent.objects.create(organization=office, actor=actor, verb="services.order.paid")
+
+    client = demo.client("director")
+    url = reverse("office:audit_list") + "?verb=services.order.paid"
+    events(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    events(10)
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(url).content.decode()
+    assert len(more) == len(few)
+    assert demo.client_a.client_account.display_name in body
