@@ -134,7 +134,8 @@ def _users(v: Any, ids: list[int], kind: str) -> None:
     from django.contrib.auth.hashers import make_password
 
     if not hasattr(v, "password"):
-        v.password = make_password(settings.DEMO_PASSWORD)  # one hash: the bench signs in as anyone
+        # One hash with a fixed salt (the same rows every run): the bench signs in as anyone.
+        v.password = make_password(settings.DEMO_PASSWORD, salt="volumeseed18")
     rows = [
         {"id": pk, "username": f"vol.{kind}{n:05d}", "email": f"vol.{kind}{n:05d}@volume.example",
          "password": v.password, "is_active": True, "date_joined": v.when()}
