@@ -171,6 +171,21 @@ class RecordIdentifier(models.Model):
         return f"{self.scheme}:{self.value}"
 
 
+class SearchTerm(models.Model):
+    """A word of the shared records' titles and subject headings, for the search's "did you
+    mean" (cataloging.search.suggestion). On PostgreSQL a trigger fills it and a pg_trgm index
+    serves the similarity look-up (migration 0009); a model so that a test's flush empties it."""
+
+    term = models.CharField(max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class RecordVersion(models.Model):
     """One immutable version of a record: the whole MARC record as ISO 2709 (UTF-8) bytes."""
 

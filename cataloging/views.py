@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cataloging import actions, classification, forms, marc, oai, permissions, search, selectors, sru
 from cataloging.models import BibRecord, FeeSchedule, Holding, ImportJob, RecordVersion, Statement
+from cataloging.public_cache import cached_for_anonymous
 from office.access import office_of, staff_required
 from office.exceptions import DomainError
 from office.exports import csv_response
@@ -92,6 +93,7 @@ def record_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def public_search(request: HttpRequest) -> HttpResponse:
     context = _search_context(request, selectors.record_list(user=None, shared_only=True))
     context["public"] = True

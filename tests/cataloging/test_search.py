@@ -123,7 +123,7 @@ def test_a_keyword_matching_more_than_the_window_pages_through_the_window_and_sa
     assert beyond.context["page_obj"].number == 3  # get_page clamps to the window
 
     monkeypatch.setattr(search, "rum_available", lambda: False)
-    window = client.get(url, {"q": "retrieval"})
+    window = client.get(url, {"q": "retrieval", "page": "1"})  # another address: not the cached page
     assert "More than 5 records match; 5 of them are shown, best first" in window.content.decode()
 
     narrow = client.get(url, {"q": "retrieval modern"})
