@@ -159,6 +159,6 @@ def _typed(value: Any, expression: Any) -> Any:
         return float(value)
     if kind == "DecimalField":
         return Decimal(str(value))
-    if kind == "JSONField":
-        return json.dumps(value, default=str)
+    if kind == "JSONField":  # the driver hands Django the text; numbers as Django would load them
+        return json.dumps(value, default=float)
     return value
