@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -11,6 +13,22 @@ from office.exceptions import DomainError
 # Currencies whose minor unit is not 1/100 (ISO 4217 exponent).
 EXPONENTS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+class CurrencyError(DomainError):
+    """A currency code an action or form refuses."""
+
+
+def clean_currency(value: Any, default: str | None = None) -> str:
+    """ " cny " → "CNY": an ISO 4217-shaped code (three ASCII letters), upper-cased. A blank
+    value is `default` when one is given, else refused. Raises CurrencyError (translated)."""
+    code = str(value or "").strip().upper() or (default or "").upper()
+    if not CURRENCY_CODE.fullmatch(code):
+        raise CurrencyError(_("The currency must be a three-letter code such as CNY."))
+    return code
 
 
 def exponent(currency: str) -> int:

@@ -162,21 +162,12 @@ class ClientRegistrationForm(forms.Form):
         return data
 
 
-PHONE_RE = r"^[0-9+()\-. /]*\Z"
-
-
 def _clean_phone(value: str, label: str) -> str:
-    """A telephone or fax number: digits with + ( ) - . / and spaces, at least 5 digits."""
-    import re
+    """A telephone or fax number: office.validators.clean_phone, one rule with the store's
+    recipient phone (its ValidationError is the form's)."""
+    from office.validators import clean_phone
 
-    value = " ".join(value.split())
-    if not value:
-        return ""
-    if not re.match(PHONE_RE, value) or sum(ch.isdigit() for ch in value) < 5:
-        raise forms.ValidationError(
-            _("Enter a valid %(what)s number: digits, spaces and + ( ) - only.") % {"what": label}
-        )
-    return value
+    return clean_phone(value, label)
 
 
 class ClientProfileForm(forms.ModelForm):

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketing.store.models import MAX_QUANTITY, BuyerType, LicenceOption, Product
+from office import money
 from office.fields import MoneyField
+from office.validators import clean_phone
 
 
 class CartAddForm(forms.Form):
@@ -31,6 +33,11 @@ class CheckoutForm(forms.Form):
         label=_("Shipping address"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     ship_postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
+
+    def clean_ship_phone(self) -> str:
+        """The rule of the service clients' phone and fax (office.validators.clean_phone); the
+        checkout action asks for it when the cart holds a disc."""
+        return clean_phone(self.cleaned_data["ship_phone"], _("phone"))
 
 
 class UpgradeForm(forms.Form):
@@ -221,10 +228,10 @@ class PriceCurrencyForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="CNY")
 
     def clean_currency(self) -> str:
-        value = self.cleaned_data["currency"].strip().upper()
-        if not value.isalpha():
-            raise forms.ValidationError(_("Give the currency as a three-letter code (CNY)."))
-        return value
+        try:
+            return money.clean_currency(self.cleaned_data["currency"])
+        except money.CurrencyError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class CouponEditForm(forms.Form):

@@ -16,7 +16,7 @@ from stdnum import issn as stdnum_issn
 
 from office import audit
 from office.exceptions import DomainError
-from office.money import format_money, parse_money
+from office.money import clean_currency, format_money, parse_money
 from procurement import permissions
 from procurement.integrations import VendorApiError, adapter_for
 from procurement.models import MAX_PRICE_MINOR, Vendor, VendorItem
@@ -53,9 +53,7 @@ def clean_item_row(row: dict[str, Any], *, price_minor: int | None = None) -> di
         raise DomainError(_("Unknown item type %(value)s.") % {"value": kind[:30]})
     if fmt not in VendorItem.Format.values:
         raise DomainError(_("Unknown format %(value)s.") % {"value": fmt[:30]})
-    currency = str(row.get("currency") or settings.DEFAULT_CURRENCY).strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise DomainError(_("The currency must be a three-letter code such as CNY."))
+    currency = clean_currency(row.get("currency"), settings.DEFAULT_CURRENCY)
     if price_minor is None:
         try:
             price_minor = parse_money(str(row.get("price") or ""), currency)

@@ -34,6 +34,7 @@ from marketing.store.models import (
 )
 from office import audit
 from office.exceptions import DomainError
+from office.money import clean_currency
 from office.uploads import save_upload
 
 if TYPE_CHECKING:
@@ -316,9 +317,7 @@ def option_prices_set(
     product = _lock_product(option.product_id)
     _require_editor(actor, product)
     option = LicenceOption.objects.select_for_update().get(pk=option_id)
-    currency = (currency or "").strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise DomainError(_("Give the currency as a three-letter code (CNY)."))
+    currency = clean_currency(currency)
     rows = check_tiers(tiers, max_seats=option.max_seats)
     option.prices.all().delete()
     Price.objects.bulk_create([Price(option=option, currency=currency, **row) for row in rows])

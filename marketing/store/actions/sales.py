@@ -19,6 +19,40 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+def _check_terms(
+    *,
+    percent_off: int | None,
+    amount_off_minor: int | None,
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    max_uses: int,
+    coupon: Coupon | None = None,
+) -> bool:
+    """A coupon's terms, the same checks on create and on edit (`coupon`: the one edited, locked):
+    one discount (a percentage of 1 to 100 or an amount above zero) that changes only while the
+    coupon is unused, an end after the start, at least one use and no fewer than those made.
+    Returns whether the discount changed."""
+    if (percent_off is None) == (amount_off_minor is None):
+        raise DomainError(_("Give either a percentage or an amount off."))
+    if percent_off is not None and not 1 <= percent_off <= 100:
+        raise DomainError(_("The percentage must lie between 1 and 100."))
+    if amount_off_minor is not None and amount_off_minor < 1:
+        raise DomainError(_("Enter an amount above zero."))
+    used = coupon.used_count if coupon is not None else 0
+    changed = coupon is not None and (percent_off, amount_off_minor) != (coupon.percent_off, coupon.amount_off_minor)
+    if changed and used:
+        raise DomainError(_("This coupon has been used, so its discount stays; create a new coupon instead."))
+    if valid_until < valid_from:
+        raise DomainError(_("The coupon must end after it starts."))
+    if max_uses < 1:
+        raise DomainError(_("Allow at least one use."))
+    if max_uses < used:
+        raise DomainError(
+            _("The coupon has been used %(count)s times; allow at least that many uses.") % {"count": used}
+        )
+    return changed
+
+
 @transaction.atomic
 def coupon_create(
     *,
@@ -40,16 +74,8 @@ def coupon_create(
         raise DomainError(_("Use letters, digits and dashes for the code."))
     if Coupon.objects.filter(code=code).exists():
         raise DomainError(_("This code is taken."))
-    if (percent_off is None) == (amount_off_minor is None):
-        raise DomainError(_("Give either a percentage or an amount off."))
-    if percent_off is not None and not 1 <= percent_off <= 100:
-        raise DomainError(_("The percentage must lie between 1 and 100."))
-    if amount_off_minor is not None and amount_off_minor < 1:
-        raise DomainError(_("Enter an amount above zero."))
-    if valid_until < valid_from:
-        raise DomainError(_("The coupon must end after it starts."))
-    if max_uses < 1:
-        raise DomainError(_("Allow at least one use."))
+    terms = {"valid_from": valid_from, "valid_until": valid_until, "max_uses": max_uses}
+    _check_terms(percent_off=percent_off, amount_off_minor=amount_off_minor, **terms)
     coupon = Coupon.objects.create(
         code=code,
         campaign=(campaign or "").strip()[:80],
@@ -85,21 +111,8 @@ def coupon_update(
     coupon = Coupon.objects.select_for_update().filter(pk=coupon_id).first()
     if coupon is None:
         raise DomainError(_("This coupon does not exist."))
-    if (percent_off is None) == (amount_off_minor is None):
-        raise DomainError(_("Give either a percentage or an amount off."))
-    if percent_off is not None and not 1 <= percent_off <= 100:
-        raise DomainError(_("The percentage must lie between 1 and 100."))
-    if amount_off_minor is not None and amount_off_minor < 1:
-        raise DomainError(_("Enter an amount above zero."))
-    discount_changed = (percent_off, amount_off_minor) != (coupon.percent_off, coupon.amount_off_minor)
-    if discount_changed and coupon.used_count:
-        raise DomainError(_("This coupon has been used, so its discount stays; create a new coupon instead."))
-    if valid_until < valid_from:
-        raise DomainError(_("The coupon must end after it starts."))
-    if max_uses < max(1, coupon.used_count):
-        raise DomainError(
-            _("The coupon has been used %(count)s times; allow at least that many uses.") % {"count": coupon.used_count}
-        )
+    terms = {"valid_from": valid_from, "valid_until": valid_until, "max_uses": max_uses}
+    discount_changed = _check_terms(percent_off=percent_off, amount_off_minor=amount_off_minor, coupon=coupon, **terms)
     coupon.campaign = (campaign or "").strip()[:80]
     coupon.percent_off, coupon.amount_off_minor = percent_off, amount_off_minor
     coupon.valid_from, coupon.valid_until, coupon.max_uses, coupon.active = valid_from, valid_until, max_uses, active

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +27,11 @@ from office import audit
 from office.access import unit_head_ids
 from office.actions import notify
 from office.exceptions import DomainError
+from office.validators import clean_phone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
 POSTCODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{2,10}$")
 TRACKING_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
 SHIPPING_FIELDS = ("ship_name", "ship_phone", "ship_address", "ship_postcode")
@@ -47,8 +47,12 @@ def shipping_address_clean(data: dict[str, Any] | None) -> dict[str, str]:
     )
     if not values["ship_name"] or len(values["ship_name"]) > 100:
         raise DomainError(_("Give the recipient's name for the disc (at most 100 characters)."))
-    if not PHONE_RE.match(values["ship_phone"]):
+    if not values["ship_phone"]:
         raise DomainError(_("Give a phone number the courier can call (digits, spaces, dashes, a leading +)."))
+    try:  # one rule with the forms' (office.validators)
+        values["ship_phone"] = clean_phone(values["ship_phone"])
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0]) from None
     if not 8 <= len(values["ship_address"]) <= 300:
         raise DomainError(_("Give the full shipping address (street, building, city), 8 to 300 characters."))
     if not POSTCODE_RE.match(values["ship_postcode"]):
