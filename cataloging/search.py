@@ -23,10 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Value
 
 from cataloging.classification import CLC_BY_CODE
 from cataloging.marc import _CJK, cjk_bigrams, normalize_isbn
@@ -129,14 +128,9 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
         # its count and its facets then read those ids, not the index again.
         found = list(window_lookup(qs, query))
         window = found[:RANK_WINDOW]
-        if rum_available():  # already in rank order: keep it (ties as the index gave them)
-            position = Func(
-                Value(window, output_field=ArrayField(BigIntegerField())),
-                F("pk"),
-                function="array_position",
-                output_field=IntegerField(),
-            )
-            ranked = qs.filter(pk__in=window).annotate(position=position).order_by("position")
+        if rum_available():  # the best of all matches; ordered again, by the same distance, within them
+            distance = RumDistance(F("search_vector"), query)
+            ranked = qs.filter(pk__in=window).annotate(distance=distance).order_by("distance", "pk")
         else:
             ranked = (
                 qs.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
