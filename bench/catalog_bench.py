@@ -3,7 +3,8 @@
     bench/catalog_bench.sh                      # everything, one million records
     .venv/bin/python bench/catalog_bench.py load --count 1000000
     .venv/bin/python bench/catalog_bench.py query [--rounds 2]
-    .venv/bin/python bench/catalog_bench.py http  [--port 8191]
+    .venv/bin/python bench/catalog_bench.py http  [--port 8191] [--ranking window] [--only keyword]
+    .venv/bin/python bench/catalog_bench.py exact
 
 `load` migrates the bench database (BENCH_DB, default intranet_bench; seed_demo for the
 offices), generates the synthetic file with bench/catalog_data.py if it is missing, and
@@ -15,6 +16,10 @@ over a fixed query set: ranked keyword search (first page), title, author, ISBN-
 ISBN-10 lookup, classification filter, facet counts for keyword results, and the page count.
 `http` starts gunicorn (2 workers, production settings) on 127.0.0.1 and times the full
 public search page (results, count and facets) over HTTP for the keyword query set.
+`exact` checks whether the first page of each keyword query is the best 20 of ALL its matches,
+with the RUM index and with the bounded window (issue 18, item 6); `--ranking window` makes
+query/sql/http use the window even where the RUM index exists (`http` bypasses the anonymous
+page cache with a `bench=1` parameter, but for its cache-hit case).
 Results are printed as Markdown tables for docs/benchmarks.md.
 """
 

@@ -20,3 +20,10 @@ uptime
 nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" sql
 nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" http
 uptime
+# The bounded-window ranking, as where the RUM extension is missing (issue 18, item 6), and
+# whether each path's first page is the exact best 20 of all matches.
+nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" query --only keyword --ranking window
+nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" sql --only keyword --ranking window
+nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" http --only keyword --ranking window
+nice -n 10 .venv/bin/python bench/catalog_bench.py --seed "$SEED" exact
+uptime
