@@ -43,8 +43,9 @@ def nav_cache_ttl(request: HttpRequest) -> int:
 
 def nav_cache_key(request: HttpRequest) -> str:
     """What the signed-in navigation (partials/_nav.html) depends on, hashed: the user, their
-    roles, office, unit and position, the language, the page (its active tab, the language
-    switcher's `next`), the CSRF secret of the browser (the forms' tokens) and the version of
+    roles, office, unit and position, the language, the page's view name (its active tab: the
+    navigation reads nothing else of the request, so one entry serves every order's page, every
+    filter and every page number of a list), the CSRF secret of the browser (the forms' tokens) and the version of
     the user's cached counts (office.inbox: bumped by each of their writes and each
     notification to them, so the unread and cart badges stay exact: the cart changes only
     through the user's own writes)."""
@@ -58,7 +59,7 @@ def nav_cache_key(request: HttpRequest) -> str:
         f"{profile.organization_id}.{profile.department_id}.{profile.position_id}" if profile else "-",
         str(user.is_staff),
         get_language() or "",
-        request.get_full_path(),
+        getattr(request.resolver_match, "view_name", None) or request.path,
         secret,
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -3,6 +3,8 @@ cache gives way at once to the user's own writes and to notifications addressed 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -52,3 +54,27 @@ def test_the_cache_is_per_user_and_per_language(demo):
     chinese = {i.url: i.title for i in client.get(reverse("office:home")).context["inbox_items"]}
     assert english.keys() == chinese.keys() and english
     assert english != chinese
+
+
+def test_one_cached_navigation_serves_every_filter_and_page_of_a_view(demo):
+    """The navigation depends on the view (its active tab), not on the query string: a list's
+    next filter or page number, or another order's page, finds it in the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = demo.client("staff_infodev")
+    url = reverse("procurement:request_list")
+    client.get(url)  # the CSRF cookie the navigation's forms need before it is cached
+    client.get(url)  # the navigation of this view, cached
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(url + "?status=submitted").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(url + "?status=submitted")
+    assert len(first) == len(again)
+    assert 'id="language-form"' in html
+    # Another view gets its own entry: its tab is the active one, not the requests' tab.
+    nav = re.compile(r"<nav [^>]*site-nav.*?</nav>", re.S)
+    requests_nav = nav.search(html).group(0)
+    queue_nav = nav.search(client.get(reverse("services:queue")).content.decode()).group(0)
+    assert requests_nav != queue_nav
+    assert "active" in requests_nav
