@@ -96,13 +96,17 @@ def fetch(reads: Mapping[Hashable, Any], using: str = "default") -> dict[Hashabl
     parts, params = [], []
     for _key, _read, compiler, sql, read_params in compiled:
         names = ", ".join(f"c{index}" for index in range(compiler.col_count))
-        parts.append(f"(SELECT json_agg(json_build_array({names}))::text FROM ({sql}) AS t({names}))")  # noqa: S608 - compiled by Django, parameters bound
+        # row_to_json, not json_build_array: a function takes at most 100 arguments, and a model
+        # read with its select_related relations has more columns than that.
+        parts.append(f"(SELECT json_agg(row_to_json(t))::text FROM ({sql}) AS t({names}))")  # noqa: S608 - compiled by Django, parameters bound
         params += read_params
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     for (key, read, compiler, _sql, _params), text in zip(compiled, row, strict=True):
-        results[key] = _build(read, compiler, json.loads(text or "[]", parse_float=Decimal), using)
+        columns = [f"c{index}" for index in range(compiler.col_count)]
+        raw = [[row[name] for name in columns] for row in json.loads(text or "[]", parse_float=Decimal)]
+        results[key] = _build(read, compiler, raw, using)
     return results
 
 
