@@ -4,8 +4,11 @@
 # root, through sudo otherwise; says in one line what to install when it cannot.
 set -euo pipefail
 
+# RUM (ranked catalog search, issue 18) is built per PostgreSQL major version: the installed one,
+# else Debian 12's 15. Without it the catalog ranks a bounded window (cataloging/search.py).
+PG_MAJOR=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
 PACKAGES=(chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils poppler-data gettext
-          redis-server postgresql postgresql-client postgresql-15-rum)
+          redis-server postgresql postgresql-client "postgresql-${PG_MAJOR:-15}-rum")
 
 if ! command -v dpkg >/dev/null 2>&1; then
   # Not Debian: check for the programs instead of the packages.
