@@ -21,31 +21,28 @@ open may show the catalog as it was before that transaction for up to `TIMEOUT`.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import _unmask_cipher_token, get_token
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from cataloging.search import SearchParams
+from office.public_page import TOKEN_PLACEHOLDER as TOKEN_PLACEHOLDER  # the tests look for it
+from office.public_page import Entry
+from office.public_page import answer as _answer
+from office.public_page import has_messages as _has_messages
+from office.public_page import strip_token as _strip_token
 
 NAMESPACE = "cataloging:public"
 TIMEOUT = 60
 MAX_QUERY = 300
 PARAMS = frozenset(SearchParams.__dataclass_fields__) | {"page"}
-TOKEN_PLACEHOLDER = b"@@catalog-csrf-token@@"
-CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")  # a masked CSRF token's shape
-Entry = tuple[bytes, str, str, float]  # content (token as placeholder), content type, ETag, modified
 
 
 def version() -> str | None:
@@ -69,41 +66,6 @@ def _query(request: HttpRequest) -> str | None:
             parts.append((name, values[0]))
     query = urlencode(parts)
     return query if len(query) <= MAX_QUERY else None
-
-
-def _has_messages(request: HttpRequest) -> bool:
-    if request.COOKIES.get(getattr(settings, "MESSAGE_COOKIE_NAME", "messages")):
-        return True
-    return settings.SESSION_COOKIE_NAME in request.COOKIES and bool(request.session.get("_messages"))
-
-
-def _strip_token(request: HttpRequest, content: bytes) -> bytes:
-    """The page with each CSRF token of this visitor's secret replaced by the placeholder."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return content
-
-    def swap(match: re.Match[bytes]) -> bytes:
-        return TOKEN_PLACEHOLDER if _unmask_cipher_token(match.group().decode()) == secret else match.group()
-
-    return CANDIDATE.sub(swap, content)
-
-
-def _answer(request: HttpRequest, entry: Entry) -> HttpResponse:
-    content, content_type, etag, modified = entry
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    match = request.headers.get("If-None-Match", "")
-    if (match and etag in [m.strip() for m in match.split(",")]) or (not match and since and since >= int(modified)):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        if TOKEN_PLACEHOLDER in content:
-            content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, content_type=content_type)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = "private, no-cache"  # revalidate: a change to the catalog shows at once
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
-    return response
 
 
 def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

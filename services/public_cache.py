@@ -23,29 +23,26 @@ back-off) and the page is rendered.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import _unmask_cipher_token, get_token
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
+
+from office.public_page import TOKEN_PLACEHOLDER as TOKEN_PLACEHOLDER  # the tests look for it
+from office.public_page import Entry
+from office.public_page import answer as _answer
+from office.public_page import has_messages as _has_messages
+from office.public_page import strip_token as _strip_token
 
 NAMESPACE = "services:public"  # of every key (tests give each test its own)
 TIMEOUT = 300
-TOKEN_PLACEHOLDER = b"@@services-csrf-token@@"
-CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")  # a masked CSRF token's shape
-
-Entry = tuple[bytes, str, str, float]  # content (token as placeholder), content type, ETag, modified
 
 
 def _version_key() -> str:
@@ -82,43 +79,6 @@ def _canonical_query(request: HttpRequest, allowed: dict[str, Callable[[str], bo
             return None
         parts.append(f"{name}={values[0]}")
     return "&".join(parts)
-
-
-def _has_messages(request: HttpRequest) -> bool:
-    if request.COOKIES.get(getattr(settings, "MESSAGE_COOKIE_NAME", "messages")):
-        return True
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return bool(request.session.get("_messages"))
-    return False
-
-
-def _strip_token(request: HttpRequest, content: bytes) -> bytes:
-    """The page with each CSRF token of this visitor's secret replaced by the placeholder."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return content
-
-    def swap(match: re.Match[bytes]) -> bytes:
-        return TOKEN_PLACEHOLDER if _unmask_cipher_token(match.group().decode()) == secret else match.group()
-
-    return CANDIDATE.sub(swap, content)
-
-
-def _answer(request: HttpRequest, entry: Entry) -> HttpResponse:
-    content, content_type, etag, modified = entry
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    match = request.headers.get("If-None-Match", "")
-    if (match and etag in [m.strip() for m in match.split(",")]) or (not match and since and since >= int(modified)):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        if TOKEN_PLACEHOLDER in content:
-            content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, content_type=content_type)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = "private, no-cache"  # revalidate: an edit must show at once
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
-    return response
 
 
 def _render(request: HttpRequest, view: Callable[..., HttpResponse], key: str, current: str, args: Any) -> Any:
