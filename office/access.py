@@ -23,8 +23,10 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import LazyObject, empty
 
 from office.models import StaffProfile
+from office.prepared import Prepared
 
 if TYPE_CHECKING:
     from office.models import ClientAccount, Department, Organization
@@ -46,8 +48,23 @@ LEADERSHIP = frozenset({Role.DIRECTOR, Role.ADMIN_ASSISTANT, Role.BUSINESS_ASSIS
 _CACHE = "_office_access_cache"
 
 
+def _memo_of(user: Any) -> dict[str, Any]:
+    """The request's memo, kept on the user object itself (not on the SimpleLazyObject that
+    `request.user` wraps it in: the authentication backend fills it while loading the user)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user.__dict__.setdefault(_CACHE, {})
+
+
+def forget(user: Any) -> None:
+    """Drop the request's memo of `user` (after a change of their profile or groups)."""
+    _memo_of(user).clear()
+
+
 def _cached(user: Any, key: str, compute: Callable[[], Any]) -> Any:
-    cache = user.__dict__.setdefault(_CACHE, {})
+    cache = _memo_of(user)
     if key not in cache:
         cache[key] = compute()
     return cache[key]
@@ -59,9 +76,7 @@ def memo(user: Any, key: str, compute: Callable[[], Any]) -> Any:
     return _cached(user, key, compute)
 
 
-def _load_identity(user: Any) -> None:
-    """The user's profile (office, unit, position), client account and unit functions in one
-    query, memoised for the request: every page's roles, navigation and predicates read them."""
+def _identity_query(pk: int) -> Any:
     from django.contrib.auth import get_user_model
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import OuterRef
@@ -69,9 +84,9 @@ def _load_identity(user: Any) -> None:
     from office.models import DepartmentFunction
 
     functions = DepartmentFunction.objects.filter(department_id=OuterRef("staff_profile__department_id"))
-    row = (
+    return (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk=pk)
         .select_related(
             "staff_profile__organization",
             "staff_profile__department__parent",  # predicates walk one level up (groups)
@@ -79,9 +94,17 @@ def _load_identity(user: Any) -> None:
             "client_account",
         )
         .annotate(unit_functions=ArraySubquery(functions.values("function")))
-        .first()
     )
-    cache = user.__dict__.setdefault(_CACHE, {})
+
+
+# Compiled once per process (office.prepared): every signed-in request runs it.
+_identity = Prepared(_identity_query, -7_340_033)
+
+
+def _fill_identity(user: Any, row: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    cache = _memo_of(user)
     profile = getattr(row, "staff_profile", None) if row is not None else None
     account = getattr(row, "client_account", None) if row is not None else None
     for related in (profile, account):
@@ -95,22 +118,45 @@ def _load_identity(user: Any) -> None:
         cache["functions"] = frozenset(function for function in row.unit_functions if function)
 
 
+def _load_identity(user: Any) -> None:
+    """The user's profile (office, unit, position), client account and unit functions in one
+    query, memoised for the request: every page's roles, navigation and predicates read them."""
+    rows = _identity(user.pk)
+    _fill_identity(user, rows[0] if rows else None)
+
+
+def user_with_identity(pk: Any) -> Any:
+    """The user with that primary key, their identity already memoised (one query for what
+    the session's user and `_load_identity` would read in two): the authentication backend's
+    `get_user`, i.e. the user of every signed-in request. None when there is no such user."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    rows = _identity(pk)
+    if not rows:
+        return None
+    user = rows[0]
+    _fill_identity(user, user)
+    return user
+
+
 def staff_profile(user: Any) -> StaffProfile | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cache = user.__dict__.get(_CACHE, {})
+    cache = _memo_of(user)
     if "profile" not in cache:
         _load_identity(user)
-    return user.__dict__[_CACHE]["profile"]
+    return cache["profile"]
 
 
 def client_account(user: Any) -> ClientAccount | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cache = user.__dict__.get(_CACHE, {})
+    cache = _memo_of(user)
     if "client" not in cache:
         _load_identity(user)
-    return user.__dict__[_CACHE]["client"]
+    return cache["client"]
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -235,7 +281,7 @@ def same_office(user: Any, organization_id: int | None) -> bool:
 
 def sync_role_groups(user: Any) -> None:
     """Make the user's role groups exactly the roles their profile gives."""
-    user.__dict__.pop(_CACHE, None)
+    forget(user)
     wanted = set(user_roles(user))
     managed = {role.value for role in Role}
     current = set(user.groups.filter(name__in=managed).values_list("name", flat=True))
@@ -244,7 +290,7 @@ def sync_role_groups(user: Any) -> None:
         user.groups.add(group)
     if current - wanted:
         user.groups.remove(*Group.objects.filter(name__in=current - wanted))
-    user.__dict__.pop(_CACHE, None)
+    forget(user)
 
 
 # --- view guards ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from office import audit
+from office import access, audit
 from office.exceptions import DomainError
 from office.models import MaintenanceTicket, StaffProfile
 
@@ -109,7 +109,7 @@ def reassign_open_work(*, actor: Any, user: Any, successor: Any) -> dict[str, in
         _hand_over(actor, session, "services.training.trainer_changed", "trainer", user, successor)
         moved["training"] += 1
     for record in _reviews(user).select_for_update():
-        successor.__dict__.pop("_office_access_cache", None)
+        access.forget(successor)
         if not catalog_permissions.can_review(successor, record):
             raise DomainError(_("%(name)s cannot review record %(number)s: choose a reviewer.")
                               % {"name": successor.staff_profile, "number": record.pk})  # fmt: skip
