@@ -30,7 +30,10 @@ def _fields(obj):
 
 
 def test_a_prepared_read_gives_what_its_queryset_gives_for_each_value(people):
-    units = Prepared(lambda parent: Department.objects.filter(parent_id=parent).select_related("parent").order_by("pk"), -1)
+    def children(parent):
+        return Department.objects.filter(parent_id=parent).select_related("parent").order_by("pk")
+
+    units = Prepared(children, -1)
     for parent in Department.objects.filter(parent__isnull=True).values_list("pk", flat=True):
         expected = list(Department.objects.filter(parent_id=parent).select_related("parent").order_by("pk"))
         got = units(parent)
