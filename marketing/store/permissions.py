@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from marketing.store.models import BuyerType, Grant, Product, StoreOrder
 from office.access import client_account, is_head_of, is_leadership, memo, staff_profile
@@ -39,22 +39,41 @@ def selling_units(user: Any) -> list[Any]:
     return memo(user, "store_selling_units", lambda: _selling_units(user))
 
 
-def _selling_units(user: Any) -> list[Any]:
+def selling_unit_candidates() -> QuerySet[Any]:
+    """The home office's open units that sell: they own products or carry the digital-resources
+    function (whoever their sellers are)."""
     from office.models import Department, Function
 
-    profile = staff_profile(user)
-    if profile is None or not profile.organization.is_home:
-        return []
-
-    units = (
+    return (
         Department.objects.filter(organization__is_home=True, closed_at__isnull=True)
         .filter(Q(functions__function=Function.DIGITAL_RESOURCES) | Q(pk__in=Product.objects.values("department_id")))
         .distinct()
         .order_by("name")
     )
+
+
+def _manages_every_unit(user: Any) -> bool:
+    profile = staff_profile(user)
+    return profile is not None and profile.organization.is_home and is_leadership(user)
+
+
+def _selling_units(user: Any) -> list[Any]:
+    profile = staff_profile(user)
+    if profile is None or not profile.organization.is_home:
+        return []
+    units = selling_unit_candidates()
     if is_leadership(user):
         return list(units)
     return [unit for unit in units if profile.department_id == unit.pk or is_head_of(user, unit)]
+
+
+def selling_unit_ids(user: Any) -> QuerySet[Any] | list[int]:
+    """The ids of `selling_units(user)`: for the home leadership, who manage every selling unit,
+    a subquery (a page that filters by it reads nothing first: the audit log's links, issue 18);
+    for the others the memoised list."""
+    if _manages_every_unit(user):
+        return selling_unit_candidates().order_by().values("pk")
+    return [unit.pk for unit in selling_units(user)]
 
 
 def is_seller(user: Any) -> bool:

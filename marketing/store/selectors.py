@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -135,13 +135,13 @@ def cart_count(user: Any) -> int:
 def orders_visible_to(user: Any) -> QuerySet[StoreOrder]:
     """The buyer's own (and their office's); a seller's: the orders of their units' products
     (they hold buyers' addresses); leadership's: all."""
-    units = [unit.pk for unit in permissions.selling_units(user)]
-    if units and permissions.is_leadership(user):
-        return StoreOrder.objects.all()
+    units = permissions.selling_unit_ids(user)
     profile = staff_profile(user)
     q = Q(buyer_user_id=user.pk)
     if profile is not None:
         q |= Q(buyer_organization_id=profile.organization_id)
+    if isinstance(units, QuerySet):  # the home leadership: every order once any unit sells
+        return StoreOrder.objects.filter(q | Exists(units))
     if units:
         q |= Q(pk__in=StoreOrderLine.objects.filter(option__product__department_id__in=units).values("order_id"))
     return StoreOrder.objects.filter(q)

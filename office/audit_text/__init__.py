@@ -19,7 +19,7 @@ The object is a link when `links` knows its detail page and the reader may open 
 model's `visible_to(reader)`, or its app's own guard in `links.OPENERS`; people: the
 leadership of their office).
 
-Use `lines_for(events, reader)` once per page (a few queries per model, not one per row).
+Use `lines_for(events, reader)` once per page (one query for all its objects, not one per row).
 
 The modules: `words` (actions, sentences, entities), `keys` (data keys), `codes` (coded
 values), `links` (pages, guards, live names), `objects` (loading), `details`, `render`."""

@@ -4,7 +4,9 @@ object where the stored one would be in the writer's language (office.audit_text
 - `LINKS`: model label → detail page whose guard is the model's `visible_to(reader)`.
 - `OPENERS`: model label → detail page guarded by a predicate of its own app (the storefront's
   sellers and buyers, customer contact's console and surveys): `Opener.openable(reader, pks)`
-  answers which of `pks` the reader may open, in a query or two for the whole page.
+  answers which of `pks` the reader may open — a queryset of those rows, which the page reads
+  with everything else in one statement (office.audit_text.objects), or the pks themselves
+  when the guard answers without the database.
 - `NAMES`: model label → the object's name in the reader's language (a survey follow-up's
   stored name is "12 open"; a product's is its English name).
 """
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 # Detail pages: model label → URL name (argument: the primary key), guarded by `visible_to`.
@@ -42,57 +45,60 @@ LINKS: dict[str, str] = {
 @dataclass(frozen=True)
 class Opener:
     url_name: str
-    openable: Callable[[Any, list[Any]], Iterable[Any]]  # (reader, pks) -> the pks the reader may open
+    # (reader, pks) -> the rows among pks the reader may open (a queryset), or their pks
+    openable: Callable[[Any, list[Any]], QuerySet | Iterable[Any]]
     arg: str = "pk"  # the object's attribute the URL takes
 
 
 # --- the storefront (marketing/store): the guards of its views ---------------------------------
 
 
-def _store_orders(reader: Any, pks: list[Any]) -> Iterable[Any]:
+def _store_orders(reader: Any, pks: list[Any]) -> QuerySet:
     from marketing.store.selectors import orders_visible_to
 
-    return orders_visible_to(reader).filter(pk__in=pks).values_list("pk", flat=True)
+    return orders_visible_to(reader).filter(pk__in=pks)
 
 
-def _store_grants(reader: Any, pks: list[Any]) -> Iterable[Any]:
+def _store_grants(reader: Any, pks: list[Any]) -> QuerySet:
     from marketing.store.selectors import grants_visible_to
 
-    return grants_visible_to(reader).filter(pk__in=pks).values_list("pk", flat=True)
+    return grants_visible_to(reader).filter(pk__in=pks)
 
 
-def _store_shipments(reader: Any, pks: list[Any]) -> Iterable[Any]:
+def _store_shipments(reader: Any, pks: list[Any]) -> QuerySet:
     """A disc shipment opens on its order's page."""
     from marketing.store.models import Shipment
     from marketing.store.selectors import orders_visible_to
 
     orders = orders_visible_to(reader).values("pk")
-    return Shipment.objects.filter(pk__in=pks, order_id__in=orders).values_list("pk", flat=True)
+    return Shipment.objects.filter(pk__in=pks, order_id__in=orders)
 
 
-def _store_products(reader: Any, pks: list[Any]) -> Iterable[Any]:
+def _store_products(reader: Any, pks: list[Any]) -> QuerySet:
     """A seller of the unit that sells the product (the product editor's guard)."""
     from marketing.store.models import Product
-    from marketing.store.permissions import selling_units
+    from marketing.store.permissions import selling_unit_ids
 
-    units = [unit.pk for unit in selling_units(reader)]
-    return Product.objects.filter(pk__in=pks, department_id__in=units).values_list("pk", flat=True) if units else []
+    return Product.objects.filter(pk__in=pks, department_id__in=selling_unit_ids(reader))
 
 
-def _store_options(reader: Any, pks: list[Any]) -> Iterable[Any]:
+def _store_options(reader: Any, pks: list[Any]) -> QuerySet:
     from marketing.store.models import LicenceOption
-    from marketing.store.permissions import selling_units
+    from marketing.store.permissions import selling_unit_ids
 
-    units = [unit.pk for unit in selling_units(reader)]
-    if not units:
-        return []
-    return LicenceOption.objects.filter(pk__in=pks, product__department_id__in=units).values_list("pk", flat=True)
+    return LicenceOption.objects.filter(pk__in=pks, product__department_id__in=selling_unit_ids(reader))
 
 
-def _store_coupons(reader: Any, pks: list[Any]) -> Iterable[Any]:
-    from marketing.store.permissions import is_seller
+def _store_coupons(reader: Any, pks: list[Any]) -> QuerySet:
+    """Any seller."""
+    from django.db.models import Exists
 
-    return pks if is_seller(reader) else []
+    from marketing.store.models import Coupon
+    from marketing.store.permissions import selling_unit_ids
+    from office.models import Department
+
+    sells = Exists(Department.objects.filter(pk__in=selling_unit_ids(reader)))
+    return Coupon.objects.filter(sells, pk__in=pks)
 
 
 # --- customer contact (marketing/support) ---------------------------------------------------------
@@ -105,13 +111,13 @@ def _support_console(reader: Any, pks: list[Any]) -> Iterable[Any]:
     return pks if can_use_console(reader) else []
 
 
-def _support_follow_ups(reader: Any, pks: list[Any]) -> Iterable[Any]:
+def _support_follow_ups(reader: Any, pks: list[Any]) -> QuerySet | list[Any]:
     from marketing.support.permissions import can_view_surveys
     from marketing.support.selectors import follow_ups_visible_to
 
     if not can_view_surveys(reader):
         return []
-    return follow_ups_visible_to(reader).filter(pk__in=pks).values_list("pk", flat=True)
+    return follow_ups_visible_to(reader).filter(pk__in=pks)
 
 
 OPENERS: dict[str, Opener] = {
@@ -127,19 +133,27 @@ OPENERS: dict[str, Opener] = {
 }
 
 
-def openable(model: type[models.Model], reader: Any, pks: list[Any]) -> set[str]:
-    """The pks (as text) among `pks` whose page `reader` may open; empty when nobody signed in or
-    the model has no page here."""
+def open_scope(model: type[models.Model], reader: Any, pks: list[Any]) -> QuerySet | Iterable[Any]:
+    """The rows among `pks` whose page `reader` may open, as a queryset (not yet read), or
+    their pks when that needs no query; nothing when nobody signed in or the model has no page."""
     if reader is None or not getattr(reader, "is_authenticated", False):
-        return set()
+        return []
     label = model._meta.label_lower
     opener = OPENERS.get(label)
     if opener is not None:
-        return {str(pk) for pk in opener.openable(reader, pks)}
+        return opener.openable(reader, pks)
     manager = model._default_manager
     if label not in LINKS or not hasattr(manager, "visible_to"):
-        return set()
-    return {str(pk) for pk in manager.visible_to(reader).filter(pk__in=pks).values_list("pk", flat=True)}
+        return []
+    return manager.visible_to(reader).filter(pk__in=pks)
+
+
+def openable(model: type[models.Model], reader: Any, pks: list[Any]) -> set[str]:
+    """The pks (as text) among `pks` whose page `reader` may open, read on their own."""
+    scope = open_scope(model, reader, pks)
+    if isinstance(scope, QuerySet):
+        scope = scope.values_list("pk", flat=True)
+    return {str(pk) for pk in scope}
 
 
 def has_page(model: type[models.Model]) -> bool:
