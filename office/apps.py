@@ -8,6 +8,7 @@ class OfficeConfig(AppConfig):
     verbose_name = _("Office")
 
     def ready(self) -> None:
+        from office import data_versions as _data_versions  # noqa: F401  (tracks writes per app)
         from office import demo, signals
         from office.dashboard import setup as _dashboard  # noqa: F401  (tiles, monthly report schedule)
         from office.equipment import seed_equipment

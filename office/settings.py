@@ -143,6 +143,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Signed-in pages served again while nothing they show has changed (office/page_cache.py):
+# the seconds a stored page may lag behind the clock or a write made outside Django. Needs the
+# shared cache (a per-process cache would not see another process's writes): 0 without Redis.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30 if REDIS_URL else 0)
+
 # --- auth -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must come first: refuses locked-out attempts

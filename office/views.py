@@ -46,11 +46,13 @@ from office.models import (
     Organization,
     StaffProfile,
 )
+from office.page_cache import cached_page
 from office.views_support import run_action
 
 
 @require_safe
 @login_required
+@cached_page("notifications")
 def home(request: HttpRequest) -> HttpResponse:
     """The intranet home: announcements, my tasks and notifications (staff), or the client's desk."""
     context = {

@@ -27,6 +27,7 @@ from office.exports import csv_response
 from office.listing import sorted_by
 from office.models import Department
 from office.money import format_money, to_major
+from office.page_cache import cached_page
 from office.views_support import run_action
 from procurement import actions, forms, permissions, selectors
 from procurement.integrations import VendorApiError, parse_event, verify
@@ -258,7 +259,11 @@ def _create_request(request: HttpRequest, data: dict[str, Any], *, submit_now: b
 
 def _request_or_404(request: HttpRequest, pk: int) -> PurchaseRequest:
     return get_object_or_404(
-        PurchaseRequest.objects.visible_to(request.user).select_related("department", "budget", "requester"), pk=pk
+        # The budget's unit (its name) and the requester's profile (person_name): joined, not read apart.
+        PurchaseRequest.objects.visible_to(request.user).select_related(
+            "department", "budget__department", "requester__staff_profile", "requester__client_account"
+        ),
+        pk=pk,
     )
 
 
@@ -283,6 +288,7 @@ ORDER_SORTS = {
 
 @staff_required
 @require_GET
+@cached_page("procurement")
 def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     scope = request.GET.get("scope", "")
@@ -426,6 +432,7 @@ def request_place_orders(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
+@cached_page("procurement")
 def approvals(request: HttpRequest) -> HttpResponse:
     waiting = selectors.approvals_waiting(user=request.user)
     return render(request, "procurement/approvals.html", {"waiting": waiting})
@@ -525,6 +532,7 @@ def _order_or_404(request: HttpRequest, pk: int) -> PurchaseOrder:
 
 @staff_required
 @require_GET
+@cached_page("procurement")
 def order_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     late = request.GET.get("late") == "1"

@@ -28,6 +28,7 @@ from office.exceptions import DomainError
 from office.exports import csv_response
 from office.listing import sorted_by
 from office.money import format_money, to_major
+from office.page_cache import cached_page
 from office.ratelimit import limit_posts_per_ip
 from office.views_support import run_action
 from services import actions, forms, permissions, selectors
@@ -267,6 +268,7 @@ def _after_order_created(result: tuple[ServiceOrder, Any]) -> tuple[str, int]:
 
 @login_required
 @require_GET
+@cached_page("services", "payments")
 def order_list(request: HttpRequest) -> HttpResponse:
     if not (client_account(request.user) or permissions.can_view_queue(request.user)):
         raise PermissionDenied

@@ -86,6 +86,10 @@ def _fast_and_isolated(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     celery_app.conf.task_always_eager = True
+    # Tests write with the ORM between two requests of the same person inside one transaction,
+    # which no data version sees before the commit: the signed-in page cache is off except in
+    # the tests that turn it on (tests/office/test_page_cache.py).
+    settings.PAGE_CACHE_SECONDS = 0
     # Pages must not depend on a collectstatic run being up to date (a new asset is missing
     # from a stale manifest until the next collectstatic); production keeps the manifest.
     settings.STORAGES = {
@@ -134,6 +138,18 @@ def _fresh_task_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     from office import inbox
 
     monkeypatch.setattr(inbox, "NAMESPACE", f"tasks-test-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """office/page_cache.py and office/data_versions.py keep pages and versions in Redis; the
+    demo snapshot gives every test the same users and ids."""
+    import uuid
+
+    from office import data_versions, page_cache
+
+    monkeypatch.setattr(page_cache, "NAMESPACE", f"page-test-{uuid.uuid4().hex[:12]}")
+    monkeypatch.setattr(data_versions, "NAMESPACE", f"data-test-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,12 @@ from office.access import staff_required
 from office.dashboard import batch, report, selectors
 from office.dashboard.tiles import PERIOD_KINDS, Period, Scope, tiles_with
 from office.models import Department
+from office.page_cache import cached_page
 from office.texts import language_for
+
+# The tiles read every business app (procurement, services, payments, cataloging, sharing,
+# the store and customer contact): a write to any of them shows on the next view.
+DASHBOARD_AREAS = ("procurement", "services", "payments", "cataloging", "sharing", "store", "support", "marketing")
 
 
 def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
@@ -35,6 +40,7 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @require_safe
 @staff_required
+@cached_page(*DASHBOARD_AREAS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The director's whole office; a head's own unit (the same page as its unit URL)."""
     period = Period.from_query(request.GET)
