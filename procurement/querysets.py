@@ -33,17 +33,34 @@ def _approver_department_ids(user: Any, profile: Any) -> frozenset[int]:
     from procurement.models import Deputy
 
     ids: set[int] = set()
-    if profile.position.role == Role.HEAD and profile.department_id is not None:
+    head = profile.position.role == Role.HEAD and profile.department_id is not None
+    if head:
         ids.add(profile.department_id)
     today = timezone.localdate()
-    ids |= set(
-        Deputy.objects.filter(deputy_id=user.pk, starts_on__lte=today, ends_on__gte=today).values_list(
-            "department_id", flat=True
-        )
+    deputies = Deputy.objects.filter(deputy_id=user.pk, starts_on__lte=today, ends_on__gte=today).values(
+        "department_id"
     )
+    rows = _read_with_unit_tree(user, profile.organization_id, deputies) if head else list(deputies)
+    ids |= {row["department_id"] for row in rows}
+    if not ids:  # neither head nor deputy: no units, and no need of the unit tree
+        return frozenset()
     # A head also leads the groups below the department (the office's unit tree, read once);
     # so does a deputy (permissions.is_deputy_for walks up from the request's unit).
     return frozenset(units_below(user, profile.organization_id, ids))
+
+
+def _read_with_unit_tree(user: Any, organization_id: int, deputies: Any) -> list[dict[str, Any]]:
+    """The deputies' rows, read with the office's unit tree (which a head's units are always
+    walked in) in one statement (issue 18): the tree goes into the request memo under the key
+    that office.access's `_unit_parents` reads."""
+    from office.access import memo
+    from office.dashboard import batch
+    from office.models import Department
+
+    tree = Department.objects.filter(organization_id=organization_id).order_by().values("pk", "parent_id")
+    data = batch.fetch({"deputies": batch.rows(deputies), "tree": batch.rows(tree)})
+    memo(user, f"unit_parents:{organization_id}", lambda: {row["pk"]: row["parent_id"] for row in data["tree"]})
+    return data["deputies"]
 
 
 class VendorQuerySet(models.QuerySet):

@@ -29,6 +29,9 @@ def works_on(user: Any, order: ServiceOrder) -> bool:
     scope = staff_order_scope(user)
     if scope is None or not is_home_staff(user):
         return False
+    known = getattr(order, "works_on_for", None)  # read with the order (selectors.order_get)
+    if known is not None and known[0] == user.pk:
+        return bool(known[1])
     return ServiceOrder.objects.filter(scope, pk=order.pk).exists()
 
 

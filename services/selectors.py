@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from office.access import Role, client_account, is_head_of, staff_profile, unit_head_ids
+from office.access import Role, client_account, is_head_of, is_home_staff, staff_profile, unit_head_ids
 from office.dashboard import batch
 from office.inbox import InboxItem
 from office.models import ClientAccount, Department, StaffProfile
@@ -128,8 +128,16 @@ def is_list_price_quote(order: ServiceOrder) -> bool:
 
 
 def order_get(*, user: Any, pk: int) -> ServiceOrder:
-    """The order if `user` may see it, else `ServiceOrder.DoesNotExist` (the view's 404)."""
-    return order_list(user=user).get(pk=pk)
+    """The order if `user` may see it, else `ServiceOrder.DoesNotExist` (the view's 404); its
+    report joined, and whether `user` works on it read in the same query (the page's can_*
+    flags ask `permissions.works_on` several times: issue 18)."""
+    qs = order_list(user=user).select_related("report")
+    scope = staff_order_scope(user)
+    if scope is None or not is_home_staff(user):
+        return qs.get(pk=pk)
+    order = qs.annotate(works_on_flag=ExpressionWrapper(scope, output_field=BooleanField())).get(pk=pk)
+    order.works_on_for = (user.pk, order.works_on_flag)
+    return order
 
 
 def order_files(*, order: ServiceOrder, user: Any) -> QuerySet[OrderFile]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from office import inbox
 from office.actions import notify
 from office.models import Announcement
+from procurement.models import PurchaseRequest
 from services import actions as service_actions
 from services.models import ServiceOrder
 from tests.procurement.conftest import make_request
@@ -33,6 +34,11 @@ def _first_order(demo: Any) -> ServiceOrder:
 
 def _client_order(demo: Any) -> str:
     return reverse("services:order_detail", args=[_first_order(demo).pk])
+
+
+def _staff_request(demo: Any) -> str:
+    request = PurchaseRequest.objects.filter(requester=demo.staff_infodev).order_by("pk").first()
+    return reverse("procurement:request_detail", args=[request.pk])
 
 
 # page: (user, url, most queries with a warm cache; issue 18 allows no main page above 8).
@@ -50,6 +56,13 @@ PAGES: dict[str, tuple[str, Callable[[Any], str], int]] = {
     "service queue": ("head_infodev", lambda demo: reverse("services:queue"), 8),
 }
 PAGES["head's dashboard"] = ("head_infodev", lambda demo: reverse("office:dashboard"), 8)
+# Every object the page names, and which the director may open, in one query (office/audit_text).
+PAGES["audit log"] = ("director", lambda demo: reverse("office:audit_list"), 8)
+# The staff who handle client_a's order (its unit's group; the head of the unit).
+PAGES["staff order detail"] = ("staff_infodev", _client_order, 8)
+PAGES["staff order detail (head)"] = ("head_infodev", _client_order, 8)
+PAGES["purchase request (requester)"] = ("staff_infodev", _staff_request, 8)
+PAGES["purchase request (head)"] = ("head_infodev", _staff_request, 8)
 PAGES["approvals inbox (director)"] = ("director", lambda demo: reverse("procurement:approvals"), 8)
 
 
