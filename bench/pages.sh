@@ -11,7 +11,8 @@
 #
 # Environment: BENCH_DB (intranet_pages), BENCH_REDIS (redis://127.0.0.1:6379/9),
 # DURATION (seconds, 8), ROUNDS (2), CONNECTIONS (8), PORT (8190; the bare page on PORT+1),
-# PAGES (a grep pattern over the labels, to run some only), VOLUME_SCALE (unset: demo data;
+# PAGES (a grep pattern over the labels, to run some only), PAGE_CACHE_SECONDS (the signed-in
+# page cache, office/page_cache.py: 30 by default; 0 measures every page rendered), VOLUME_SCALE (unset: demo data;
 # 1.0: bench/volume_seed.py's full volume on top, written once per database; compare the
 # shares with a demo run, e.g. VOLUME_SCALE=1 BENCH_DB=intranet_pages_volume bench/pages.sh).
 # Load comes from wrk when it is installed (Debian's `wrk`; bench/wrk_report.lua prints its
@@ -50,7 +51,9 @@ mapfile -t PAGE_ROWS < <(.venv/bin/python bench/pages.py paths | grep -E -- "${P
 for row in "${PAGE_ROWS[@]}"; do
   user=$(cut -d'|' -f2 <<<"$row")
   if [ "$user" != "-" ] && [ -z "${COOKIE[$user]:-}" ]; then
-    COOKIE[$user]="sessionid=$(.venv/bin/python bench/session_for.py "$user")"
+    # A browser's cookies after its first page: the session and the CSRF cookie (the cached
+    # navigation and signed-in pages are kept per CSRF secret; without one nothing is stored).
+    COOKIE[$user]="sessionid=$(.venv/bin/python bench/session_for.py "$user"); csrftoken=$(openssl rand -hex 16)"
   fi
 done
 
@@ -75,7 +78,7 @@ load() {  # $1 = url, $2 = seconds, $3 = cookie or "": prints "req/s p50 p95 p99
   fi
 }
 
-echo "Data: $DB${VOLUME_SCALE:+, demo + bench/volume_seed.py --scale $VOLUME_SCALE}"
+echo "Data: $DB${VOLUME_SCALE:+, demo + bench/volume_seed.py --scale $VOLUME_SCALE}; signed-in page cache: ${PAGE_CACHE_SECONDS:-30} s"
 echo "Load: $(command -v wrk >/dev/null && echo "wrk -t2 -c$CONNECTIONS" || echo "bench/load.py, $CONNECTIONS connections"); ${DURATION}s per turn, $ROUNDS rounds; $(date -u +%F' '%H:%M) UTC; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| page | user | req/s | bare req/s | share of bare | p50 | p95 | p99 | queries |"

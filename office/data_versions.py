@@ -39,6 +39,11 @@ AREAS = {
     "office_backuprun": "backups",
     "office_backupdrill": "backups",
     "office_backupretention": "backups",
+    # Who holds which Django permission (the admin's groups); auth_user itself changes at every
+    # login (last_login) and stays out of the pages' keys.
+    "auth_user_groups": "permissions",
+    "auth_user_user_permissions": "permissions",
+    "auth_group_permissions": "permissions",
 }
 _areas_of_tables: dict[str, str] = {}
 

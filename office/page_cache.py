@@ -9,9 +9,10 @@ The page is stored per person, as they saw it, and served again to the same pers
 same address while nothing it depends on has changed: the key holds the user, the version of
 their own counts (office.inbox: replaced by each of their writes and each notification to
 them, so whoever acts sees the result on the next page), the data versions of the named apps
-and of `office` (office.data_versions: replaced after each commit that wrote to their tables,
-so a change by anybody shows on the next page, and a change of anybody's profile, unit or
-position drops every page, guards included), the language, the time zone, the CSRF secret of
+and of `office` and `permissions` (office.data_versions: replaced after each commit that wrote
+to their tables, so a change by anybody shows on the next page, and a change of anybody's
+profile, unit, position or Django groups drops every page, guards included), the user's staff
+and superuser flags, the language, the time zone, the CSRF secret of
 the browser (the page's forms carry tokens of it) and the full path with its query string.
 `PAGE_CACHE_SECONDS` bounds what no version sees: the clock (a due date passing, "5 minutes
 ago") and writes made outside Django.
@@ -58,6 +59,7 @@ def _key(request: HttpRequest, apps: tuple[str, ...]) -> str | None:
         return None
     parts = [
         str(user.pk),
+        f"{user.is_staff:d}{user.is_superuser:d}",  # the admin's link (auth_user is not versioned)
         inbox.cache_version(user),
         *data_versions.versions(apps),
         get_language() or "",
@@ -85,7 +87,7 @@ def _shown_messages(request: HttpRequest) -> bool:
 
 
 def cached_page(*apps: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    names = tuple(sorted({"office", *apps}))
+    names = tuple(sorted({"office", "permissions", *apps}))
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)

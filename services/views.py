@@ -683,6 +683,7 @@ def order_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
+@cached_page("services", "payments")  # its statistics aggregate every delivered order of the unit
 def queue(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_queue(request.user):
         raise PermissionDenied

@@ -88,8 +88,9 @@ def _fast_and_isolated(settings: Any) -> None:
     celery_app.conf.task_always_eager = True
     # Tests write with the ORM between two requests of the same person inside one transaction,
     # which no data version sees before the commit: the signed-in page cache is off except in
-    # the tests that turn it on (tests/office/test_page_cache.py).
-    settings.PAGE_CACHE_SECONDS = 0
+    # the tests that turn it on (tests/office/test_page_cache.py). TEST_PAGE_CACHE_SECONDS=30
+    # runs a suite with it on (the browser journeys commit each step, as a real office does).
+    settings.PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
     # Pages must not depend on a collectstatic run being up to date (a new asset is missing
     # from a stale manifest until the next collectstatic); production keeps the manifest.
     settings.STORAGES = {
