@@ -79,12 +79,12 @@ def memo(user: Any, key: str, compute: Callable[[], Any]) -> Any:
 def _identity_query(pk: int) -> Any:
     from django.contrib.auth import get_user_model
     from django.contrib.postgres.expressions import ArraySubquery
+    from django.db import connection
     from django.db.models import OuterRef
 
     from office.models import DepartmentFunction
 
-    functions = DepartmentFunction.objects.filter(department_id=OuterRef("staff_profile__department_id"))
-    return (
+    users = (
         get_user_model()
         .objects.filter(pk=pk)
         .select_related(
@@ -93,8 +93,11 @@ def _identity_query(pk: int) -> Any:
             "staff_profile__position",
             "client_account",
         )
-        .annotate(unit_functions=ArraySubquery(functions.values("function")))
     )
+    if connection.vendor != "postgresql":  # SQLite (a newcomer's first run): functions read apart
+        return users
+    functions = DepartmentFunction.objects.filter(department_id=OuterRef("staff_profile__department_id"))
+    return users.annotate(unit_functions=ArraySubquery(functions.values("function")))
 
 
 # Compiled once per process (office.prepared): every signed-in request runs it.
@@ -103,6 +106,8 @@ _identity = Prepared(_identity_query, -7_340_033)
 
 def _fill_identity(user: Any, row: Any) -> None:
     from django.contrib.auth import get_user_model
+
+    from office.models import DepartmentFunction
 
     cache = _memo_of(user)
     profile = getattr(row, "staff_profile", None) if row is not None else None
@@ -115,7 +120,12 @@ def _fill_identity(user: Any, row: Any) -> None:
     cache["profile"] = profile
     cache["client"] = account
     if profile is not None:
-        cache["functions"] = frozenset(function for function in row.unit_functions if function)
+        functions = getattr(row, "unit_functions", None)
+        if functions is None:  # not annotated (SQLite)
+            functions = DepartmentFunction.objects.filter(department_id=profile.department_id).values_list(
+                "function", flat=True
+            )
+        cache["functions"] = frozenset(function for function in functions if function)
 
 
 def _load_identity(user: Any) -> None:

@@ -17,6 +17,9 @@ def drop_elsewhere(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("cataloging", "0010_catalog_version")]
 
+    # The model enters the state first, then the table is made where 0009 did not make it: a
+    # RunPython inside SeparateDatabaseAndState's database_operations sees the state before its
+    # state_operations (the model would not exist yet: `migrate` on SQLite failed here).
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
@@ -26,6 +29,6 @@ class Migration(migrations.Migration):
                     options={"verbose_name": "search term", "verbose_name_plural": "search terms"},
                 ),
             ],
-            database_operations=[migrations.RunPython(create_elsewhere, drop_elsewhere)],
         ),
+        migrations.RunPython(create_elsewhere, drop_elsewhere),
     ]
