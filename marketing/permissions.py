@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from office.access import is_head_of, is_home_staff, is_leadership
+from django.db.models import QuerySet
+
+from office.access import Role, is_head_of, is_home_staff, is_leadership, memo, staff_profile
 from office.functions import has_function, units_with
 from office.models import Function
 
@@ -31,7 +33,18 @@ def can_curate_subjects(user: Any) -> bool:
         return False
     if has_function(user, Function.NAVIGATION):
         return True
-    return any(is_head_of(user, unit) for unit in units_with(Function.NAVIGATION).filter(organization__is_home=True))
+    profile = staff_profile(user)
+    if profile.position.role != Role.HEAD:  # only a head leads units other than their own
+        return False
+    units = memo(user, NAVIGATION_UNITS_MEMO, lambda: list(navigation_units()))
+    return any(is_head_of(user, unit) for unit in units)
+
+
+NAVIGATION_UNITS_MEMO = "marketing_navigation_units"  # office/nav.py reads it with the menu's other facts
+
+
+def navigation_units() -> QuerySet[Any]:
+    return units_with(Function.NAVIGATION).filter(organization__is_home=True)
 
 
 def can_see_dashboard(user: Any) -> bool:

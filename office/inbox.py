@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 TTL = 30  # seconds a count may lag behind somebody else's change that notified nobody
@@ -88,17 +89,28 @@ def _cached_value(user: Any, field: str, compute: Callable[[], Any]) -> Any:
     return entry["data"][field]
 
 
+def unread_query(user: Any) -> QuerySet[Any]:
+    from office.models import Notification
+
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+
+
+def unread_count_cached(user: Any) -> int | None:
+    """The cached unread count, or None when it must be read (office/nav.py reads it then)."""
+    return _entry(user)["data"].get("unread")
+
+
+def remember_unread_count(user: Any, count: int) -> None:
+    _cached_value(user, "unread", lambda: count)
+
+
 def items_for_cached(user: Any) -> list[InboxItem]:
     """`items_for`, cached per user and language (titles are translated)."""
     return _cached_value(user, f"items:{get_language() or ''}", lambda: items_for(user))
 
 
 def unread_count(user: Any) -> int:
-    from office.models import Notification
-
-    return _cached_value(
-        user, "unread", lambda: Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
-    )
+    return _cached_value(user, "unread", lambda: unread_query(user).count())
 
 
 def invalidate(user_id: int) -> None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from office.access import LEADERSHIP, Role, _cached, client_account, staff_profile, user_roles
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from sharing.models import Agency, Settlement, SharingRequest
 
 
@@ -17,12 +19,17 @@ def agency_of(user: Any) -> Agency | None:
     if profile is None:
         return None
 
-    def load() -> Agency | None:
-        from sharing.models import Agency
+    return _cached(user, AGENCY_MEMO, lambda: agency_query(profile.organization_id).first())
 
-        return Agency.objects.filter(organization_id=profile.organization_id, is_active=True).first()
 
-    return _cached(user, "sharing_agency", load)
+AGENCY_MEMO = "sharing_agency"  # office/nav.py reads it with the navigation's other facts
+
+
+def agency_query(organization_id: int) -> QuerySet[Agency]:
+    """The office's active agency (at most one is active), the first by id."""
+    from sharing.models import Agency
+
+    return Agency.objects.filter(organization_id=organization_id, is_active=True).order_by("pk")
 
 
 def is_sharing_staff(user: Any) -> bool:

@@ -32,11 +32,14 @@ def can_buy(user: Any) -> bool:
     return buyer_type_for(user) is not None
 
 
+SELLING_UNITS_MEMO = "store_selling_units"  # office/nav.py reads it with the menu's other facts
+
+
 def selling_units(user: Any) -> list[Any]:
     """The home office's units whose products the user manages: units that own products or
     carry the digital-resources function, the user's own or headed (a department head leads
     its groups); leadership manages them all. Read once per request."""
-    return memo(user, "store_selling_units", lambda: _selling_units(user))
+    return memo(user, SELLING_UNITS_MEMO, lambda: selling_units_among(user, selling_unit_candidates()))
 
 
 def selling_unit_candidates() -> QuerySet[Any]:
@@ -57,11 +60,11 @@ def _manages_every_unit(user: Any) -> bool:
     return profile is not None and profile.organization.is_home and is_leadership(user)
 
 
-def _selling_units(user: Any) -> list[Any]:
+def selling_units_among(user: Any, units: Any) -> list[Any]:
+    """Those of the selling units `units` (all of them, read) that `user` manages."""
     profile = staff_profile(user)
     if profile is None or not profile.organization.is_home:
         return []
-    units = selling_unit_candidates()
     if is_leadership(user):
         return list(units)
     return [unit for unit in units if profile.department_id == unit.pk or is_head_of(user, unit)]

@@ -126,10 +126,17 @@ def cart_view(user: Any, *, today: datetime.date | None = None) -> CartView:
     return CartView(cart, lines, quote, error, buyer_type)
 
 
+CART_COUNT_MEMO = "store_cart_count"  # the navigation's badge, read once per request (office/nav.py)
+
+
+def cart_lines(user: Any) -> QuerySet[CartLine]:
+    return CartLine.objects.filter(cart__user_id=user.pk)
+
+
 def cart_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return CartLine.objects.filter(cart__user_id=user.pk).count()
+    return cart_lines(user).count()
 
 
 def orders_visible_to(user: Any) -> QuerySet[StoreOrder]:

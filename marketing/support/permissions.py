@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from office.access import LEADERSHIP, Role, is_head_of, staff_profile
+from office.access import LEADERSHIP, Role, is_head_of, memo, staff_profile
 from office.models import Department
 
 
@@ -46,8 +46,11 @@ def is_customer_service(user: Any) -> bool:
     profile = staff_profile(user)
     if profile is None or not profile.organization.is_home:
         return False
-    unit = customer_service_unit()
+    unit = memo(user, CUSTOMER_SERVICE_MEMO, customer_service_unit)
     return unit is not None and in_unit(profile.department, unit.pk)
+
+
+CUSTOMER_SERVICE_MEMO = "support_customer_service_unit"  # read once per request (office/nav.py)
 
 
 def can_use_console(user: Any) -> bool:

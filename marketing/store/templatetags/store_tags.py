@@ -17,7 +17,7 @@ def store_cart_count(context: dict[str, Any]) -> int:
     if request is None:
         return 0
     # Memoised for the request: the navigation shows it twice (the "More" menu and the store's).
-    return memo(request.user, "store_cart_count", lambda: selectors.cart_count(request.user))
+    return memo(request.user, selectors.CART_COUNT_MEMO, lambda: selectors.cart_count(request.user))
 
 
 @register.simple_tag(takes_context=True)
