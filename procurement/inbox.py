@@ -16,7 +16,7 @@ def purchasing_items(user: Any) -> list[InboxItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = []
-    waiting = len(selectors.approvals_waiting(user=user))
+    waiting = selectors.approvals_waiting_queryset(user=user).count()
     if waiting:
         items.append(
             InboxItem(

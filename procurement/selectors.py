@@ -84,7 +84,7 @@ def request_list(
     return qs
 
 
-def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
+def approvals_waiting_queryset(*, user: Any) -> QuerySet[PurchaseRequest]:
     """The pending requests whose current stage `user` decides (`permissions.can_approve`), in
     one query: the director decides both stages of their office's requests; a head the
     first stage of their unit and its groups, a deputy (while the period runs) that of the
@@ -92,13 +92,13 @@ def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
     with the deputies and the unit tree. Nobody decides on their own request."""
     profile = staff_profile(user)
     if profile is None:
-        return []
+        return PurchaseRequest.objects.none()
     if is_director(user):
         stage = Q(status__in=[PurchaseRequest.Status.SUBMITTED, PurchaseRequest.Status.HEAD_APPROVED])
     else:
         units = approver_department_ids(user)
         if not units:
-            return []
+            return PurchaseRequest.objects.none()
         stage = Q(status=PurchaseRequest.Status.SUBMITTED, department_id__in=units)
     qs = (
         PurchaseRequest.objects.visible_to(user)
@@ -107,7 +107,12 @@ def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
         .select_related("requester__staff_profile", "requester__client_account", "department", "budget")
         .order_by("submitted_at", "pk")
     )
-    return list(qs)
+    return qs
+
+
+def approvals_waiting(*, user: Any) -> list[PurchaseRequest]:
+    """`approvals_waiting_queryset` as a list (the inbox pages it, the task box counts it)."""
+    return list(approvals_waiting_queryset(user=user))
 
 
 def my_open_requests(*, user: Any) -> QuerySet[PurchaseRequest]:

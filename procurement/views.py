@@ -430,12 +430,16 @@ def request_place_orders(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+APPROVALS_PER_PAGE = 50
+
+
 @staff_required
 @require_GET
 @cached_page("procurement")
 def approvals(request: HttpRequest) -> HttpResponse:
-    waiting = selectors.approvals_waiting(user=request.user)
-    return render(request, "procurement/approvals.html", {"waiting": waiting})
+    # Paged: after a holiday a director may find hundreds waiting (the task box counts them all).
+    page = _page(request, selectors.approvals_waiting_queryset(user=request.user), per_page=APPROVALS_PER_PAGE)
+    return render(request, "procurement/approvals.html", {"waiting": page, "page_obj": page})
 
 
 @staff_required

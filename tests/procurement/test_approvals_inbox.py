@@ -117,3 +117,24 @@ def test_the_inbox_runs_the_same_few_queries_however_many_requests_wait(demo, ne
             status="submitted", justification="More", total_minor=500, submitted_at=timezone.now(),
         )  # fmt: skip
     assert {name: count(demo.users[name]) for name in before} == before
+
+
+def test_the_inbox_pages_and_the_task_box_counts_them_all(demo, monkeypatch):
+    from django.urls import reverse
+
+    from office.inbox import items_for
+    from procurement import views
+    from tests.procurement.conftest import make_request
+
+    monkeypatch.setattr(views, "APPROVALS_PER_PAGE", 2)
+    waiting = selectors.approvals_waiting(user=demo.director)
+    for _ in range(max(0, 3 - len(waiting))):
+        make_request(demo.staff_infodev, [("BH-1001", 1)])
+    waiting = selectors.approvals_waiting(user=demo.director)
+    client = demo.client("director")
+    pages = [client.get(reverse("procurement:approvals"), {"page": n}) for n in (1, 2)]
+    shown = [pr.pk for response in pages for pr in response.context["waiting"]]
+    assert len(pages[0].context["waiting"]) == 2
+    assert shown == [pr.pk for pr in waiting][:4]
+    counted = [item.count for item in items_for(demo.director) if item.url == reverse("procurement:approvals")]
+    assert counted == [len(waiting)]
