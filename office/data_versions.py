@@ -16,6 +16,7 @@ replacement reads the new data under the intermediate version, a key never serve
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
+logger = logging.getLogger(__name__)
 NAMESPACE = "office:data"  # tests give each test its own (tests/conftest.py)
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 # Tables written often that few pages show get an area of their own, so that an audit entry,
@@ -62,21 +64,34 @@ def _key(app_label: str) -> str:
 
 
 def bump(app_label: str) -> None:
-    cache.set(_key(app_label), uuid.uuid4().hex, timeout=None)
+    """A new version for the app. A cache error never fails the write that caused it (the
+    project's cache answers as a miss itself; any other backend is caught here): pages stored
+    before it then live out PAGE_CACHE_SECONDS."""
+    try:
+        cache.set(_key(app_label), uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 - any backend's error; the write goes on
+        logger.warning("Data version of %s not replaced: cache unavailable", app_label, exc_info=True)
 
 
-def versions(app_labels: Iterable[str]) -> list[str]:
+def versions(app_labels: Iterable[str]) -> list[str] | None:
     """The current version of each app's data (a missing one is created: an evicted version
-    must not fall back to a value that an older page was stored under)."""
+    must not fall back to a value that an older page was stored under); None when the cache
+    cannot say (nothing is then served from it or stored)."""
     labels = list(app_labels)
-    found = cache.get_many([_key(label) for label in labels])
-    result = []
-    for label in labels:
-        value = found.get(_key(label))
-        if value is None:
-            cache.add(_key(label), uuid.uuid4().hex, timeout=None)
-            value = cache.get(_key(label)) or "-"
-        result.append(value)
+    try:
+        found = cache.get_many([_key(label) for label in labels])
+        result = []
+        for label in labels:
+            value = found.get(_key(label))
+            if value is None:
+                cache.add(_key(label), uuid.uuid4().hex, timeout=None)
+                value = cache.get(_key(label))
+            if value is None:  # the cache stores nothing (an outage answered as a miss)
+                return None
+            result.append(value)
+    except Exception:  # noqa: BLE001 - any backend's error: no versions, no cached pages
+        logger.warning("Data versions unavailable: cache error", exc_info=True)
+        return None
     return result
 
 

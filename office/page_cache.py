@@ -26,6 +26,7 @@ exactly these versions; a change of what they read changes a version.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -39,6 +40,7 @@ from django.utils.translation import get_language
 from office import data_versions, inbox
 from office.public_page import has_messages
 
+logger = logging.getLogger(__name__)
 NAMESPACE = "office:page"  # tests give each test its own (tests/conftest.py)
 HEADERS = ("Content-Language", "Content-Type")
 
@@ -57,11 +59,14 @@ def _key(request: HttpRequest, apps: tuple[str, ...]) -> str | None:
     secret = request.META.get("CSRF_COOKIE")
     if not secret or has_messages(request):
         return None
+    data = data_versions.versions(apps)
+    if data is None:
+        return None
     parts = [
         str(user.pk),
         f"{user.is_staff:d}{user.is_superuser:d}",  # the admin's link (auth_user is not versioned)
         inbox.cache_version(user),
-        *data_versions.versions(apps),
+        *data,
         get_language() or "",
         timezone.get_current_timezone_name(),
         secret,
@@ -95,7 +100,10 @@ def cached_page(*apps: str) -> Callable[[Callable[..., HttpResponse]], Callable[
             key = _key(request, names)
             if key is None:
                 return view(request, *args, **kwargs)
-            stored = cache.get(key)
+            try:
+                stored = cache.get(key)
+            except Exception:  # noqa: BLE001 - any backend's error: render the page
+                return view(request, *args, **kwargs)
             if stored is not None:
                 content, headers = stored
                 response = HttpResponse(content)
@@ -105,7 +113,10 @@ def cached_page(*apps: str) -> Callable[[Callable[..., HttpResponse]], Callable[
             response = view(request, *args, **kwargs)
             if _storable(request, response):
                 headers = {name: response[name] for name in HEADERS if name in response}
-                cache.set(key, (response.content, headers), _seconds())
+                try:
+                    cache.set(key, (response.content, headers), _seconds())
+                except Exception:  # noqa: BLE001 - not stored; the page is answered all the same
+                    logger.warning("Page not stored: cache error", exc_info=True)
             return response
 
         wrapper.page_cache_apps = names  # type: ignore[attr-defined]

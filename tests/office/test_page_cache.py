@@ -183,3 +183,25 @@ def test_each_address_is_its_own_page(demo, page_cache):
     url = reverse("procurement:request_list")
     _served_twice(client, url)
     assert _get(client, url + "?status=draft")[1] > 1
+
+
+DEAD_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",  # raises, unlike office.cache
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_a_dead_cache_fails_no_write_and_no_page(demo, page_cache, settings):
+    from django.test import override_settings
+
+    client = demo.client("staff_infodev")
+    url = reverse("office:home")
+    _served_twice(client, url)
+    with override_settings(CACHES=DEAD_CACHE):
+        with transaction.atomic():
+            Organization.objects.filter(is_home=True).update(city="Elsewhere")  # bumps: the cache refuses
+        assert data_versions.versions(["office"]) is None
+    assert Organization.objects.get(is_home=True).city == "Elsewhere"
