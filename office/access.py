@@ -48,7 +48,7 @@ LEADERSHIP = frozenset({Role.DIRECTOR, Role.ADMIN_ASSISTANT, Role.BUSINESS_ASSIS
 _CACHE = "_office_access_cache"
 
 
-def _memo_of(user: Any) -> dict[str, Any]:
+def memo_of(user: Any) -> dict[str, Any]:
     """The request's memo, kept on the user object itself (not on the SimpleLazyObject that
     `request.user` wraps it in: the authentication backend fills it while loading the user)."""
     if isinstance(user, LazyObject):
@@ -60,11 +60,11 @@ def _memo_of(user: Any) -> dict[str, Any]:
 
 def forget(user: Any) -> None:
     """Drop the request's memo of `user` (after a change of their profile or groups)."""
-    _memo_of(user).clear()
+    memo_of(user).clear()
 
 
 def _cached(user: Any, key: str, compute: Callable[[], Any]) -> Any:
-    cache = _memo_of(user)
+    cache = memo_of(user)
     if key not in cache:
         cache[key] = compute()
     return cache[key]
@@ -109,7 +109,7 @@ def _fill_identity(user: Any, row: Any) -> None:
 
     from office.models import DepartmentFunction
 
-    cache = _memo_of(user)
+    cache = memo_of(user)
     profile = getattr(row, "staff_profile", None) if row is not None else None
     account = getattr(row, "client_account", None) if row is not None else None
     for related in (profile, account):
@@ -154,7 +154,7 @@ def user_with_identity(pk: Any) -> Any:
 def staff_profile(user: Any) -> StaffProfile | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cache = _memo_of(user)
+    cache = memo_of(user)
     if "profile" not in cache:
         _load_identity(user)
     return cache["profile"]
@@ -163,7 +163,7 @@ def staff_profile(user: Any) -> StaffProfile | None:
 def client_account(user: Any) -> ClientAccount | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cache = _memo_of(user)
+    cache = memo_of(user)
     if "client" not in cache:
         _load_identity(user)
     return cache["client"]
@@ -231,16 +231,33 @@ def is_head_of(user: Any, department: Department) -> bool:
     return False
 
 
+def unit_tree_query(organization_id: int) -> Any:
+    """The office's units as {"pk", "parent_id"} rows: what `_unit_parents` reads (a batch may
+    read it with other things and hand the rows to `remember_unit_tree`)."""
+    from office.models import Department
+
+    return Department.objects.filter(organization_id=organization_id).order_by().values("pk", "parent_id")
+
+
+def unit_tree_memo_key(organization_id: int) -> str:
+    """Where the request memo keeps the office's unit tree (office.nav primes it)."""
+    return f"unit_parents:{organization_id}"
+
+
+def unit_parents_of(rows: Any) -> dict[int, int | None]:
+    """`unit_tree_query`'s rows as unit id -> parent id."""
+    return {row["pk"]: row["parent_id"] for row in rows}
+
+
+def remember_unit_tree(user: Any, organization_id: int, rows: list[dict[str, Any]]) -> None:
+    """`unit_tree_query`'s rows, read elsewhere, as this request's unit tree."""
+    _cached(user, unit_tree_memo_key(organization_id), lambda: unit_parents_of(rows))
+
+
 def _unit_parents(user: Any, organization_id: int) -> dict[int, int | None]:
     """Unit id -> parent id for the user's office, read once per request (one small query
     instead of one per level each time a predicate walks up the tree)."""
-    from office.models import Department
-
-    return _cached(
-        user,
-        f"unit_parents:{organization_id}",
-        lambda: dict(Department.objects.filter(organization_id=organization_id).values_list("pk", "parent_id")),
-    )
+    return _cached(user, unit_tree_memo_key(organization_id), lambda: unit_parents_of(unit_tree_query(organization_id)))
 
 
 def _is_head_of_walk(profile: StaffProfile, department: Department) -> bool:

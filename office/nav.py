@@ -17,8 +17,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from office import inbox
-from office.access import Role, memo, staff_profile
-from office.access import _memo_of as memo_of
+from office.access import Role, memo, memo_of, staff_profile, unit_parents_of, unit_tree_memo_key, unit_tree_query
 from office.dashboard import batch
 
 _PRIMED = "office_nav_primed"
@@ -74,16 +73,8 @@ def _staff_facts(user: Any, profile: Any) -> list[Fact]:
 
     facts = []
     if profile.position.role == Role.HEAD:  # is_head_of walks the unit tree (office.access)
-        from office.models import Department
-
-        tree = Department.objects.filter(organization_id=profile.organization_id).order_by().values("pk", "parent_id")
-        facts.append(
-            Fact(
-                f"unit_parents:{profile.organization_id}",  # office.access._unit_parents's key
-                batch.rows(tree),
-                lambda rows: {row["pk"]: row["parent_id"] for row in rows},
-            )
-        )
+        tree = unit_tree_query(profile.organization_id)
+        facts.append(Fact(unit_tree_memo_key(profile.organization_id), batch.rows(tree), unit_parents_of))
     agency = sharing.agency_query(profile.organization_id)[:1]
     facts.append(Fact(sharing.AGENCY_MEMO, batch.instances(agency), lambda rows: rows[0] if rows else None))
     return facts

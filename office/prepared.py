@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-from office.dashboard.batch import _instances
+from office.dashboard.batch import model_instances
 
 
 class Prepared:
@@ -57,4 +57,4 @@ class Prepared:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         converted = [list(row) for row in compiler.results_iter(results=[rows])]
-        return _instances(compiler, converted, self.using)
+        return model_instances(compiler, converted, self.using)

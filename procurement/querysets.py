@@ -51,15 +51,13 @@ def _approver_department_ids(user: Any, profile: Any) -> frozenset[int]:
 
 def _read_with_unit_tree(user: Any, organization_id: int, deputies: Any) -> list[dict[str, Any]]:
     """The deputies' rows, read with the office's unit tree (which a head's units are always
-    walked in) in one statement (issue 18): the tree goes into the request memo under the key
-    that office.access's `_unit_parents` reads."""
-    from office.access import memo
+    walked in) in one statement (issue 18): the tree becomes the request's unit tree."""
+    from office.access import remember_unit_tree, unit_tree_query
     from office.dashboard import batch
-    from office.models import Department
 
-    tree = Department.objects.filter(organization_id=organization_id).order_by().values("pk", "parent_id")
+    tree = unit_tree_query(organization_id)
     data = batch.fetch({"deputies": batch.rows(deputies), "tree": batch.rows(tree)})
-    memo(user, f"unit_parents:{organization_id}", lambda: {row["pk"]: row["parent_id"] for row in data["tree"]})
+    remember_unit_tree(user, organization_id, data["tree"])
     return data["deputies"]
 
 

@@ -115,7 +115,7 @@ def _build(read: Read, compiler: Any, raw: list[list[Any]], using: str) -> Any:
     typed = [[_typed(value, expression) for value, expression in zip(values, fields, strict=True)] for values in raw]
     converted = [list(values) for values in compiler.results_iter(results=[typed])]
     if read.kind == INSTANCES:
-        return _instances(compiler, converted, using)
+        return model_instances(compiler, converted, using)
     query = compiler.query
     if query.selected:
         names = list(query.selected)
@@ -127,7 +127,7 @@ def _build(read: Read, compiler: Any, raw: list[list[Any]], using: str) -> Any:
     return dicts
 
 
-def _instances(compiler: Any, converted: list[list[Any]], using: str) -> list[Any]:
+def model_instances(compiler: Any, converted: list[list[Any]], using: str) -> list[Any]:
     """Model instances from the rows, as Django's ModelIterable builds them."""
     select, klass_info = compiler.select, compiler.klass_info
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
