@@ -9,6 +9,7 @@ import json
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -57,15 +58,19 @@ def localstripe_server() -> Any:
         pytest.fail(f"localstripe is not installed at {LOCALSTRIPE_PYTHON}; run `make install`.", pytrace=False)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    # Its output goes to a file, not a pipe nobody reads during the session: a full pipe would
+    # stop the server at its next write.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(  # noqa: S603
         [str(LOCALSTRIPE_PYTHON), "-c", LAUNCHER, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while True:
         if process.poll() is not None:
-            pytest.fail(f"localstripe exited: {process.stderr.read().decode()[-2000:]}", pytrace=False)
+            log.seek(0)
+            pytest.fail(f"localstripe exited: {log.read().decode(errors='replace')[-2000:]}", pytrace=False)
         try:
             _request("DELETE", f"{base}/_config/data")  # flush: start from an empty store
             break
@@ -80,6 +85,8 @@ def localstripe_server() -> Any:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture
