@@ -299,8 +299,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@never_cache
+@never_cache  # the browser keeps no copy (its back button must not show an old payment state) ...
 @require_GET
+@cached_page("services", "payments")  # ... the server serves its own while nothing on it changed
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     context = selectors.order_detail_context(user=request.user, order=order)

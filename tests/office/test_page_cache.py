@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from office import data_versions
 from office.models import Announcement, Organization
+from services.models import OrderMessage, ServiceOrder
 from tests.procurement.conftest import make_request
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,27 @@ def test_an_announcement_shows_at_once(demo, page_cache, django_capture_on_commi
             published_at=timezone.now(),
         )
     assert "Fire drill at noon" in client.get(url).content.decode()
+
+
+def test_an_order_page_is_served_again_but_never_kept_by_the_browser(
+    demo, page_cache, django_capture_on_commit_callbacks
+):
+    """The service order page is `never_cache` for the browser (its back button must not show
+    an old payment state), and the server answers it from its own cache until the order, its
+    messages or its payment change."""
+    order = ServiceOrder.objects.filter(client__user=demo.client_a).order_by("pk").first()
+    client = demo.client("client_a")
+    url = reverse("services:order_detail", args=[order.pk])
+    _served_twice(client, url)
+    response, queries = _get(client, url)
+    assert response.status_code == 200 and queries == 1
+    assert "no-store" in response["Cache-Control"]
+    with django_capture_on_commit_callbacks(execute=True):
+        OrderMessage.objects.create(order=order, author=demo.staff_custsvc, body="Your report is on its way")
+    response, queries = _get(client, url)
+    assert queries > 1 and "Your report is on its way" in response.content.decode()
+    # Another client's request for it is refused, not answered from the first client's copy.
+    assert demo.client("client_b").get(url).status_code == 404
 
 
 def test_one_persons_page_is_never_anothers(demo, page_cache):
