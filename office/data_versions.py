@@ -73,13 +73,15 @@ def bump(app_label: str) -> None:
         logger.warning("Data version of %s not replaced: cache unavailable", app_label, exc_info=True)
 
 
-def versions(app_labels: Iterable[str]) -> list[str] | None:
+def versions(app_labels: Iterable[str], *, also: Iterable[str] = ()) -> list[str] | None:
     """The current version of each app's data (a missing one is created: an evicted version
     must not fall back to a value that an older page was stored under); None when the cache
-    cannot say (nothing is then served from it or stored)."""
+    cannot say (nothing is then served from it or stored). `also`: other cache keys read in
+    the same round trip, their values (None where missing) after the versions."""
     labels = list(app_labels)
+    others = list(also)
     try:
-        found = cache.get_many([_key(label) for label in labels])
+        found = cache.get_many([_key(label) for label in labels] + others)
         result = []
         for label in labels:
             value = found.get(_key(label))
@@ -89,6 +91,7 @@ def versions(app_labels: Iterable[str]) -> list[str] | None:
             if value is None:  # the cache stores nothing (an outage answered as a miss)
                 return None
             result.append(value)
+        result.extend(found.get(key) for key in others)
     except Exception:  # noqa: BLE001 - any backend's error: no versions, no cached pages
         logger.warning("Data versions unavailable: cache error", exc_info=True)
         return None

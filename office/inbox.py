@@ -63,14 +63,17 @@ def _version_key(user_id: int) -> str:
     return f"{NAMESPACE}:version:{user_id}"
 
 
+def _entry_key(user: Any, version: str | None) -> str:
+    # date_joined tells apart two databases' users with the same id (tests, a restore).
+    joined = int(user.date_joined.timestamp() * 1_000_000) if user.date_joined else 0
+    return f"{NAMESPACE}:{user.pk}:{joined}:{version or '0'}"
+
+
 def _entry(user: Any) -> dict[str, Any]:
     """The user's cached entry ({"unread": n, "items:<lang>": [...]}) for the request, read once."""
     memo = user.__dict__.setdefault("_office_tasks_entry", {})
     if not memo:
-        version = cache.get(_version_key(user.pk)) or "0"
-        # date_joined tells apart two databases' users with the same id (tests, a restore).
-        joined = int(user.date_joined.timestamp() * 1_000_000) if user.date_joined else 0
-        key = f"{NAMESPACE}:{user.pk}:{joined}:{version}"
+        key = _entry_key(user, cache.get(_version_key(user.pk)))
         memo.update(key=key, data=cache.get(key) or {})
     return memo
 
@@ -79,6 +82,18 @@ def cache_version(user: Any) -> str:
     """A token that changes whenever the user's cached counts are dropped (the navigation's
     cache key includes it: its badges show these counts)."""
     return _entry(user)["key"]
+
+
+def version_cache_key(user: Any) -> str:
+    """The cache key of the user's version, for a caller that reads it with other keys in one
+    round trip and passes the value to `cache_version_of` (office.page_cache)."""
+    return _version_key(user.pk)
+
+
+def cache_version_of(user: Any, version: str | None) -> str:
+    """`cache_version` from the version's value read by the caller, without reading the entry
+    (a stored page needs the token only, not the counts)."""
+    return _entry_key(user, version)
 
 
 def _cached_value(user: Any, field: str, compute: Callable[[], Any]) -> Any:

@@ -59,13 +59,15 @@ def _key(request: HttpRequest, apps: tuple[str, ...]) -> str | None:
     secret = request.META.get("CSRF_COOKIE")
     if not secret or has_messages(request):
         return None
-    data = data_versions.versions(apps)
-    if data is None:
+    # The apps' versions and the user's count version in one round trip to the cache.
+    found = data_versions.versions(apps, also=[inbox.version_cache_key(user)])
+    if found is None:
         return None
+    *data, counts = found
     parts = [
         str(user.pk),
         f"{user.is_staff:d}{user.is_superuser:d}",  # the admin's link (auth_user is not versioned)
-        inbox.cache_version(user),
+        inbox.cache_version_of(user, counts),
         *data,
         get_language() or "",
         timezone.get_current_timezone_name(),

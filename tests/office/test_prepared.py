@@ -100,5 +100,52 @@ def test_a_signed_in_page_reads_the_user_and_their_identity_once(people, client)
     client.get(reverse("office:home"))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("office:home")).status_code == 200
-    user_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "auth_user"."id"')]
+    user_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(('SELECT "auth_user"."id"', "EXECUTE office_prepared_"))
+    ]
     assert len(user_reads) == 1, user_reads
+
+
+# --- prepared on the server (PostgreSQL) -------------------------------------------------------------
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+
+
+def _session_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@postgres_only
+def test_it_is_prepared_once_per_session_and_each_call_is_one_execute(people):
+    read = Prepared(lambda pk: Department.objects.filter(pk=pk, name__contains="%").select_related("parent"), -1)
+    unit = Department.objects.order_by("pk").first()
+    Department.objects.filter(pk=unit.pk).update(name="100% reading")
+    with CaptureQueriesContext(connection) as queries:
+        assert [d.pk for d in read(unit.pk)] == [unit.pk]  # the literal "%" kept in the prepared text
+        assert read(-5) == []
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert len(sqls) == 2 and all(sql.startswith("EXECUTE office_prepared_") for sql in sqls), sqls  # no PREPARE
+    assert len({name for name in _session_statements() if name.startswith("office_prepared_")}) >= 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_and_a_new_connection_still_find_it(people):
+    from django.db import transaction
+
+    read = Prepared(lambda pk: Department.objects.filter(pk=pk), -1)
+    unit = Department.objects.order_by("pk").first()
+    try:
+        with transaction.atomic():
+            assert read(unit.pk) == [unit]  # prepared inside a transaction ...
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert read(unit.pk) == [unit]  # ... outlives its rollback (PREPARE is not transactional)
+    connection.close()  # a new session: prepared again
+    assert read(unit.pk) == [unit]
