@@ -24,7 +24,16 @@ from office.backups.drill import backup_drill
 from office.backups.errors import BackupInProgress
 from office.backups.media import _write_media_tar
 from office.backups.run import backup_run
-from office.models import BackupRun, Department, DepartmentFunction, Function, Notification, Organization, Position, StaffProfile
+from office.models import (
+    BackupRun,
+    Department,
+    DepartmentFunction,
+    Function,
+    Notification,
+    Organization,
+    Position,
+    StaffProfile,
+)
 from tests.office.test_backups import _seed, postgres_only
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -37,8 +37,6 @@ from tests.payments.contract import Case, app_builders
 pytestmark = pytest.mark.django_db
 
 
-
-
 def _service_order(demo: Any) -> Case:
     from tests.services.factories import order_in
 

@@ -15,7 +15,9 @@ URL_EXEMPTIONS: dict[str, str] = {
 CSRF_EXEMPT_VIEWS: dict[str, str] = {
     "payments:stripe_webhook": "Stripe signs the body (Stripe-Signature, STRIPE_WEBHOOK_SECRET); bad signature -> 400.",
     "payments:simulated_webhook": "Signed like Stripe, SIMULATED_WEBHOOK_SECRET; 404 when the Stripe backend is on.",
-    "procurement:vendor_webhook": "Vendors sign the body (X-Vendor-Signature, HMAC-SHA256 with the vendor's secret); bad -> 400.",
+    "procurement:vendor_webhook": (
+        "Vendors sign the body (X-Vendor-Signature, HMAC-SHA256 with the vendor's secret); bad -> 400."
+    ),
     "oai:endpoint": "OAI-PMH allows form POSTs from cookieless harvesters; public and read-only.",
     "sharing:iso18626": "ISO 18626 endpoint: sender must be an active partner (+ its code); else ERROR, no write.",
 }
