@@ -130,12 +130,16 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
         window = found[:RANK_WINDOW]
         if rum_available():  # the best of all matches; ordered again, by the same distance, within them
             distance = RumDistance(F("search_vector"), query)
-            ranked = qs.filter(pk__in=window).annotate(distance=distance).order_by("distance", "pk")
+            ranked = qs.filter(pk__any=window).annotate(distance=distance).order_by("distance", "pk")
         else:
             ranked = (
-                qs.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+                qs.filter(pk__any=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
             )
-        return _ranked_window(ranked, size=len(window), truncated=len(found) > RANK_WINDOW)
+        results = _ranked_window(ranked, window=window, truncated=len(found) > RANK_WINDOW)
+        if rum_available():
+            # The look-up gave the window best first: a page is read by its own ids.
+            results._pages_by_rank = True  # type: ignore[attr-defined]
+        return results
     return _matching(qs, text)
 
 
@@ -150,10 +154,29 @@ def _matching(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     return qs
 
 
-def _ranked_window(ranked: QuerySet[BibRecord], *, size: int, truncated: bool) -> QuerySet[BibRecord]:
-    """`ranked` (the window) knowing its size, for the paginator, and whether more matched."""
+def _window_page(self: QuerySet[BibRecord], k: Any) -> Any:
+    """A slice of a window in rank order (the RUM look-up's order) reads the slice's records
+    only, by id, instead of ordering the whole window in the database to keep twenty (every
+    record's search vector read to rank it again). Within the page the records keep the
+    queryset's order (the same distance, then id); any other use of the window, and a window
+    ordered otherwise (`order_by` makes a copy without `_pages_by_rank`), is the queryset's."""
+    if isinstance(k, slice) and getattr(self, "_pages_by_rank", False) and k.step is None:
+        ids = self.window_ids[k]  # type: ignore[attr-defined]
+        return list(self.filter(pk__any=ids)) if ids else []
+    return QuerySet.__getitem__(self, k)
+
+
+def _ranked_window(ranked: QuerySet[BibRecord], *, window: list[int], truncated: bool) -> QuerySet[BibRecord]:
+    """`ranked` (the window) knowing its ids, its size (for the paginator) and whether more
+    matched; facets count the window by its ids."""
     windowed = ranked._chain()  # type: ignore[attr-defined]
-    windowed.__class__ = type("RankedWindow", (ranked.__class__,), {"count": lambda self: size, "truncated": truncated})
+    attributes = {
+        "count": lambda self: len(window),
+        "truncated": truncated,
+        "window_ids": window,
+        "__getitem__": _window_page,
+    }
+    windowed.__class__ = type("RankedWindow", (ranked.__class__,), attributes)
     return windowed
 
 
@@ -301,16 +324,22 @@ def suggestion(qs: QuerySet[BibRecord], params: SearchParams, found: int) -> str
 
 def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     """Counts per year, language, format, CLC main class and holding office over the first
-    FACET_WINDOW records of `qs` (all of them when there are fewer): two queries, whatever the size."""
-    ids = qs.order_by().values("pk")
-    if is_postgres():
-        ids = ids[:FACET_WINDOW]
+    FACET_WINDOW records of `qs` (all of them when there are fewer), or over a keyword search's
+    window by its ids (no second pass over the records to find them again): two queries,
+    whatever the size."""
+    ids: Any = getattr(qs, "window_ids", None)
+    if ids is None:
+        ids = qs.order_by().values("pk")
+        if is_postgres():
+            ids = ids[:FACET_WINDOW]
     # One scan of the window for the three record facets, counted here, instead of three GROUP BYs.
     year_n: Counter[int] = Counter()
     language_n: Counter[str] = Counter()
     format_n: Counter[str] = Counter()
     clc_n: Counter[str] = Counter()
-    rows = BibRecord.objects.filter(pk__in=ids).values_list("year", "language", "format", "clc")
+    window = isinstance(ids, list)
+    records = BibRecord.objects.filter(pk__any=ids) if window else BibRecord.objects.filter(pk__in=ids)
+    rows = records.order_by().values_list("year", "language", "format", "clc")
     for year, language, fmt, clc in rows:
         if year is not None:
             year_n[year] += 1
@@ -326,7 +355,7 @@ def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     by_count = sorted(format_n.items(), key=lambda i: (-i[1], i[0]))
     formats = [{"format": f, "label": labels.get(f, f), "n": n} for f, n in by_count]
     offices = list(
-        Holding.objects.filter(record__in=ids)
+        (Holding.objects.filter(record_id__any=ids) if window else Holding.objects.filter(record_id__in=ids))
         .values("organization__code", "organization__name", "organization__name_zh")
         .annotate(n=Count("pk"))  # one holding per record and office (holding_one_per_office)
         .order_by("-n", "organization__name")[:20]

@@ -9,12 +9,13 @@ class OfficeConfig(AppConfig):
 
     def ready(self) -> None:
         from office import data_versions as _data_versions  # noqa: F401  (tracks writes per app)
-        from office import demo, signals
+        from office import demo, lookups, signals
         from office.dashboard import setup as _dashboard  # noqa: F401  (tiles, monthly report schedule)
         from office.equipment import seed_equipment
         from office.schedules import ensure_periodic_tasks
 
         demo.register(seed_equipment)
+        lookups.register()
 
         post_migrate.connect(ensure_periodic_tasks, sender=self)
         post_save.connect(signals.profile_saved, sender="office.StaffProfile")

@@ -185,3 +185,42 @@ def test_rum_available_is_looked_up_once_per_process_and_database(monkeypatch):
         cursor.execute(f"DROP INDEX {search.RUM_INDEX}")
     monkeypatch.setattr(search, "_rum_checked", {})
     assert search.rum_available() is False
+
+
+@postgres_only
+def test_the_rum_window_is_paged_by_its_own_ids_in_rank_order(best_last, monkeypatch):
+    from django.core.paginator import Paginator
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 8)
+    results = search.apply(BibRecord.objects.shared(), search.SearchParams(q="retrieval"))
+    paginator = Paginator(results, 3)
+    pages = []
+    for number in paginator.page_range:
+        with CaptureQueriesContext(connection) as queries:
+            page = list(paginator.page(number).object_list)
+        assert len(queries) == 1 and "= ANY(" in queries[0]["sql"]  # that page's ids, not the window sorted
+        pages.append([r.title for r in page])
+    assert [len(p) for p in pages] == [3, 3, 2]
+    assert sum(pages, []) == _exact_best_first("retrieval")  # pages continue each other, best first
+    # Another order is the database's over the whole window, as before.
+    newest = search.apply(BibRecord.objects.shared(), search.SearchParams(q="retrieval", sort="title"))
+    assert [r.title for r in Paginator(newest, 3).page(1).object_list] == sorted(sum(pages, []))[:3]
+
+
+@postgres_only
+def test_facets_of_a_keyword_window_count_the_window(best_last, monkeypatch):
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    results = search.apply(BibRecord.objects.shared(), search.SearchParams(q="retrieval"))
+    counted = search.facets(results)
+    assert sum(f["n"] for f in counted["format"]) == 5  # the window, not the eight matches
+    window = BibRecord.objects.filter(pk__in=results.window_ids)
+    assert counted == search.facets(window.order_by("pk"))  # the same counts as its records by a subquery
+
+
+def test_the_any_lookup_is_the_in_lookup_with_one_array_parameter(catalog):
+    ids = list(BibRecord.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    by_any, by_in = BibRecord.objects.filter(pk__any=ids), BibRecord.objects.filter(pk__in=ids)
+    assert list(by_any.order_by("pk")) == list(by_in.order_by("pk")) and len(ids) == 3
+    assert list(BibRecord.objects.filter(pk__any=[])) == []
+    assert Holding.objects.filter(record_id__any=ids).count() == Holding.objects.filter(record_id__in=ids).count()
