@@ -23,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Value
 
 from cataloging.classification import CLC_BY_CODE
@@ -117,6 +118,17 @@ def window_lookup(qs: QuerySet[BibRecord], query: SearchQuery) -> QuerySet[BibRe
     return matches.values_list("pk", flat=True)[: RANK_WINDOW + 1]
 
 
+def _look_up(qs: QuerySet[BibRecord], query: SearchQuery) -> list[int]:
+    """The window's ids. RUM ranks every match in memory before it returns the best: for a
+    common word that is more than PostgreSQL's default work_mem, and the sort went to disk, so
+    the look-up runs with CATALOG_RANK_WORK_MEM (for its transaction only)."""
+    if not rum_available():
+        return list(window_lookup(qs, query))
+    with transaction.atomic(using=qs.db), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.CATALOG_RANK_WORK_MEM])
+        return list(window_lookup(qs, query))
+
+
 def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     """Ranked on PostgreSQL (best first), every word required on both databases."""
     terms = _terms(text)
@@ -126,7 +138,7 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     if query is not None:
         # One look-up of the index gives the window's ids and whether more matched; the page,
         # its count and its facets then read those ids, not the index again.
-        found = list(window_lookup(qs, query))
+        found = _look_up(qs, query)
         window = found[:RANK_WINDOW]
         if rum_available():  # the best of all matches; ordered again, by the same distance, within them
             distance = RumDistance(F("search_vector"), query)
