@@ -87,7 +87,9 @@ class Prepared:
         name = seen[1].get(id(self))
         if name is None:
             name = f"office_prepared_{next(_names)}"
-            with raw.cursor() as cursor:
+            # Django's error wrapper, as for its own cursors: a dead connection raises Django's
+            # OperationalError and is marked, so it is replaced at the end of the request.
+            with connection.wrap_database_errors, raw.cursor() as cursor:
                 numbers = {position: index for index, position in enumerate(positions, start=1)}
                 literals = iter(range(len(template)))
 

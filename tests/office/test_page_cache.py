@@ -24,8 +24,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page_cache(settings: Any) -> None:
+def page_cache(settings: Any, request: pytest.FixtureRequest) -> None:
     settings.PAGE_CACHE_SECONDS = 30
+    if "demo" in request.fixturenames:
+        request.getfixturevalue("demo")
+    _setup_committed()
+
+
+def _setup_committed() -> None:
+    """The setup (the demo seed, when a test process seeds it) wrote inside the test's
+    transaction, which never commits: its data-version bumps wait in run_on_commit, and an app
+    bumps once per transaction, so a later write to the same app in the test would not bump
+    again. Run them now, as the setup's own commit would have (requests commit each their own)."""
+    waiting = [entry for entry in connection.run_on_commit if isinstance(entry[1], data_versions._Bump)]
+    connection.run_on_commit = [entry for entry in connection.run_on_commit if entry not in waiting]
+    for _sids, bump, _robust in waiting:
+        bump()
 
 
 def _get(client: Any, url: str, **headers: Any) -> tuple[Any, int]:
