@@ -118,11 +118,11 @@ def window_lookup(qs: QuerySet[BibRecord], query: SearchQuery) -> QuerySet[BibRe
     return matches.values_list("pk", flat=True)[: RANK_WINDOW + 1]
 
 
-def _look_up(qs: QuerySet[BibRecord], query: SearchQuery) -> list[int]:
+def _look_up(qs: QuerySet[BibRecord], query: SearchQuery, *, rum: bool) -> list[int]:
     """The window's ids. RUM ranks every match in memory before it returns the best: for a
     common word that is more than PostgreSQL's default work_mem, and the sort went to disk, so
     the look-up runs with CATALOG_RANK_WORK_MEM (for its transaction only)."""
-    if not rum_available():
+    if not rum:
         return list(window_lookup(qs, query))
     with transaction.atomic(using=qs.db), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.CATALOG_RANK_WORK_MEM])
@@ -138,20 +138,18 @@ def keyword_filter(qs: QuerySet[BibRecord], text: str) -> QuerySet[BibRecord]:
     if query is not None:
         # One look-up of the index gives the window's ids and whether more matched; the page,
         # its count and its facets then read those ids, not the index again.
-        found = _look_up(qs, query)
+        rum = rum_available()
+        found = _look_up(qs, query, rum=rum)
         window = found[:RANK_WINDOW]
-        if rum_available():  # the best of all matches; ordered again, by the same distance, within them
+        if rum:  # the best of all matches; ordered again, by the same distance, within them
             distance = RumDistance(F("search_vector"), query)
             ranked = qs.filter(pk__any=window).annotate(distance=distance).order_by("distance", "pk")
         else:
             ranked = (
                 qs.filter(pk__any=window).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
             )
-        results = _ranked_window(ranked, window=window, truncated=len(found) > RANK_WINDOW)
-        if rum_available():
-            # The look-up gave the window best first: a page is read by its own ids.
-            results._pages_by_rank = True  # type: ignore[attr-defined]
-        return results
+        # With RUM the look-up gave the window best first: a page is read by its own ids.
+        return _ranked_window(ranked, window=window, truncated=len(found) > RANK_WINDOW, pages_by_rank=rum)
     return _matching(qs, text)
 
 
@@ -178,9 +176,11 @@ def _window_page(self: QuerySet[BibRecord], k: Any) -> Any:
     return QuerySet.__getitem__(self, k)
 
 
-def _ranked_window(ranked: QuerySet[BibRecord], *, window: list[int], truncated: bool) -> QuerySet[BibRecord]:
+def _ranked_window(
+    ranked: QuerySet[BibRecord], *, window: list[int], truncated: bool, pages_by_rank: bool
+) -> QuerySet[BibRecord]:
     """`ranked` (the window) knowing its ids, its size (for the paginator) and whether more
-    matched; facets count the window by its ids."""
+    matched; facets count the window by its ids; `pages_by_rank`: `window` is in rank order."""
     windowed = ranked._chain()  # type: ignore[attr-defined]
     attributes = {
         "count": lambda self: len(window),
@@ -189,6 +189,7 @@ def _ranked_window(ranked: QuerySet[BibRecord], *, window: list[int], truncated:
         "__getitem__": _window_page,
     }
     windowed.__class__ = type("RankedWindow", (ranked.__class__,), attributes)
+    windowed._pages_by_rank = pages_by_rank  # an instance's: a copy (order_by) does not keep it
     return windowed
 
 
@@ -349,9 +350,8 @@ def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     language_n: Counter[str] = Counter()
     format_n: Counter[str] = Counter()
     clc_n: Counter[str] = Counter()
-    window = isinstance(ids, list)
-    records = BibRecord.objects.filter(pk__any=ids) if window else BibRecord.objects.filter(pk__in=ids)
-    rows = records.order_by().values_list("year", "language", "format", "clc")
+    among = "any" if isinstance(ids, list) else "in"  # a window's ids as one array, else a subquery
+    rows = BibRecord.objects.filter(**{f"pk__{among}": ids}).order_by().values_list("year", "language", "format", "clc")
     for year, language, fmt, clc in rows:
         if year is not None:
             year_n[year] += 1
@@ -367,7 +367,7 @@ def facets(qs: QuerySet[BibRecord]) -> dict[str, list[dict[str, Any]]]:
     by_count = sorted(format_n.items(), key=lambda i: (-i[1], i[0]))
     formats = [{"format": f, "label": labels.get(f, f), "n": n} for f, n in by_count]
     offices = list(
-        (Holding.objects.filter(record_id__any=ids) if window else Holding.objects.filter(record_id__in=ids))
+        Holding.objects.filter(**{f"record_id__{among}": ids})
         .values("organization__code", "organization__name", "organization__name_zh")
         .annotate(n=Count("pk"))  # one holding per record and office (holding_one_per_office)
         .order_by("-n", "organization__name")[:20]
