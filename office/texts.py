@@ -15,7 +15,9 @@ language too:
 
 - ``tr(msgid)``: a translatable word or phrase (a status label, say), ``{"_t": msgid}``;
 - ``money(minor, currency)``: an amount, ``{"_money": [minor, currency]}``;
-- ``when(date_or_datetime)``: a date, ``{"_date": "2026-12-02"}``.
+- ``when(date_or_datetime)``: a date, ``{"_date": "2026-12-02"}``;
+- ``msg(msgid, params)``: a message of its own with its parameters, ``{"_msg": [msgid, params]}``;
+- a list of these: each rendered, joined with "; " (the parts of a longer message).
 """
 
 from __future__ import annotations
@@ -43,8 +45,18 @@ def when(value: dt.date | dt.datetime) -> dict[str, str]:
     return {"_date": value.isoformat()}
 
 
+def msg(msgid: str, params: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+    """A parameter that is a message of its own, rendered at read time with its parameters."""
+    return {"_msg": [str(msgid), params or {}]}
+
+
 def _param(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(_param(item)) for item in value)
     if isinstance(value, dict):
+        if "_msg" in value:
+            msgid, params = value["_msg"]
+            return render(msgid, params if isinstance(params, dict) else {})
         if "_t" in value:
             return gettext(value["_t"])
         if "_money" in value:

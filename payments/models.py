@@ -131,8 +131,12 @@ class Payment(Workflow, TimeStampedModel):
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True, editable=False)
     failure_message = models.CharField(_("failure"), max_length=300, blank=True)
-    # Set when a provider event disagreed with our row (amount, currency, ids); staff look.
+    # Set when something about the payment needs staff to look (a provider event disagreeing
+    # with our row, money for a closed payment or a purpose that is gone): an English message id
+    # with `discrepancy_params`, rendered in the reader's language (office/texts.py); without
+    # params, a text stored as written (flags from before the parameters were kept).
     discrepancy = models.CharField(_("discrepancy"), max_length=300, blank=True)
+    discrepancy_params = models.JSONField(_("discrepancy parameters"), null=True, blank=True)
     provider_updated_at = models.DateTimeField(_("last provider update"), null=True, blank=True)
     succeeded_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=20, null=True, blank=True, unique=True)
@@ -214,6 +218,13 @@ class Payment(Workflow, TimeStampedModel):
     @property
     def refundable_minor(self) -> int:
         return self.amount_minor - self.refunded_minor if self.is_paid else 0
+
+    @property
+    def discrepancy_text(self) -> str:
+        """Why the payment is flagged, in the reader's language."""
+        from office.texts import render
+
+        return render(self.discrepancy, self.discrepancy_params)
 
 
 class Refund(TimeStampedModel):

@@ -33,6 +33,7 @@ from office.audit_text.keys import (
 from office.audit_text.links import url_of
 from office.audit_text.objects import Objects
 from office.money import format_money
+from office.texts import render
 
 
 def _choice_label(model: type[models.Model] | None, field_name: str, value: Any) -> str | None:
@@ -74,10 +75,21 @@ class Details:
             key = str(key)
             if key == "currency" or key.endswith("_currency") or self._hidden(key, value):
                 continue
+            if self._message_params(key, value):
+                continue  # shown with its message
+            params = self.data.get(f"{key}_params")
+            if isinstance(value, str) and isinstance(params, dict):  # a message id and its parameters
+                out.append(Detail(self.label(key), render(value, params)))
+                continue
             detail = self.detail(key, value)
             if detail is not None:
                 out.append(detail)
         return out
+
+    def _message_params(self, key: str, value: Any) -> bool:
+        """`reason_params` beside `reason`: the parameters of a message stored as its id
+        (office/texts.py), rendered together in the reader's language."""
+        return key.endswith("_params") and isinstance(self.data.get(key[: -len("_params")]), str)
 
     def _hidden(self, key: str, value: Any) -> bool:
         if key.endswith("_id") or key.endswith("_pk"):

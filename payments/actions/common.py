@@ -7,14 +7,16 @@ audit it and tell the purpose after commit."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from office import audit
 from office.exceptions import DomainError
 from office.queue import enqueue_on_commit
+from office.texts import render
 from payments.gateways.base import Connect
 from payments.models import Payment, PaymentOperation, ReceiptCounter
 
@@ -122,14 +124,18 @@ def _next_receipt_number(year: int) -> str:
     return f"R{year}-{counter.last_number:06d}"
 
 
-def _flag(payment: Payment, problem: str, *, source: str) -> None:
-    payment.discrepancy = problem[:300]
-    payment.save(update_fields=["discrepancy", "updated_at"])
+def _flag(payment: Payment, problem: str, params: dict[str, Any] | None = None, *, source: str) -> None:
+    """Flag the (locked) payment for staff. `problem` is an English message id (gettext_noop)
+    and `params` its parameters (office/texts.py), so each reader sees it in their language."""
+    params = params if params is not None else {}
+    payment.discrepancy, payment.discrepancy_params = problem[:300], params
+    payment.save(update_fields=["discrepancy", "discrepancy_params", "updated_at"])
     audit.record(
         actor=None,
         verb="payments.payment.flagged",
         target=payment,
         organization=payment.payee_organization,
-        data={"problem": problem, "source": source},
+        data={"problem": problem, "problem_params": params, "source": source},
     )
-    logger.warning("Payment %s flagged: %s", payment.pk, problem)
+    with translation.override("en"):
+        logger.warning("Payment %s flagged: %s", payment.pk, render(problem, params))

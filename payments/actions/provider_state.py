@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from office import audit
 from office.queue import enqueue_on_commit
+from office.texts import money, msg
 from payments.actions.common import NOTIFY_PURPOSE_TASK, SOFT_STATES, Status, _flag, _move, _set_status_outside_table
 from payments.gateways.base import IntentResult
 from payments.models import Payment, PaymentOperation, Refund, WebhookEvent
 
 logger = logging.getLogger(__name__)
+
+MISMATCH = gettext_noop("The payment provider's news does not match this payment: %(problems)s.")
 
 
 @transaction.atomic
@@ -65,16 +69,28 @@ def _refused_to_create(payment: Payment, *, failure: str, source: str) -> None:
         _set_status_outside_table(payment, Status.FAILED, source=source, failure=failure)
 
 
-def _mismatch(payment: Payment, intent: IntentResult) -> str:
-    """Why provider news cannot be about this payment (amount, currency or id differ)."""
+def _mismatch(payment: Payment, intent: IntentResult) -> list[dict[str, Any]]:
+    """Why provider news cannot be about this payment (id, amount or currency differ), as
+    messages rendered at read time (office/texts.py `msg`); empty when it can."""
     problems = []
     if intent.metadata.get("payment_id") and intent.metadata["payment_id"] != str(payment.pk):
-        problems.append(f"metadata payment_id {intent.metadata['payment_id']}")
+        problems.append(msg(gettext_noop("it names payment #%(other)s"), {"other": str(intent.metadata["payment_id"])}))
     if intent.amount_minor and intent.amount_minor != payment.amount_minor:
-        problems.append(f"amount {intent.amount_minor} != {payment.amount_minor}")
+        received = money(intent.amount_minor, intent.currency or payment.currency)
+        expected = money(payment.amount_minor, payment.currency)
+        problems.append(
+            msg(
+                gettext_noop("amount %(received)s, expected %(expected)s"), {"received": received, "expected": expected}
+            )
+        )
     if intent.currency and intent.currency != payment.currency:
-        problems.append(f"currency {intent.currency} != {payment.currency}")
-    return "; ".join(problems)
+        problems.append(
+            msg(
+                gettext_noop("currency %(received)s, expected %(expected)s"),
+                {"received": intent.currency, "expected": payment.currency},
+            )
+        )
+    return problems
 
 
 def _apply_intent(payment: Payment, intent: IntentResult, *, occurred_at: datetime, source: str) -> str:
@@ -83,9 +99,9 @@ def _apply_intent(payment: Payment, intent: IntentResult, *, occurred_at: dateti
     outcome = WebhookEvent.Outcome.IGNORED
     new = intent.status
     if new == Status.SUCCEEDED or (new and payment.status != new):
-        problem = _mismatch(payment, intent)
-        if problem:
-            _flag(payment, problem, source=source)
+        problems = _mismatch(payment, intent)
+        if problems:
+            _flag(payment, MISMATCH, {"problems": problems}, source=source)
             return WebhookEvent.Outcome.FLAGGED
     known = payment.provider_updated_at
     if new == Status.SUCCEEDED and payment.status == Status.CANCELLED:
@@ -128,17 +144,16 @@ def _record_paid_after_close(payment: Payment, *, source: str) -> None:
         .values_list("pk", flat=True)
     )
     if was_expired:
-        problem = _(
+        problem = gettext_noop(
             "Paid at the provider after this payment had expired; check the other attempts for the "
             "same purpose (%(others)s) and refund one if it was paid twice."
         )
     else:
-        problem = _(
+        problem = gettext_noop(
             "Paid at the provider after this payment had been cancelled; check the other attempts for "
             "the same purpose (%(others)s) and refund one if it was paid twice."
         )
-    problem %= {"others": ", ".join(f"#{pk}" for pk in others) or "—"}
-    _flag(payment, problem, source=source)
+    _flag(payment, problem, {"others": ", ".join(f"#{pk}" for pk in others) or "—"}, source=source)
     audit.record(
         actor=None,
         verb="payments.payment.paid_after_close",
@@ -164,7 +179,8 @@ def _apply_refunded_total(payment: Payment, total_minor: int, *, source: str) ->
             payment=payment,
             number=number,
             amount_minor=total_minor - known,
-            reason=_("Refunded at the payment provider."),
+            reason=gettext_noop("Refunded at the payment provider."),
+            reason_params={},  # rendered in the reader's language (Refund.reason_text)
             status=Refund.Status.SUCCEEDED,
             idempotency_key=f"{payment.idempotency_key}-external-{number}",
         )

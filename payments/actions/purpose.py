@@ -16,12 +16,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from office import audit
 from office.actions import notify
-from office.money import format_money
 from office.texts import money, tr
 from payments import payables, permissions
 from payments.actions.common import Status, _flag
@@ -64,7 +62,7 @@ def _tell_payable(payable: payables.Payable, payment: Payment, *, told_status: s
     if target is None:
         if paid_news:
             _set_outcome(payment, Payment.PurposeOutcome.UNKNOWN)
-            _flag(payment, _("The payment's purpose no longer exists; refund it by hand."), source="purpose")
+            _flag(payment, gettext_noop("The payment's purpose no longer exists; refund it by hand."), source="purpose")
         return
     if paid_news:
         _apply_success(payable, target, payment)
@@ -135,9 +133,9 @@ def _refuse_mismatch(target: Any, payment: Payment, expected: payables.Money) ->
     """A success for another amount or currency than the target's is never booked: the
     payment is flagged and the receiving office's finance staff decide (refund, or ask)."""
     _set_outcome(payment, Payment.PurposeOutcome.MISMATCH)
-    paid = format_money(payment.amount_minor, payment.currency)
-    owed = format_money(expected.amount_minor, expected.currency)
-    _flag(payment, _("Paid %(paid)s where %(owed)s was due; not booked.") % {"paid": paid, "owed": owed},
+    paid = money(payment.amount_minor, payment.currency)
+    owed = money(expected.amount_minor, expected.currency)
+    _flag(payment, gettext_noop("Paid %(paid)s where %(owed)s was due; not booked."), {"paid": paid, "owed": owed},
           source="purpose")  # fmt: skip
     audit.record(
         actor=None,

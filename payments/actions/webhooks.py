@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
+from office.texts import money
 from payments.actions.common import Status, _flag, _move
 from payments.actions.provider_state import _apply_intent, _apply_refunded_total, _record_paid_after_close
 from payments.gateways.base import intent_from_object
@@ -69,7 +71,9 @@ def webhook_event_apply(*, provider: str, event: dict[str, Any]) -> str:
             intent = intent_from_object(obj)
             outcome = _apply_intent(payment, intent, occurred_at=occurred_at, source=f"webhook {event_type}")
         if payment is not None:
-            detail = payment.discrepancy if outcome == WebhookEvent.Outcome.FLAGGED else ""
+            if outcome == WebhookEvent.Outcome.FLAGGED:  # the operators' log: in English
+                with translation.override("en"):
+                    detail = payment.discrepancy_text
             PaymentOperation.objects.create(
                 payment=payment,
                 kind=PaymentOperation.Kind.WEBHOOK,
@@ -118,7 +122,13 @@ def _apply_charge_refunded(payment: Payment, charge: dict[str, Any], occurred_at
         return WebhookEvent.Outcome.IGNORED
     currency = str(charge.get("currency") or "").upper()
     if charge_amount != payment.amount_minor or (currency and currency != payment.currency):
-        _flag(payment, f"refunded charge {charge_amount} {currency} does not match", source="webhook charge.refunded")
+        charge = money(charge_amount, currency or payment.currency)
+        _flag(
+            payment,
+            gettext_noop("The refunded charge (%(charge)s) does not match this payment (%(amount)s)."),
+            {"charge": charge, "amount": money(payment.amount_minor, payment.currency)},
+            source="webhook charge.refunded",
+        )
         return WebhookEvent.Outcome.FLAGGED
     if not payment.is_paid:
         if payment.can_move_to(Status.SUCCEEDED):

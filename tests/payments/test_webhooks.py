@@ -12,7 +12,9 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from office.audit_text import lines_for
 from office.models import AuditEvent
 from payments import actions
 from payments.models import Payment, WebhookEvent
@@ -269,7 +271,8 @@ def test_amount_mismatch_is_flagged_not_paid(stripe_payment):
     assert response.status_code == 200  # Stripe stops retrying; staff look at the flag
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == Payment.Status.CREATED
-    assert "amount" in stripe_payment.discrepancy
+    with translation.override("en"):
+        assert "amount ¥0.01, expected ¥500.00" in stripe_payment.discrepancy_text
     assert WebhookEvent.objects.get().outcome == WebhookEvent.Outcome.FLAGGED
     assert AuditEvent.objects.filter(verb="payments.payment.flagged").exists()
 
@@ -282,7 +285,39 @@ def test_currency_or_metadata_mismatch_is_flagged(stripe_payment):
     post_event(Client(), event)
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == Payment.Status.CREATED
-    assert "currency" in stripe_payment.discrepancy and "payment_id" in stripe_payment.discrepancy
+    with translation.override("en"):
+        reason = stripe_payment.discrepancy_text
+    assert "it names payment #999999" in reason and "currency USD, expected CNY" in reason
+
+
+def test_a_flag_reads_in_the_readers_language_whoever_wrote_it(stripe_payment, demo):
+    """The reason is stored as a message id and parameters: written while Chinese was active (a
+    webhook has no reader), it reads in English for an English reader, in Chinese for a Chinese
+    one, on the payment and in the audit log."""
+    wrong_amount = intent_object(stripe_payment, "succeeded", amount=1, amount_received=1)
+    event = make_event("payment_intent.succeeded", wrong_amount)
+    with translation.override("zh-hans"):
+        post_event(Client(), event)
+    stripe_payment.refresh_from_db()
+    flagged = AuditEvent.objects.get(verb="payments.payment.flagged")
+    with translation.override("en"):
+        english = stripe_payment.discrepancy_text
+        english_audit = [d.value for d in lines_for([flagged], demo.director)[0].details]
+    with translation.override("zh-hans"):
+        chinese = stripe_payment.discrepancy_text
+        chinese_audit = [d.value for d in lines_for([flagged], demo.director)[0].details]
+    assert english == "The payment provider's news does not match this payment: amount ¥0.01, expected ¥500.00."
+    assert chinese == "支付服务商的通知与此付款不符：金额为 ¥0.01，应为 ¥500.00。"
+    assert english in english_audit and chinese in chinese_audit
+    assert not any("problems" in str(value) or "_msg" in str(value) for value in english_audit + chinese_audit)
+    assert WebhookEvent.objects.get().detail == english  # the operators' log is in English
+
+
+def test_a_flag_stored_as_text_before_parameters_is_shown_as_written(stripe_payment):
+    Payment.objects.filter(pk=stripe_payment.pk).update(discrepancy="amount 1 != 50000", discrepancy_params=None)
+    stripe_payment.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert stripe_payment.discrepancy_text == "amount 1 != 50000"
 
 
 def test_unknown_intent_and_unhandled_type_are_acknowledged(stripe_payment):

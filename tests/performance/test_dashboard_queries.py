@@ -80,7 +80,7 @@ def _grow(people: Any, times: int) -> None:
             payee_organization=home, payee_name="Office", purpose_type="services.order", purpose_id=str(serial),
             description="Order", amount_minor=2_000, currency="CNY", provider="simulated",
             idempotency_key=f"k{serial}", status=Payment.PAID[0], succeeded_at=now,
-            discrepancy="amount" if n % 2 else "",
+            discrepancy="Paid %(paid)s where %(owed)s was due; not booked." if n % 2 else "",
         )  # fmt: skip
         BibRecord.objects.create(organization=home, status=BibRecord.Status.SUBMITTED, submitted_at=now)
 
