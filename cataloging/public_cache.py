@@ -21,7 +21,6 @@ open may show the catalog as it was before that transaction for up to `TIMEOUT`.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -34,10 +33,9 @@ from django.utils.translation import get_language
 
 from cataloging.search import SearchParams
 from office.public_page import TOKEN_PLACEHOLDER as TOKEN_PLACEHOLDER  # the tests look for it
-from office.public_page import Entry
 from office.public_page import answer as _answer
 from office.public_page import has_messages as _has_messages
-from office.public_page import strip_token as _strip_token
+from office.public_page import keep as _keep
 
 NAMESPACE = "cataloging:public"
 TIMEOUT = 60
@@ -86,10 +84,6 @@ def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or getattr(response, "streaming", False):
             return response
-        content = _strip_token(request, response.content)
-        digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
-        entry: Entry = (content, response["Content-Type"], f'W/"{digest}"', time.time())
-        cache.set(key, (*entry, current), TIMEOUT)  # tagged with the version read before rendering
-        return _answer(request, entry)
+        return _answer(request, _keep(request, response, key, current, TIMEOUT))
 
     return wrapped

@@ -1,12 +1,16 @@
 """What the anonymous page caches share (services/public_cache.py, cataloging/public_cache.py):
 the visitor's CSRF token kept out of the stored page, a waiting message sending the visitor
-to the view, and the answer with ETag / Last-Modified (304 when the browser has it)."""
+to the view, the stored entry, and the answer with ETag / Last-Modified (304 when the browser
+has it)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils.cache import patch_vary_headers
@@ -34,6 +38,18 @@ def strip_token(request: HttpRequest, content: bytes) -> bytes:
         return TOKEN_PLACEHOLDER if _unmask_cipher_token(match.group().decode()) == secret else match.group()
 
     return CANDIDATE.sub(swap, content)
+
+
+def keep(request: HttpRequest, response: HttpResponse, key: str, version: str, timeout: int) -> Entry:
+    """Store a rendered 200 page under `key`, tagged with the `version` read before rendering
+    (it is served only while that version is current), and return its entry."""
+    if hasattr(response, "render"):
+        response.render()
+    content = strip_token(request, response.content)
+    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
+    entry: Entry = (content, response["Content-Type"], f'W/"{digest}"', time.time())
+    cache.set(key, (*entry, version), timeout)
+    return entry
 
 
 def answer(request: HttpRequest, entry: Entry) -> HttpResponse:

@@ -23,7 +23,6 @@ back-off) and the page is rendered.
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -36,10 +35,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from office.public_page import TOKEN_PLACEHOLDER as TOKEN_PLACEHOLDER  # the tests look for it
-from office.public_page import Entry
 from office.public_page import answer as _answer
 from office.public_page import has_messages as _has_messages
-from office.public_page import strip_token as _strip_token
+from office.public_page import keep as _keep
 
 NAMESPACE = "services:public"  # of every key (tests give each test its own)
 TIMEOUT = 300
@@ -85,13 +83,7 @@ def _render(request: HttpRequest, view: Callable[..., HttpResponse], key: str, c
     response = view(request, *args[0], **args[1])
     if response.status_code != 200 or getattr(response, "streaming", False):
         return response
-    if hasattr(response, "render"):
-        response.render()
-    content = _strip_token(request, response.content)
-    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
-    entry: Entry = (content, response["Content-Type"], f'W/"{digest}"', time.time())
-    cache.set(key, (*entry, current), TIMEOUT)  # tagged with the version read before rendering
-    return entry
+    return _keep(request, response, key, current, TIMEOUT)  # tagged with the version read before rendering
 
 
 def anonymous_page(
