@@ -213,3 +213,23 @@ def test_consortium_list_price_refuses_an_amount_above_the_maximum(demo: Any, lo
             actor=demo.director, vendor_id=vendor().pk, name="Dear", resource="y", list_price_minor=ABOVE
         )
     assert not Consortium.objects.filter(name="Dear").exists()
+
+
+@pytest.mark.parametrize("currency", ["EURO", "C1Y", "¥"])
+def test_consortium_founding_refuses_a_currency_that_is_not_a_code(demo: Any, currency: str) -> None:
+    """The currency is checked as every other (office.money.clean_currency), not cut to three
+    characters: "EURO" was founded as "EUR"."""
+    from procurement.consortia import actions
+    from procurement.consortia.models import Consortium
+    from tests.procurement.consortia_helpers import vendor
+
+    with pytest.raises(DomainError, match="three-letter code"):
+        actions.consortium_found(
+            actor=demo.director, vendor_id=vendor().pk, name="Coded", resource="y", list_price_minor=100,
+            currency=currency,
+        )  # fmt: skip
+    assert not Consortium.objects.filter(name="Coded").exists()
+    founded = actions.consortium_found(
+        actor=demo.director, vendor_id=vendor().pk, name="Coded", resource="y", list_price_minor=100, currency=" usd "
+    )
+    assert founded.currency == "USD"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from office import audit
 from office.access import staff_profile
 from office.exceptions import DomainError
-from office.money import check_amount
+from office.money import check_amount, clean_currency
 from procurement.consortia import permissions, selectors
 from procurement.consortia.actions.common import CS, MS, lock_consortium, notify_members
 from procurement.consortia.models import MAX_PRICE_MINOR, Consortium, Membership
@@ -53,7 +53,7 @@ def consortium_found(
     name, resource = (name or "").strip(), (resource or "").strip()
     if not name or not resource:
         raise DomainError(_("Give the consortium a name and the resource it buys."))
-    currency = (currency or "CNY").upper()[:3]
+    currency = clean_currency(currency, default="CNY")
     check_amount(list_price_minor, currency, limit_minor=MAX_PRICE_MINOR)
     consortium = Consortium.objects.create(
         name=name[:200],
