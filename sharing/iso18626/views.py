@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from sharing.actions import iso
 from sharing.iso18626 import messages as m
+from sharing.iso18626.schema import BADLY_FORMED
 from sharing.iso18626.transport import SECURITY_HEADER
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     try:
         body = request.body[: m.MAX_MESSAGE_BYTES + 1]
     except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read
-        return _answer(None, received_at, error=m.MessageError(m.BADLY_FORMED, "message too large"))
+        return _answer(None, received_at, error=m.MessageError(BADLY_FORMED, "message too large"))
     secret = request.headers.get(SECURITY_HEADER, "")[:200]
     message = None
     with translation.override("en"):  # errorValue is read by another system, not a person

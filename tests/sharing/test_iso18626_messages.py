@@ -1,5 +1,5 @@
 """ISO 18626 v1.2 messages: what we build parses back, and every kind of bad input gets the
-standard's error type (sharing/iso18626/messages.py, schema.py)."""
+standard's error type (sharing/iso18626/messages/, schema.py)."""
 
 from __future__ import annotations
 
