@@ -3,10 +3,10 @@ licence certificate (office/urls.py: path("licences/", include("marketing.store.
 
 from django.urls import path
 
-from marketing.store import views
+from marketing.store.views import public
 
 app_name = "licences"
 
 urlpatterns = [
-    path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/", public.verify, name="verify"),
 ]

@@ -53,7 +53,7 @@ def _cart_line(demo: Any) -> dict[str, int]:
 
 
 def _download(demo: Any) -> dict[str, str]:
-    from marketing.store.views import download_token
+    from marketing.store.views.grants import download_token
 
     return {"token": download_token(_paid(demo, "download").grants.get(), demo.client_a)}
 

@@ -1,5 +1,5 @@
 """The selling unit edits its catalogue outside the admin (marketing/store/actions/catalogue.py,
-views_manage.py): products with files, licence options, tier prices, publishing, coupons.
+views/catalogue.py): products with files, licence options, tier prices, publishing, coupons.
 Each write: allowed for the product's unit, refused for others, refused on bad input with
 nothing changed, audited."""
 

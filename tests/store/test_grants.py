@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from marketing.store import actions
 from marketing.store.models import AccessSession, Grant, StoreOrder, StoreOrderLine
-from marketing.store.views import DOWNLOAD_SALT, download_token
+from marketing.store.views.grants import DOWNLOAD_SALT, download_token
 from office.exceptions import DomainError
 from office.models import Notification
 from tests.store.factories import paid_order, pay

@@ -15,8 +15,8 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from marketing.store import views as store_views
 from marketing.store.models import StoreOrder
+from marketing.store.views import orders as store_orders
 from office.listing import order_expressions, parse_sort, sorted_by
 from payments import views as payment_views
 from payments.models import Payment
@@ -240,7 +240,7 @@ def test_sharing_client_requests_and_store_orders_sort(demo: Any) -> None:
         reverse("store:order_list"),
         "store:order_detail",
         StoreOrder,
-        store_views.ORDER_SORTS,
+        store_orders.ORDER_SORTS,
         "-date",
     )
     from sharing import actions

@@ -1,6 +1,5 @@
-"""The selling unit's pages beyond the sales figures: the catalogue (products, licence options,
-tier prices, publishing), coupons, and the discs to post. Writes go through `actions`; a
-product or option of another unit is refused (403), one that does not exist is a 404."""
+"""The selling unit's catalogue: products, licence options, tier prices, publishing. A product
+or option of another unit is refused (403), one that does not exist is a 404."""
 
 from __future__ import annotations
 
@@ -8,29 +7,22 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from marketing.store import actions, forms, permissions, selectors
+from marketing.store import actions, forms, permissions
 from marketing.store.actions.catalogue import readiness_problems
-from marketing.store.models import Coupon, LicenceOption, Price, Product, Shipment
+from marketing.store.models import LicenceOption, Price, Product
+from marketing.store.views.common import paginate, seller_required
 from office.fields import currency_from
 from office.views_support import run_action
 
-PAGE_SIZE = 25
-
-
-def _seller_required(request: HttpRequest) -> None:
-    if not request.user.is_authenticated or not permissions.is_seller(request.user):
-        raise PermissionDenied
-
 
 def _product_for_editor(request: HttpRequest, pk: int) -> Product:
-    _seller_required(request)
+    seller_required(request)
     product = get_object_or_404(Product.objects.select_related("department"), pk=pk)
     if not permissions.can_edit_product(request.user, product):
         raise PermissionDenied
@@ -38,15 +30,11 @@ def _product_for_editor(request: HttpRequest, pk: int) -> Product:
 
 
 def _option_for_editor(request: HttpRequest, pk: int) -> LicenceOption:
-    _seller_required(request)
+    seller_required(request)
     option = get_object_or_404(LicenceOption.objects.select_related("product", "product__department"), pk=pk)
     if not permissions.can_edit_product(request.user, option.product):
         raise PermissionDenied
     return option
-
-
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- products --------------------------------------------------------------------------------
@@ -55,7 +43,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
 @login_required
 @require_GET
 def product_manage_list(request: HttpRequest) -> HttpResponse:
-    _seller_required(request)
+    seller_required(request)
     units = permissions.selling_units(request.user)
     products = (
         Product.objects.filter(department__in=units)
@@ -63,7 +51,7 @@ def product_manage_list(request: HttpRequest) -> HttpResponse:
         .annotate(option_count=Count("options", distinct=True))
         .order_by("-published", "name")
     )
-    return render(request, "store/product_manage_list.html", {"page": _page(request, products)})
+    return render(request, "store/product_manage_list.html", {"page": paginate(request, products)})
 
 
 def _product_form_page(request: HttpRequest, form: forms.ProductForm, product: Product | None) -> dict[str, Any]:
@@ -82,7 +70,7 @@ def _product_form_page(request: HttpRequest, form: forms.ProductForm, product: P
 
 @login_required
 def product_create(request: HttpRequest) -> HttpResponse:
-    _seller_required(request)
+    seller_required(request)
     units = permissions.selling_units(request.user)
     form = forms.ProductForm(
         request.POST or None, request.FILES or None, units=units, initial={"department": units[0].pk if units else None}
@@ -226,86 +214,3 @@ def _set_currency(formset: Any, currency: str) -> None:
 
 def _prices_page(option: LicenceOption, currency_form: Any, formset: Any) -> dict[str, Any]:
     return {"option": option, "product": option.product, "form": currency_form, "formset": formset}
-
-
-# --- coupons -------------------------------------------------------------------------------------
-
-
-@login_required
-def coupon_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _seller_required(request)
-    coupon = get_object_or_404(Coupon, pk=pk)
-    initial = {
-        "campaign": coupon.campaign,
-        "percent_off": coupon.percent_off,
-        "amount_off_minor": coupon.amount_off_minor,
-        "valid_from": coupon.valid_from,
-        "valid_until": coupon.valid_until,
-        "max_uses": coupon.max_uses,
-        "active": coupon.active,
-    }
-    form = forms.CouponEditForm(request.POST or None, initial=initial)
-    form.fields["amount_off_minor"].currency = coupon.currency
-    context = {"form": form, "coupon": coupon}
-    if request.method == "POST":
-        return run_action(
-            request,
-            form,
-            lambda data: actions.coupon_update(actor=request.user, coupon_id=coupon.pk, **data),
-            success=_("Coupon saved."),
-            redirect_to="store:coupon_list",
-            template="store/coupon_form.html",
-            template_context=context,
-        )
-    return render(request, "store/coupon_form.html", context)
-
-
-# --- discs ---------------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def shipment_list(request: HttpRequest) -> HttpResponse:
-    """Discs to post (default), posted, delivered or cancelled, oldest first: the queue."""
-    _seller_required(request)
-    status = request.GET.get("status") or Shipment.Status.TO_SHIP
-    if status not in Shipment.Status.values:
-        status = Shipment.Status.TO_SHIP
-    rows = selectors.shipments_for_seller(request.user).filter(status=status)
-    counts = selectors.shipment_counts(request.user)
-    if status != Shipment.Status.TO_SHIP:
-        rows = rows.order_by("-updated_at", "-pk")
-    context = {
-        "page": _page(request, rows),
-        "status": status,
-        "tabs": [(value, label, counts.get(value, 0)) for value, label in Shipment.Status.choices],
-    }
-    return render(request, "store/shipment_list.html", context)
-
-
-@login_required
-@require_POST
-def shipment_ship(request: HttpRequest, pk: int) -> HttpResponse:
-    _seller_required(request)
-    shipment = get_object_or_404(Shipment, pk=pk)
-    return run_action(
-        request,
-        forms.ShipForm(request.POST),
-        lambda data: actions.shipment_ship(actor=request.user, shipment_id=shipment.pk, **data),
-        success=_("Marked as posted; the buyer has been told."),
-        redirect_to="store:shipment_list",
-    )
-
-
-@login_required
-@require_POST
-def shipment_deliver(request: HttpRequest, pk: int) -> HttpResponse:
-    """The buyer (or the selling unit) confirms the disc arrived."""
-    shipment = get_object_or_404(Shipment.objects.filter(order__in=selectors.orders_visible_to(request.user)), pk=pk)
-    return run_action(
-        request,
-        None,
-        lambda data: actions.shipment_deliver(actor=request.user, shipment_id=shipment.pk),
-        success=_("Marked as delivered."),
-        redirect_to=("store:order_detail", shipment.order_id),
-    )
