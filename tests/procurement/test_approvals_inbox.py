@@ -123,10 +123,10 @@ def test_the_inbox_pages_and_the_task_box_counts_them_all(demo, monkeypatch):
     from django.urls import reverse
 
     from office.inbox import items_for
-    from procurement import views
+    from procurement.views import approval
     from tests.procurement.conftest import make_request
 
-    monkeypatch.setattr(views, "APPROVALS_PER_PAGE", 2)
+    monkeypatch.setattr(approval, "APPROVALS_PER_PAGE", 2)
     waiting = selectors.approvals_waiting(user=demo.director)
     for _ in range(max(0, 3 - len(waiting))):
         make_request(demo.staff_infodev, [("BH-1001", 1)])

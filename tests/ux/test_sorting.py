@@ -20,8 +20,9 @@ from marketing.store.views import orders as store_orders
 from office.listing import order_expressions, parse_sort, sorted_by
 from payments import views as payment_views
 from payments.models import Payment
-from procurement import views as procurement_views
 from procurement.models import PurchaseOrder, PurchaseRequest
+from procurement.views import orders as procurement_orders
+from procurement.views import purchase_requests as procurement_requests
 from services import views as services_views
 from services.models import ServiceOrder
 from sharing import views as sharing_views
@@ -97,7 +98,7 @@ def test_purchase_requests_sort_by_every_column(demo: Any) -> None:
     url = reverse("procurement:request_list")
     client = demo.client("director")
     _check_every_key(
-        client, url, "procurement:request_detail", PurchaseRequest, procurement_views.REQUEST_SORTS, "-created"
+        client, url, "procurement:request_detail", PurchaseRequest, procurement_requests.REQUEST_SORTS, "-created"
     )
     totals = [
         PurchaseRequest.objects.get(pk=pk).total_minor
@@ -122,7 +123,7 @@ def test_purchase_orders_sort_by_every_column(demo: Any) -> None:
         reverse("procurement:order_list"),
         "procurement:order_detail",
         PurchaseOrder,
-        procurement_views.ORDER_SORTS,
+        procurement_orders.ORDER_SORTS,
         "-created",
     )
 
