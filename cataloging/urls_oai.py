@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from cataloging import views
+from cataloging.views import oai_sru
 
 app_name = "oai"
 
-urlpatterns = [path("", views.oai_endpoint, name="endpoint")]
+urlpatterns = [path("", oai_sru.oai_endpoint, name="endpoint")]

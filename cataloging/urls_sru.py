@@ -3,8 +3,8 @@ clients expect a bare base URL)."""
 
 from django.urls import path
 
-from cataloging import views
+from cataloging.views import oai_sru
 
 app_name = "sru"
 
-urlpatterns = [path("", views.sru_endpoint, name="endpoint")]
+urlpatterns = [path("", oai_sru.sru_endpoint, name="endpoint")]

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cataloging import search, views
+from cataloging import search
 from cataloging.models import BibRecord
+from cataloging.views import catalog as catalog_views
 from tests.cataloging.factories import make_record
 from tests.factories import member_office
 
@@ -48,7 +49,7 @@ def test_sort_orders_and_the_select(shelf, client):
 
 
 def test_paging_links_keep_the_sort(shelf, client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(catalog_views, "PAGE_SIZE", 2)  # where the search page uses it
     response = client.get(reverse(URL), {"title": "retrieval", "sort": "newest"})
     assert _titles(response) == ["Mango retrieval", "Zebra retrieval"]
     assert "sort=newest" in response.content.decode().split('aria-label="Pages"')[1]
