@@ -44,7 +44,7 @@ from cataloging.actions.statements import (
     statement_paid,
     statement_pay,
 )
-from cataloging.importer import ImportResult, ImportRow
+from cataloging.importer.rows import ImportResult, ImportRow
 
 __all__ = [
     "STATEMENT_PURPOSE",

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cataloging import importer, marc, permissions, selectors
+from cataloging import marc, permissions, selectors
 from cataloging.actions.records import _write_version, record_create
-from cataloging.importer import ImportResult, ImportRow
+from cataloging.importer import bulk
+from cataloging.importer.rows import ImportResult, ImportRow
 from cataloging.models import BibRecord, ImportJob
 from office import audit
 from office.access import office_of
@@ -93,7 +94,7 @@ def marc_import(
     and never stops or undoes the rest. A file-level problem (empty, not MARC, truncated,
     unsafe XML) raises MarcFileError before any write. Runs in `cataloging.importer`: new
     records in bulk, everything that matches through `_import_one` as before."""
-    return importer.marc_import(
+    return bulk.marc_import(
         data=data, organization=organization, actor=actor, share=share, progress=progress, import_one=_import_one
     )
 

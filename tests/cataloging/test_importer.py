@@ -8,7 +8,8 @@ import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from cataloging import actions, importer, marc, search
+from cataloging import actions, marc, search
+from cataloging.importer import analyze, bulk, parsing
 from cataloging.models import BibRecord, RecordIdentifier, RecordVersion
 from office.models import AuditEvent, Organization
 from tests.cataloging.factories import make_raw
@@ -70,7 +71,7 @@ def test_a_failing_bulk_insert_falls_back_to_one_record_at_a_time(north, monkeyp
     def broken(pending, state):
         raise DatabaseError("simulated")
 
-    monkeypatch.setattr(importer, "_bulk_create", broken)
+    monkeypatch.setattr(bulk, "_bulk_create", broken)
     result = _import(b"".join(_raws(4)), north)
     assert [r.outcome for r in result.rows] == ["created"] * 4
     assert BibRecord.objects.filter(organization=north).count() == 4
@@ -107,8 +108,8 @@ def test_a_large_file_is_parsed_in_a_second_process_with_the_same_outcomes(north
     east = Organization.objects.get(code="east")
     expected = [(r.number, r.control_number, r.outcome, r.message) for r in _import(_mixed_file(), east).rows]
     parsed_here.clear()  # that import parsed here, in a thread
-    monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
-    monkeypatch.setattr(importer, "BATCH", 4)  # several lists in flight
+    monkeypatch.setattr(bulk, "PARSE_IN_PROCESS_FROM", 5)
+    monkeypatch.setattr(bulk, "BATCH", 4)  # several lists in flight
     result = _import(_mixed_file(), north)
 
     assert parsed_here == []  # every record was parsed in the other process
@@ -123,8 +124,8 @@ def test_if_the_parsing_process_cannot_start_the_import_parses_here(north, monke
     def refuse(*args, **kwargs):
         raise OSError("no processes left")
 
-    monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(bulk, "PARSE_IN_PROCESS_FROM", 5)
+    monkeypatch.setattr(parsing, "ProcessPoolExecutor", refuse)
     result = _import(_mixed_file(), north)
     assert [r.outcome for r in result.rows].count("created") == 10
     assert BibRecord.objects.filter(organization=north).count() == 10
@@ -132,8 +133,8 @@ def test_if_the_parsing_process_cannot_start_the_import_parses_here(north, monke
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner statistics")
 def test_a_large_import_renews_the_planner_statistics_as_the_tables_grow(north, monkeypatch):
-    monkeypatch.setattr(importer, "ANALYZE_AT_LEAST", 6)
-    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(analyze, "ANALYZE_AT_LEAST", 6)
+    monkeypatch.setattr(bulk, "BATCH", 3)
     with CaptureQueriesContext(connection) as queries:
         result = _import(b"".join(_raws(20, start=300)), north)
     assert [r.outcome for r in result.rows] == ["created"] * 20
@@ -176,7 +177,7 @@ def test_in_a_daemon_process_like_a_celery_worker_the_import_parses_in_a_thread(
     class Daemon:
         daemon = True
 
-    monkeypatch.setattr(importer, "PARSE_IN_PROCESS_FROM", 5)
+    monkeypatch.setattr(bulk, "PARSE_IN_PROCESS_FROM", 5)
     monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemon())
     result = _import(_mixed_file(), north)
     assert len(parsed_here) == 12  # no process was started: every record parsed here

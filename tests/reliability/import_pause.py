@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cataloging import importer
+from cataloging.importer import bulk
 
 PAUSE_DIR = os.environ.get("IMPORT_PAUSE_DIR", "")
-PAUSE_AT = 50  # records reported: the first window (up to importer.BATCH records) has committed
+PAUSE_AT = 50  # records reported: the first window (up to bulk.BATCH records) has committed
 PAUSE_SECONDS = 120  # the test kills the worker long before
 
 
@@ -31,9 +31,9 @@ def _pausing(progress: Callable[[int, int], None] | None, directory: Path) -> Ca
 
 
 if PAUSE_DIR:
-    _original = importer.marc_import
+    _original = bulk.marc_import
 
     def marc_import(*, progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> Any:
         return _original(progress=_pausing(progress, Path(PAUSE_DIR)), **kwargs)
 
-    importer.marc_import = marc_import  # type: ignore[assignment]
+    bulk.marc_import = marc_import  # type: ignore[assignment]

@@ -49,7 +49,7 @@ from tests.test_celery_worker import database_url_for_test_db
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-RECORDS = 1_500  # more than one window (importer.BATCH): the kill lands between two
+RECORDS = 1_500  # more than one window (importer.bulk.BATCH): the kill lands between two
 FIRST_WINDOW = 1_000
 TIMEOUT = 90  # seconds: a worker starts on a busy machine and imports 1,500 records
 
