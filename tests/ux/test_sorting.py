@@ -23,8 +23,8 @@ from payments.models import Payment
 from procurement.models import PurchaseOrder, PurchaseRequest
 from procurement.views import orders as procurement_orders
 from procurement.views import purchase_requests as procurement_requests
-from services import views as services_views
 from services.models import ServiceOrder
+from services.views import orders as services_orders
 from sharing import views as sharing_views
 from sharing.models import SharingRequest
 from tests.procurement.conftest import make_request
@@ -140,7 +140,7 @@ def test_service_orders_sort_for_clients_and_staff(demo: Any) -> None:
     url = reverse("services:order_list")
     for username in ("client_a", "staff_infodev"):
         _check_every_key(
-            demo.client(username), url, "services:order_detail", ServiceOrder, services_views.ORDER_SORTS, "-created"
+            demo.client(username), url, "services:order_detail", ServiceOrder, services_orders.ORDER_SORTS, "-created"
         )
     # The staff views ("assigned to me" …) keep the sort through the search form.
     body = demo.client("staff_infodev").get(url, {"view": "open", "sort": "due"}).content.decode()
@@ -153,7 +153,7 @@ def test_paging_keeps_the_sort(demo: Any, monkeypatch: pytest.MonkeyPatch) -> No
     client = demo.client("client_a")
     url = reverse("services:order_list")
     everything = _ids(client.get(url, {"sort": "-price"}).content.decode(), "services:order_detail")
-    monkeypatch.setattr(services_views, "ORDERS_PER_PAGE", 2)
+    monkeypatch.setattr(services_orders, "ORDERS_PER_PAGE", 2)
     first = client.get(url, {"sort": "-price"}).content.decode()
     assert 'href="?sort=-price&amp;page=2"' in first
     second = client.get(url, {"sort": "-price", "page": "2"}).content.decode()
