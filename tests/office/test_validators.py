@@ -70,7 +70,7 @@ def test_a_blank_currency_takes_the_default_when_there_is_one() -> None:
 
 def test_the_service_clients_phone_and_fax_and_the_stores_recipient_phone_share_the_rule() -> None:
     from marketing.store.forms import CheckoutForm, PriceCurrencyForm
-    from services.forms import _clean_phone
+    from services.forms.clients import _clean_phone
 
     for value in BAD_PHONES:
         with pytest.raises(ValidationError):
