@@ -20,7 +20,7 @@ def _when(moment: object) -> str:
 
 
 def health_reads(scope: Scope) -> dict:
-    """The health checks' reads (office/selectors.py), in the dashboard's one batch."""
+    """The health checks' reads (office/selectors/health.py), in the dashboard's one batch."""
     if not scope.whole_office or not scope.organization.is_home:
         return {}
     reads = selectors.health_reads()

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from office import selectors
 from office.models import BackupRun, Preference
+from office.selectors import health
 from tests.factories import People
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def _advice(html: str) -> str:
 
 
 def test_redis_down_says_start_redis(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "health_broker", lambda: {"state": selectors.RED, "detail": "OperationalError"})
+    monkeypatch.setattr(health, "health_broker", lambda: {"state": health.RED, "detail": "OperationalError"})
     advice = _advice(_page(people))
     assert 'data-check="broker"' in advice
     assert "Message broker (Redis)" in advice
@@ -44,7 +44,7 @@ def test_redis_down_says_start_redis(people: People, monkeypatch: pytest.MonkeyP
 
 
 def test_transport_code_is_shown_as_a_name(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "health_broker", lambda: {"state": selectors.GREEN, "detail": "sqla"})
+    monkeypatch.setattr(health, "health_broker", lambda: {"state": health.GREEN, "detail": "sqla"})
     html = _page(people)
     assert "SQLite (development broker)" in html
     assert ">sqla<" not in html
@@ -78,7 +78,7 @@ def test_a_good_backup_needs_no_advice(people: People) -> None:
 
 
 def test_advice_is_in_chinese_for_a_chinese_reader(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "health_broker", lambda: {"state": selectors.RED, "detail": "OperationalError"})
+    monkeypatch.setattr(health, "health_broker", lambda: {"state": health.RED, "detail": "OperationalError"})
     advice = _advice(_page(people, "zh-hans"))
     assert "Start Redis" not in advice
     assert "No backup has been made yet" not in advice
@@ -88,10 +88,8 @@ def test_advice_is_in_chinese_for_a_chinese_reader(people: People, monkeypatch: 
 
 
 def test_unread_queue_with_redis_up_does_not_blame_redis(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "health_broker", lambda: {"state": selectors.GREEN, "detail": "redis"})
-    monkeypatch.setattr(
-        selectors, "health_queues", lambda: [{"name": "celery", "length": None, "state": selectors.AMBER}]
-    )
+    monkeypatch.setattr(health, "health_broker", lambda: {"state": health.GREEN, "detail": "redis"})
+    monkeypatch.setattr(health, "health_queues", lambda: [{"name": "celery", "length": None, "state": health.AMBER}])
     advice = _advice(_page(people))
     assert "a queue exists once a worker has started it" in advice
     assert "start Redis" not in advice
