@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "office.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "office.views_language.PreferredLanguageMiddleware",  # the stored language on log-in
+    "office.views.language.PreferredLanguageMiddleware",  # the stored language on log-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

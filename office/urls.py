@@ -6,9 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from marketing import sitemaps as marketing_seo_views
-from office import views, views_language
 from office.forms import LoginForm, PasswordResetForm
 from office.ratelimit import limit_posts_per_ip
+from office.views import health, language
 
 auth_patterns = [
     path(
@@ -50,8 +50,8 @@ urlpatterns = [
     *public_patterns,
     path("intranet/", include("office.routes")),
     path("accounts/", include(auth_patterns)),
-    path("i18n/setlang/", views_language.language_switch, name="set_language"),
-    path("health/live/", views.health_live, name="health_live"),
+    path("i18n/setlang/", language.language_switch, name="set_language"),
+    path("health/live/", health.health_live, name="health_live"),
     path("payments/", include("payments.urls")),
     path("catalog/", include("cataloging.urls")),
     path("sru", include("cataloging.urls_sru")),
@@ -67,6 +67,6 @@ urlpatterns = [
 # Uploaded media is never served by URL path: every file goes out through a view that has
 # checked who may read it (RELIABILITY.md I2).
 
-handler403 = "office.views.error_403"
-handler404 = "office.views.error_404"
-handler500 = "office.views.error_500"
+handler403 = "office.views.home.error_403"
+handler404 = "office.views.home.error_404"
+handler500 = "office.views.home.error_500"

@@ -1,5 +1,5 @@
 """Template filters for the org-structure and technical-services pages (issue 16), so the
-shared pages can show their buttons without new context from office/views.py."""
+shared pages can show their buttons without new context from office/views/."""
 
 from __future__ import annotations
 

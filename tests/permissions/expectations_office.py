@@ -84,7 +84,7 @@ EXPECTATIONS = [
     ),
     Entry(
         "set_language",
-        # POST only (office/views_language.py: it stores a signed-in person's language too).
+        # POST only (office/views/language.py: it stores a signed-in person's language too).
         get=everyone(405),
         post=everyone(Redirect("/intranet/")),
         query="next=/intranet/",

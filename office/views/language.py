@@ -58,7 +58,7 @@ def stored_language(user: Any) -> str:
     return Preference.objects.filter(user_id=user.pk).values_list("language", flat=True).first() or ""
 
 
-@receiver(user_logged_in, dispatch_uid="office.views_language.logged_in")
+@receiver(user_logged_in, dispatch_uid="office.views.language.logged_in")
 def logged_in(sender: Any, request: HttpRequest | None, user: Any, **_kwargs: Any) -> None:
     """The stored language becomes the page language from this response on."""
     if request is None:

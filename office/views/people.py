@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from office import actions_people, forms_org
 from office.actions_personnel import open_work
 from office.models import AuditEvent, StaffProfile
-from office.views_org import _leadership
+from office.views.org import _leadership
 from office.views_support import run_action
 
 
